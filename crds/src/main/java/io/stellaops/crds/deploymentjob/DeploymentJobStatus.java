@@ -1,0 +1,104 @@
+package io.stellaops.crds.deploymentjob;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.stellaops.crds.common.ArtifactRef;
+import io.stellaops.crds.common.ComponentDigest;
+import io.stellaops.crds.common.StellaStatus;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the agent reported. */
+public class DeploymentJobStatus extends StellaStatus {
+  @JsonPropertyDescription("Pending, Running, Succeeded, Failed or TimedOut.")
+  private JobPhase phase;
+
+  @JsonPropertyDescription("When the agent started the job (RFC 3339).")
+  private String startedAt;
+
+  @JsonPropertyDescription("When the job finished (RFC 3339).")
+  private String finishedAt;
+
+  @JsonPropertyDescription("Digests the agent observed running after the job, per component.")
+  private List<ComponentDigest> observed = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Artifacts the agent generated (lockfile, task definition, sticker) and their digests.")
+  private List<ArtifactRef> artifacts = new ArrayList<>();
+
+  @JsonPropertyDescription("The last lines of the agent's log for this job.")
+  private String logTail;
+
+  @JsonPropertyDescription("Why the job failed or timed out, and what to do.")
+  private String message;
+
+  public JobPhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(JobPhase phase) {
+    this.phase = phase;
+  }
+
+  public String getStartedAt() {
+    return startedAt;
+  }
+
+  public void setStartedAt(String startedAt) {
+    this.startedAt = startedAt;
+  }
+
+  public String getFinishedAt() {
+    return finishedAt;
+  }
+
+  public void setFinishedAt(String finishedAt) {
+    this.finishedAt = finishedAt;
+  }
+
+  public List<ComponentDigest> getObserved() {
+    return observed;
+  }
+
+  public void setObserved(List<ComponentDigest> observed) {
+    this.observed = observed;
+  }
+
+  public List<ArtifactRef> getArtifacts() {
+    return artifacts;
+  }
+
+  public void setArtifacts(List<ArtifactRef> artifacts) {
+    this.artifacts = artifacts;
+  }
+
+  public String getLogTail() {
+    return logTail;
+  }
+
+  public void setLogTail(String logTail) {
+    this.logTail = logTail;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  /** Job phases. */
+  public enum JobPhase {
+    @JsonProperty("Pending")
+    PENDING,
+    @JsonProperty("Running")
+    RUNNING,
+    @JsonProperty("Succeeded")
+    SUCCEEDED,
+    @JsonProperty("Failed")
+    FAILED,
+    @JsonProperty("TimedOut")
+    TIMED_OUT
+  }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the build and tests need on a fresh Debian machine, and checks what cannot be
+# installed from Debian (a JDK 21+ and Go 1.23+, which the machine image provides).
+set -euo pipefail
+missing=()
+command -v mvn >/dev/null || missing+=(maven)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v python3 >/dev/null || missing+=(python3)
+command -v git >/dev/null || missing+=(git)
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "missing: ${missing[*]} (install them with apt-get)" >&2
+    exit 1
+  fi
+fi
+if ! command -v go >/dev/null; then
+  echo "Go 1.23 or newer is needed to build kube-apiserver and etcd from their Go modules." >&2
+  exit 1
+fi
+go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
+if ((go_minor < 23)); then
+  echo "Go $(go env GOVERSION) is too old: kube-apiserver $KUBE_VERSION needs Go 1.23 or newer." >&2
+  exit 1
+fi
