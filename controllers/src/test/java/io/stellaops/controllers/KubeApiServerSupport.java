@@ -1,0 +1,36 @@
+package io.stellaops.controllers;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+
+/** Installs the generated CRDs (shipped in the stella-crds jar) into a test API server. */
+public final class KubeApiServerSupport {
+  private KubeApiServerSupport() {}
+
+  public static void installCrd(KubernetesClient client, String plural) throws IOException {
+    String path = "META-INF/fabric8/" + plural + ".stellaops.io-v1.yml";
+    try (InputStream in = KubeApiServerSupport.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException(path + " is not on the classpath");
+      }
+      var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      client.resource(crd).forceConflicts().serverSideApply();
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(crd.getMetadata().getName())
+          .waitUntilCondition(KubeApiServerSupport::established, 30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static boolean established(CustomResourceDefinition crd) {
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+}
