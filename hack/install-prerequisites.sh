@@ -21,6 +21,6 @@ if ! command -v go >/dev/null; then
 fi
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 if ((go_minor < 23)); then
-  echo "Go $(go env GOVERSION) is too old: kube-apiserver $KUBE_VERSION needs Go 1.23 or newer." >&2
+  echo "Go $(go env GOVERSION) is too old: building kube-apiserver and etcd needs Go 1.23 or newer." >&2
   exit 1
 fi

@@ -8,18 +8,23 @@ cd "$root"
 bash hack/install-prerequisites.sh
 source hack/env.sh
 bash hack/peers/build-kube.sh
+STELLA_COSIGN=$(bash hack/peers/build-tools.sh cosign)
+export STELLA_COSIGN
 
 mvn -B -ntp verify "$@"
 
-# The API-server-backed tests are the Failsafe ones; say how many ran so a silent skip shows.
+# The *IT suites run against real peers (kube-apiserver + etcd, cosign); say how many ran so a
+# silent skip shows.
 python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET
 total = failed = skipped = 0
-for f in glob.glob("*/target/failsafe-reports/TEST-*.xml"):
+print("Integration tests against real peers:")
+for f in sorted(glob.glob("*/target/failsafe-reports/TEST-*.xml")):
     s = ET.parse(f).getroot()
-    total += int(s.get("tests", 0)); skipped += int(s.get("skipped", 0))
+    n = int(s.get("tests", 0)); total += n; skipped += int(s.get("skipped", 0))
     failed += int(s.get("failures", 0)) + int(s.get("errors", 0))
-print(f"API-server-backed tests: {total} run, {failed} failed, {skipped} skipped")
+    print(f"  {n:4d}  {s.get('name').rsplit('.', 1)[-1]}")
+print(f"{total} passed, {failed} failed, {skipped} skipped" if failed == 0 else f"{total - failed} passed, {failed} failed")
 if total == 0:
-    raise SystemExit("no API-server-backed test ran")
+    raise SystemExit("no integration test ran")
 PY
