@@ -1,0 +1,162 @@
+package io.stellaops.controllers.decision;
+
+import io.stellaops.controllers.gates.ApprovalCount;
+import io.stellaops.controllers.gates.CelInput;
+import io.stellaops.controllers.gates.FreezeWindowGate;
+import io.stellaops.controllers.gates.GateResults;
+import io.stellaops.controllers.gates.PolicyGates;
+import io.stellaops.controllers.gates.UpstreamGate;
+import io.stellaops.crds.approval.ApprovalSubject;
+import io.stellaops.crds.environment.BreakGlassPolicy;
+import io.stellaops.crds.environment.EnvironmentSpec;
+import io.stellaops.crds.promotion.BreakGlass;
+import io.stellaops.crds.promotion.GateResult;
+import io.stellaops.supplychain.digest.DigestSet;
+import io.stellaops.supplychain.json.CanonicalJson;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides a promotion from its recorded inputs. Pure and deterministic: the same input always
+ * yields byte-for-byte the same decision, which is what {@code kubectl stella evidence replay}
+ * checks.
+ */
+public final class PromotionDecider {
+  private PromotionDecider() {}
+
+  public static Decision decide(DecisionInput in) {
+    Instant now = Instant.parse(in.now());
+    EnvironmentSpec env = in.environment().spec();
+    List<GateResult> gates = new ArrayList<>();
+
+    if (in.release().quarantineReason() != null) {
+      gates.add(
+          GateResults.failed(
+              "quarantine", null, "release is quarantined: " + in.release().quarantineReason()));
+    }
+    gates.add(UpstreamGate.evaluate(env.upstream(), in.environment().upstreamSucceededAt(), now));
+
+    var subject = subjectOf(in);
+    var requester = in.promotion().requestedBy();
+    var tally = ApprovalCount.count(env.approvals(), in.approvals(), subject, requester, now);
+
+    Decision.FreezeEvaluation freeze = Decision.FreezeEvaluation.NOT_FROZEN;
+    ApprovalCount.Tally breakGlassTally = null;
+    try {
+      var window = FreezeWindowGate.activeAt(env.freezeWindows(), now);
+      BreakGlass breakGlass = in.promotion().breakGlass();
+      if (window.isEmpty()) {
+        gates.add(GateResults.pass("freeze", "no freeze window in force"));
+      } else if (breakGlass == null) {
+        var w = window.get();
+        gates.add(
+            GateResults.failed(
+                "freeze",
+                null,
+                "environment "
+                    + in.environment().name()
+                    + " is frozen by window "
+                    + w.name()
+                    + " until "
+                    + w.until()
+                    + (w.reason() == null ? "" : " (" + w.reason() + ")")));
+        freeze = FreezeWindowGate.evaluation(window, null);
+      } else {
+        BreakGlassPolicy policy = env.breakGlass();
+        String type = CanonicalJson.MAPPER.convertValue(breakGlass.type(), String.class);
+        if (policy == null || !policy.allowedTypes().contains(breakGlass.type())) {
+          gates.add(
+              GateResults.failed(
+                  "freeze",
+                  null,
+                  "environment "
+                      + in.environment().name()
+                      + " is frozen by window "
+                      + window.get().name()
+                      + " and does not allow break-glass "
+                      + type
+                      + (policy == null
+                          ? ""
+                          : " (allowed: "
+                              + CanonicalJson.MAPPER.convertValue(policy.allowedTypes(), List.class)
+                              + ")")));
+          freeze = FreezeWindowGate.evaluation(window, null);
+        } else {
+          breakGlassTally =
+              ApprovalCount.count(policy.approvals(), in.approvals(), subject, requester, now);
+          gates.add(
+              GateResults.pass(
+                  "freeze",
+                  "frozen by window "
+                      + window.get().name()
+                      + " until "
+                      + window.get().until()
+                      + "; exempted by break-glass "
+                      + type
+                      + ": "
+                      + breakGlass.justification()));
+          freeze = FreezeWindowGate.evaluation(window, type);
+        }
+      }
+    } catch (RuntimeException e) {
+      gates.add(GateResults.error("freeze", e.getMessage()));
+    }
+
+    gates.addAll(PolicyGates.evaluate(env.gatePolicies(), in, CelInput.of(in, tally)));
+    gates.add(approvalGate("approvals", tally));
+    if (breakGlassTally != null) {
+      gates.add(approvalGate("break-glass-approvals", breakGlassTally));
+    }
+
+    List<String> reasons =
+        gates.stream().filter(GateResults::blocks).map(g -> g.gate() + ": " + g.message()).toList();
+    boolean pending = gates.stream().anyMatch(g -> GateResults.PENDING.equals(g.result()));
+    String result =
+        !reasons.isEmpty() ? Decision.DENY : pending ? Decision.PENDING : Decision.ALLOW;
+    var approvals =
+        new Decision.ApprovalTally(
+            tally.required(),
+            tally.approvedBy(),
+            tally.rejectedBy(),
+            tally.notCounted(),
+            breakGlassTally == null ? 0 : breakGlassTally.required(),
+            breakGlassTally == null ? List.of() : breakGlassTally.approvedBy());
+    return new Decision(result, reasons, gates, approvals, freeze, CanonicalJson.digest(in));
+  }
+
+  /** What an approval of this promotion must be bound to. */
+  public static ApprovalSubject subjectOf(DecisionInput in) {
+    return new ApprovalSubject(
+        in.release().name(),
+        in.environment().name(),
+        DigestSet.hash(
+            in.release().components().stream().map(DecisionInput.ComponentInput::digest).toList()));
+  }
+
+  private static GateResult approvalGate(String gate, ApprovalCount.Tally tally) {
+    if (!tally.rejectedBy().isEmpty()) {
+      return GateResults.failed(gate, null, "rejected by " + String.join(", ", tally.rejectedBy()));
+    }
+    if (tally.approvedBy().size() >= tally.required()) {
+      return GateResults.pass(
+          gate,
+          tally.required() == 0
+              ? "no approvals required"
+              : tally.approvedBy().size()
+                  + " of "
+                  + tally.required()
+                  + " approval(s): "
+                  + String.join(", ", tally.approvedBy()));
+    }
+    return GateResults.pending(
+        gate,
+        "waiting for "
+            + (tally.required() - tally.approvedBy().size())
+            + " more approval(s) ("
+            + tally.approvedBy().size()
+            + " of "
+            + tally.required()
+            + ")");
+  }
+}

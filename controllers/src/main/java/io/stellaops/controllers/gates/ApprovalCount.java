@@ -1,0 +1,96 @@
+package io.stellaops.controllers.gates;
+
+import io.stellaops.controllers.decision.DecisionInput.ApprovalInput;
+import io.stellaops.crds.approval.ApprovalSubject;
+import io.stellaops.crds.common.Identity;
+import io.stellaops.crds.environment.ApprovalPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Counts approvals against an approval policy. An approval counts when it is bound to this
+ * release's digests and environment, its approver is allowed, is not the requester (unless the
+ * policy allows self-approval) and it has not expired. A rejection by an allowed approver vetoes;
+ * each approver counts once.
+ */
+public final class ApprovalCount {
+  private ApprovalCount() {}
+
+  /** Distinct approvers who approved, who rejected, and why other approvals did not count. */
+  public record Tally(
+      int required, List<String> approvedBy, List<String> rejectedBy, List<String> notCounted) {
+    public boolean satisfied() {
+      return rejectedBy.isEmpty() && approvedBy.size() >= required;
+    }
+  }
+
+  public static Tally count(
+      ApprovalPolicy policy,
+      List<ApprovalInput> approvals,
+      ApprovalSubject expected,
+      Identity requester,
+      Instant now) {
+    int required = policy == null || policy.required() == null ? 0 : policy.required();
+    Set<String> approved = new LinkedHashSet<>();
+    Set<String> rejected = new LinkedHashSet<>();
+    List<String> notCounted = new ArrayList<>();
+    List<ApprovalInput> ordered =
+        approvals.stream().sorted(Comparator.comparing(ApprovalInput::name)).toList();
+    for (ApprovalInput a : ordered) {
+      String why = whyNotCounted(policy, a, expected, requester, now);
+      if (why != null) {
+        notCounted.add(a.name() + ": " + why);
+      } else if ("reject".equals(a.decision())) {
+        rejected.add(a.approver().username());
+      } else {
+        approved.add(a.approver().username());
+      }
+    }
+    return new Tally(required, List.copyOf(approved), List.copyOf(rejected), notCounted);
+  }
+
+  private static String whyNotCounted(
+      ApprovalPolicy policy,
+      ApprovalInput a,
+      ApprovalSubject expected,
+      Identity requester,
+      Instant now) {
+    if (a.approver() == null || a.approver().username() == null) {
+      return "no authenticated approver was recorded";
+    }
+    String user = a.approver().username();
+    if (a.subject() == null || !expected.equals(a.subject())) {
+      return "given for another release, environment or set of digests";
+    }
+    if (policy == null || policy.required() == null || policy.required() == 0) {
+      return "the environment requires no approvals";
+    }
+    if (!allowed(policy, a.approver())) {
+      return user + " is not an allowed approver";
+    }
+    boolean selfApprovalAllowed = Boolean.TRUE.equals(policy.allowSelfApproval());
+    if (!selfApprovalAllowed && requester != null && user.equals(requester.username())) {
+      return user + " requested the promotion and self-approval is not allowed";
+    }
+    if (policy.expiry() != null && a.createdAt() != null) {
+      Instant expires = Instant.parse(a.createdAt()).plus(GoDuration.parse(policy.expiry()));
+      if (!now.isBefore(expires)) {
+        return "expired at " + expires;
+      }
+    }
+    return null;
+  }
+
+  private static boolean allowed(ApprovalPolicy policy, Identity approver) {
+    if (policy.allowedUsers() != null && policy.allowedUsers().contains(approver.username())) {
+      return true;
+    }
+    return policy.allowedGroups() != null
+        && approver.groups() != null
+        && approver.groups().stream().anyMatch(policy.allowedGroups()::contains);
+  }
+}

@@ -1,0 +1,56 @@
+package io.stellaops.controllers.gates;
+
+import com.google.protobuf.Timestamp;
+import io.stellaops.controllers.decision.DecisionInput;
+import io.stellaops.controllers.gatepolicy.DecisionInputVariables;
+import io.stellaops.supplychain.json.CanonicalJson;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The variables gate rules see, built from a decision input (documented in docs/policy.md). */
+public final class CelInput {
+  private CelInput() {}
+
+  public static Map<String, Object> of(DecisionInput in, ApprovalCount.Tally approvals) {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put(DecisionInputVariables.RELEASE, tree(in.release()));
+    Map<String, Object> environment = new LinkedHashMap<>();
+    environment.put("name", in.environment().name());
+    environment.put("upstreamSucceededAt", tree(in.environment().upstreamSucceededAt()));
+    vars.put(DecisionInputVariables.ENVIRONMENT, environment);
+    vars.put(DecisionInputVariables.PROMOTION, tree(in.promotion()));
+    vars.put(
+        DecisionInputVariables.APPROVALS,
+        Map.of(
+            "required", (long) approvals.required(),
+            "approvedBy", approvals.approvedBy(),
+            "rejectedBy", approvals.rejectedBy()));
+    Instant now = Instant.parse(in.now());
+    vars.put(
+        DecisionInputVariables.NOW,
+        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build());
+    return vars;
+  }
+
+  /** JSON-shaped maps and lists with CEL's number type (int64) for integers. */
+  private static Object tree(Object value) {
+    return normalise(CanonicalJson.MAPPER.convertValue(value, Object.class));
+  }
+
+  private static Object normalise(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(String.valueOf(k), normalise(v)));
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(CelInput::normalise).toList();
+    }
+    if (value instanceof Integer i) {
+      return i.longValue();
+    }
+    return value == null ? Map.of() : value;
+  }
+}

@@ -1,0 +1,153 @@
+package io.stellaops.controllers.gates;
+
+import io.stellaops.controllers.decision.DecisionInput;
+import io.stellaops.controllers.decision.DecisionInput.ComponentInput;
+import io.stellaops.controllers.decision.DecisionInput.PolicyInput;
+import io.stellaops.controllers.gatepolicy.GateRuleCompiler;
+import io.stellaops.crds.common.GateAction;
+import io.stellaops.crds.gatepolicy.BuiltinGates;
+import io.stellaops.crds.gatepolicy.VulnerabilityGate;
+import io.stellaops.crds.promotion.GateResult;
+import io.stellaops.crds.release.FindingsSummary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/** The gates of the environment's GatePolicies: built-in checks and CEL rules. */
+public final class PolicyGates {
+  private PolicyGates() {}
+
+  public static List<GateResult> evaluate(
+      List<String> policyNames, DecisionInput in, Map<String, Object> celInput) {
+    List<GateResult> results = new ArrayList<>();
+    for (String name : policyNames == null ? List.<String>of() : policyNames) {
+      PolicyInput policy =
+          in.gatePolicies().stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+      if (policy == null || policy.spec() == null) {
+        results.add(
+            GateResults.error(name, "GatePolicy " + name + " does not exist in this namespace"));
+        continue;
+      }
+      if (!policy.ready()) {
+        results.add(
+            GateResults.error(
+                name, "GatePolicy " + name + " is not Ready; see its status conditions"));
+        continue;
+      }
+      builtins(name, policy.spec().builtins(), in.release().components(), results);
+      rules(name, policy, celInput, results);
+    }
+    return results;
+  }
+
+  private static void builtins(
+      String policy, BuiltinGates b, List<ComponentInput> components, List<GateResult> out) {
+    if (b == null) {
+      return;
+    }
+    if (b.signaturesVerified() != null) {
+      out.add(
+          everyComponent(
+              policy + "/signatures",
+              b.signaturesVerified().action(),
+              components,
+              c -> "Verified".equals(c.signature()),
+              "signature verified",
+              "signature not verified"));
+    }
+    if (b.sbomPresent() != null) {
+      out.add(
+          everyComponent(
+              policy + "/sbom",
+              b.sbomPresent().action(),
+              components,
+              c -> c.sbomDigest() != null,
+              "SBOM present",
+              "no SBOM"));
+    }
+    if (b.provenance() != null) {
+      out.add(
+          GateResults.error(
+              policy + "/provenance",
+              "provenance attestations are not verified by this version; remove the provenance gate or expect denials"));
+    }
+    if (b.vulnerabilities() != null) {
+      out.add(vulnerabilities(policy + "/vulnerabilities", b.vulnerabilities(), components));
+    }
+  }
+
+  private static GateResult everyComponent(
+      String gate,
+      GateAction action,
+      List<ComponentInput> components,
+      Predicate<ComponentInput> ok,
+      String good,
+      String bad) {
+    List<String> failing =
+        components.stream().filter(ok.negate()).map(ComponentInput::name).toList();
+    if (components.isEmpty()) {
+      return GateResults.error(gate, "the release has no components");
+    }
+    return failing.isEmpty()
+        ? GateResults.pass(gate, good + " for every component")
+        : GateResults.failed(gate, action, bad + ": " + String.join(", ", failing));
+  }
+
+  private static GateResult vulnerabilities(
+      String gate, VulnerabilityGate g, List<ComponentInput> components) {
+    List<String> problems = new ArrayList<>();
+    for (ComponentInput c : components) {
+      FindingsSummary f = c.findings();
+      if (f == null) {
+        return GateResults.error(
+            gate,
+            "no vulnerability findings for component "
+                + c.name()
+                + " (no SBOM scanned against an advisory feed)");
+      }
+      int above = countAbove(f, g.maxSeverity());
+      if (above > 0) {
+        problems.add(
+            c.name() + ": " + above + " finding(s) above " + g.maxSeverity().name().toLowerCase());
+      }
+    }
+    return problems.isEmpty()
+        ? GateResults.pass(gate, "no findings above " + g.maxSeverity().name().toLowerCase())
+        : GateResults.failed(gate, g.action(), String.join("; ", problems));
+  }
+
+  private static int countAbove(FindingsSummary f, VulnerabilityGate.Severity max) {
+    int[] bySeverity = {0, n(f.low()), n(f.medium()), n(f.high()), n(f.critical())};
+    int count = 0;
+    for (int level = max.ordinal() + 1; level < bySeverity.length; level++) {
+      count += bySeverity[level];
+    }
+    return count;
+  }
+
+  private static int n(Integer i) {
+    return i == null ? 0 : i;
+  }
+
+  private static void rules(
+      String policyName, PolicyInput policy, Map<String, Object> celInput, List<GateResult> out) {
+    var compiled = GateRuleCompiler.compile(policy.spec().rules());
+    for (String error : compiled.errors()) {
+      out.add(GateResults.error(policyName, error));
+    }
+    for (var rule : compiled.rules()) {
+      String gate = policyName + "/" + rule.rule().name();
+      try {
+        Object value = rule.program().eval(celInput);
+        out.add(
+            Objects.equals(value, Boolean.TRUE)
+                ? GateResults.pass(gate, "rule holds")
+                : GateResults.failed(gate, rule.rule().action(), rule.rule().message()));
+      } catch (dev.cel.runtime.CelEvaluationException e) {
+        out.add(GateResults.error(gate, "rule could not be evaluated: " + e.getMessage()));
+      }
+    }
+  }
+}
