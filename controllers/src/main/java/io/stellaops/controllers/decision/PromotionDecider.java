@@ -35,6 +35,7 @@ public final class PromotionDecider {
           GateResults.failed(
               "quarantine", null, "release is quarantined: " + in.release().quarantineReason()));
     }
+    gates.add(digestsGate(in.release()));
     gates.add(UpstreamGate.evaluate(env.upstream(), in.environment().upstreamSucceededAt(), now));
 
     var subject = subjectOf(in);
@@ -125,13 +126,34 @@ public final class PromotionDecider {
     return new Decision(result, reasons, gates, approvals, freeze, CanonicalJson.digest(in));
   }
 
+  /** Invariant 1: only digests are deployed, so a component without one cannot be promoted. */
+  private static GateResult digestsGate(DecisionInput.ReleaseInput release) {
+    List<String> unpinned =
+        release.components().stream()
+            .filter(c -> c.digest() == null)
+            .map(DecisionInput.ComponentInput::name)
+            .toList();
+    if (release.components().isEmpty()) {
+      return GateResults.error("digests", "the release has no components");
+    }
+    return unpinned.isEmpty()
+        ? GateResults.pass("digests", "every component is pinned by digest")
+        : GateResults.error(
+            "digests",
+            "not pinned by digest (the tag was not resolved at admission): "
+                + String.join(", ", unpinned));
+  }
+
   /** What an approval of this promotion must be bound to. */
   public static ApprovalSubject subjectOf(DecisionInput in) {
     return new ApprovalSubject(
         in.release().name(),
         in.environment().name(),
         DigestSet.hash(
-            in.release().components().stream().map(DecisionInput.ComponentInput::digest).toList()));
+            in.release().components().stream()
+                .map(DecisionInput.ComponentInput::digest)
+                .filter(java.util.Objects::nonNull)
+                .toList()));
   }
 
   private static GateResult approvalGate(String gate, ApprovalCount.Tally tally) {

@@ -580,4 +580,36 @@ class PromotionDeciderTest {
     assertThat(PromotionDecider.decide(changed).inputsHash())
         .isNotEqualTo(PromotionDecider.decide(in).inputsHash());
   }
+
+  @Test
+  void aComponentWithoutADigestIsNeverPromoted() {
+    var unpinned =
+        new ReleaseInput(
+            "shop-1.0.0",
+            "1.0.0",
+            List.of(
+                new ComponentInput(
+                    "api",
+                    "registry.example.com/shop/api",
+                    null,
+                    "1.0.0",
+                    "Verified",
+                    null,
+                    null,
+                    null)),
+            null);
+    Decision d =
+        PromotionDecider.decide(
+            input(
+                env(null, null, null, null, null),
+                unpinned,
+                Map.of(),
+                List.of(),
+                List.of(),
+                null,
+                NOW));
+    assertThat(d.reasons())
+        .containsExactly(
+            "digests: not pinned by digest (the tag was not resolved at admission): api");
+  }
 }

@@ -1,0 +1,95 @@
+package io.stellaops.controllers.promotion;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.stellaops.controllers.decision.Decision;
+import io.stellaops.controllers.decision.DecisionInput;
+import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.supplychain.json.CanonicalJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A final decision, written once to an immutable ConfigMap owned by the promotion before anything
+ * acts on it. After a restart the controller reads it back instead of deciding again, so a
+ * promotion never gets a second decision (and its evidence always matches the first).
+ */
+public record DecisionRecord(DecisionInput inputs, Decision decision, String decidedAt) {
+  static final String INPUTS = "inputs.json";
+  static final String DECISION = "decision.json";
+  static final String DECIDED_AT = "decidedAt";
+
+  public static String name(Promotion promotion) {
+    return promotion.getMetadata().getName() + "-decision";
+  }
+
+  /** The recorded decision of {@code promotion}, or null. */
+  public static DecisionRecord find(KubernetesClient client, Promotion promotion) {
+    ConfigMap cm =
+        client
+            .configMaps()
+            .inNamespace(promotion.getMetadata().getNamespace())
+            .withName(name(promotion))
+            .get();
+    return cm == null ? null : parse(cm);
+  }
+
+  /** Records the decision; if another writer recorded one first, returns that one instead. */
+  public static DecisionRecord create(
+      KubernetesClient client, Promotion promotion, DecisionRecord record) {
+    ConfigMap cm =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName(name(promotion))
+            .withNamespace(promotion.getMetadata().getNamespace())
+            .addToLabels("stellaops.io/promotion", promotion.getMetadata().getName())
+            .addNewOwnerReference()
+            .withApiVersion(promotion.getApiVersion())
+            .withKind(promotion.getKind())
+            .withName(promotion.getMetadata().getName())
+            .withUid(promotion.getMetadata().getUid())
+            .withController(true)
+            .endOwnerReference()
+            .endMetadata()
+            .withImmutable(true)
+            .withData(
+                Map.of(
+                    INPUTS, utf8(CanonicalJson.bytes(record.inputs())),
+                    DECISION, utf8(CanonicalJson.bytes(record.decision())),
+                    DECIDED_AT, record.decidedAt()))
+            .build();
+    try {
+      return parse(
+          client
+              .configMaps()
+              .inNamespace(promotion.getMetadata().getNamespace())
+              .resource(cm)
+              .create());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return find(client, promotion);
+      }
+      throw e;
+    }
+  }
+
+  private static DecisionRecord parse(ConfigMap cm) {
+    try {
+      return new DecisionRecord(
+          CanonicalJson.MAPPER.readValue(cm.getData().get(INPUTS), DecisionInput.class),
+          CanonicalJson.MAPPER.readValue(cm.getData().get(DECISION), Decision.class),
+          cm.getData().get(DECIDED_AT));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "decision record " + cm.getMetadata().getName() + " is unreadable", e);
+    }
+  }
+
+  private static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

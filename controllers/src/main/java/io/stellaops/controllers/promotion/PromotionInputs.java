@@ -1,0 +1,163 @@
+package io.stellaops.controllers.promotion;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stellaops.controllers.decision.DecisionInput;
+import io.stellaops.controllers.status.Conditions;
+import io.stellaops.crds.approval.Approval;
+import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.environment.DeployedRelease;
+import io.stellaops.crds.environment.Environment;
+import io.stellaops.crds.gatepolicy.GatePolicy;
+import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.crds.release.ComponentStatus;
+import io.stellaops.crds.release.Release;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Reads from the cluster everything a promotion's decision depends on. */
+final class PromotionInputs {
+  private PromotionInputs() {}
+
+  /** The inputs, or what is missing. */
+  record Gathered(DecisionInput input, Release release, Environment environment, String missing) {}
+
+  static Gathered gather(
+      KubernetesClient client, Promotion promotion, List<Approval> approvals, Instant now) {
+    String ns = promotion.getMetadata().getNamespace();
+    var spec = promotion.getSpec();
+    Release release =
+        client.resources(Release.class).inNamespace(ns).withName(spec.release()).get();
+    if (release == null) {
+      return new Gathered(
+          null, null, null, "Release " + spec.release() + " does not exist in namespace " + ns);
+    }
+    Environment env =
+        client.resources(Environment.class).inNamespace(ns).withName(spec.environment()).get();
+    if (env == null) {
+      return new Gathered(
+          null,
+          release,
+          null,
+          "Environment " + spec.environment() + " does not exist in namespace " + ns);
+    }
+    var input =
+        new DecisionInput(
+            new DecisionInput.PromotionInput(
+                promotion.getMetadata().getName(),
+                ns,
+                spec.requestedBy(),
+                spec.reason(),
+                spec.breakGlass(),
+                promotion.getMetadata().getCreationTimestamp()),
+            releaseInput(release),
+            new DecisionInput.EnvironmentInput(
+                env.getMetadata().getName(),
+                env.getSpec(),
+                upstreamSuccesses(client, ns, env, release)),
+            approvals.stream()
+                .filter(a -> promotion.getMetadata().getName().equals(a.getSpec().promotion()))
+                .map(a ->
+                    new DecisionInput.ApprovalInput(
+                        a.getMetadata().getName(),
+                        a.getSpec().approver(),
+                        a.getSpec().decision() == null
+                            ? null
+                            : a.getSpec().decision().name().toLowerCase(),
+                        a.getSpec().subject(),
+                        a.getMetadata().getCreationTimestamp(),
+                        a.getSpec().comment()))
+                .sorted(Comparator.comparing(DecisionInput.ApprovalInput::name))
+                .toList(),
+            policies(client, ns, env),
+            Conditions.timestamp(now));
+    return new Gathered(input, release, env, null);
+  }
+
+  private static DecisionInput.ReleaseInput releaseInput(Release release) {
+    Map<String, ComponentStatus> verified =
+        release.getStatus() == null
+            ? Map.of()
+            : release.getStatus().getComponents().stream()
+                .collect(Collectors.toMap(ComponentStatus::name, Function.identity(), (a, b) -> a));
+    var components =
+        release.getSpec().components().stream()
+            .map(c -> {
+              ComponentStatus s = verified.get(c.name());
+              return new DecisionInput.ComponentInput(
+                  c.name(),
+                  c.image(),
+                  c.digest(),
+                  c.tag(),
+                  s == null ? "Pending" : s.signature(),
+                  s == null ? null : s.verifiedBy(),
+                  s == null ? null : s.sbomDigest(),
+                  s == null ? null : s.findings());
+            })
+            .toList();
+    String quarantine =
+        release.getStatus() == null || release.getStatus().getQuarantine() == null
+            ? null
+            : release.getStatus().getQuarantine().reason();
+    return new DecisionInput.ReleaseInput(
+        release.getMetadata().getName(), release.getSpec().version(), components, quarantine);
+  }
+
+  /** When the release succeeded in each upstream environment, from their status history. */
+  private static Map<String, String> upstreamSuccesses(
+      KubernetesClient client, String ns, Environment env, Release release) {
+    Map<String, String> result = new HashMap<>();
+    if (env.getSpec().upstream() == null) {
+      return result;
+    }
+    for (String name : env.getSpec().upstream().environments()) {
+      Environment upstream =
+          client.resources(Environment.class).inNamespace(ns).withName(name).get();
+      if (upstream == null || upstream.getStatus() == null) {
+        continue;
+      }
+      var status = upstream.getStatus();
+      Stream.concat(Stream.ofNullable(status.getCurrent()), status.getHistory().stream())
+          .filter(d -> release.getMetadata().getName().equals(d.release()))
+          .map(DeployedRelease::succeededAt)
+          .filter(Objects::nonNull)
+          .min(Comparator.naturalOrder())
+          .ifPresent(at -> result.put(name, at));
+    }
+    return result;
+  }
+
+  private static List<DecisionInput.PolicyInput> policies(
+      KubernetesClient client, String ns, Environment env) {
+    List<DecisionInput.PolicyInput> result = new ArrayList<>();
+    for (String name :
+        env.getSpec().gatePolicies() == null ? List.<String>of() : env.getSpec().gatePolicies()) {
+      GatePolicy p = client.resources(GatePolicy.class).inNamespace(ns).withName(name).get();
+      if (p == null) {
+        continue;
+      }
+      boolean ready =
+          p.getStatus() != null
+              && Objects.equals(
+                  p.getStatus().getObservedGeneration(), p.getMetadata().getGeneration())
+              && Conditions.find(p.getStatus(), ConditionTypes.READY)
+                  .map(c -> c.status() == Condition.Status.TRUE)
+                  .orElse(false);
+      result.add(
+          new DecisionInput.PolicyInput(
+              name,
+              ready,
+              p.getStatus() == null ? null : p.getStatus().getPolicyDigest(),
+              p.getSpec()));
+    }
+    return result;
+  }
+}

@@ -1,0 +1,345 @@
+package io.stellaops.controllers.promotion;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stellaops.controllers.decision.Decision;
+import io.stellaops.controllers.decision.PromotionDecider;
+import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.controllers.evidence.PromotionEvidence;
+import io.stellaops.controllers.status.Conditions;
+import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.approval.Approval;
+import io.stellaops.crds.deploymentjob.DeploymentJob;
+import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
+import io.stellaops.crds.evidencepacket.EvidencePacket;
+import io.stellaops.crds.promotion.ApprovalSummary;
+import io.stellaops.crds.promotion.JobRef;
+import io.stellaops.crds.promotion.Phase;
+import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.crds.promotion.PromotionStatus;
+import io.stellaops.crds.promotion.Transition;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Drives a Promotion through {@code Pending → Evaluating → AwaitingApproval → Deploying →
+ * Succeeded}, or to {@code Denied} / {@code Failed}. A final decision is recorded once ({@link
+ * DecisionRecord}) before it is acted on; one DeploymentJob is created per target; the signed
+ * EvidencePacket is created once, when the promotion ends.
+ */
+@ControllerConfiguration
+public class PromotionReconciler implements Reconciler<Promotion> {
+  static final Set<Phase> TERMINAL =
+      EnumSet.of(Phase.Succeeded, Phase.Denied, Phase.Failed, Phase.Superseded, Phase.RolledBack);
+  private static final Duration RECHECK_WAITING = Duration.ofMinutes(1);
+  private static final Duration RECHECK_MISSING = Duration.ofSeconds(30);
+
+  private final Clock clock;
+  private final Supplier<EvidenceSigningKey> signingKey;
+
+  public PromotionReconciler(Clock clock, Supplier<EvidenceSigningKey> signingKey) {
+    this.clock = clock;
+    this.signingKey = signingKey;
+  }
+
+  @Override
+  public List<EventSource<?, Promotion>> prepareEventSources(
+      EventSourceContext<Promotion> context) {
+    var approvals =
+        InformerEventSourceConfiguration.from(Approval.class, Promotion.class)
+            .withSecondaryToPrimaryMapper(a ->
+                Set.of(new ResourceID(a.getSpec().promotion(), a.getMetadata().getNamespace())))
+            .build();
+    var jobs =
+        InformerEventSourceConfiguration.from(DeploymentJob.class, Promotion.class)
+            .withSecondaryToPrimaryMapper(j ->
+                Set.of(new ResourceID(j.getSpec().promotion(), j.getMetadata().getNamespace())))
+            .build();
+    return List.of(
+        new InformerEventSource<>(approvals, context), new InformerEventSource<>(jobs, context));
+  }
+
+  @Override
+  public UpdateControl<Promotion> reconcile(Promotion promotion, Context<Promotion> context) {
+    var step = new PromotionStep(promotion, context.getClient(), clock.instant());
+    Duration recheck = step.run(List.copyOf(context.getSecondaryResources(Approval.class)));
+    var control = UpdateControl.patchStatus(step.statusOnly());
+    return recheck == null ? control : control.rescheduleAfter(recheck);
+  }
+
+  /** One reconcile of one promotion: a straight chain of named steps over its status. */
+  private final class PromotionStep {
+    private final Promotion promotion;
+    private final KubernetesClient client;
+    private final Instant now;
+    private final PromotionStatus status;
+    private final long generation;
+
+    PromotionStep(Promotion promotion, KubernetesClient client, Instant now) {
+      this.promotion = promotion;
+      this.client = client;
+      this.now = now;
+      this.status = promotion.getStatus() == null ? new PromotionStatus() : promotion.getStatus();
+      this.generation = promotion.getMetadata().getGeneration();
+    }
+
+    /** Returns when to look again, or null when only an event should wake the promotion. */
+    Duration run(List<Approval> approvals) {
+      if (status.getPhase() == null) {
+        transition(
+            Phase.Pending,
+            "Requested",
+            "promotion of "
+                + promotion.getSpec().release()
+                + " to "
+                + promotion.getSpec().environment()
+                + " requested");
+      }
+      if (TERMINAL.contains(status.getPhase())) {
+        return null;
+      }
+      DecisionRecord record = DecisionRecord.find(client, promotion);
+      if (record == null) {
+        var gathered = PromotionInputs.gather(client, promotion, approvals, now);
+        if (gathered.missing() != null) {
+          Conditions.stalled(status, generation, "InputMissing", gathered.missing(), now);
+          return RECHECK_MISSING;
+        }
+        if (status.getPhase() == Phase.Pending) {
+          transition(Phase.Evaluating, "Evaluating", "evaluating gates");
+        }
+        Decision decision = PromotionDecider.decide(gathered.input());
+        show(decision);
+        if (Decision.PENDING.equals(decision.result())) {
+          transition(Phase.AwaitingApproval, "AwaitingApproval", pendingMessage(decision));
+          Conditions.reconciling(
+              status, generation, "AwaitingApproval", pendingMessage(decision), now);
+          return RECHECK_WAITING;
+        }
+        record =
+            DecisionRecord.create(
+                client,
+                promotion,
+                new DecisionRecord(gathered.input(), decision, Conditions.timestamp(now)));
+      }
+      show(record.decision());
+      status.setDecision(
+          new io.stellaops.crds.promotion.Decision(
+              record.decision().result(),
+              record.decision().reasons(),
+              record.decision().inputsHash(),
+              record.decidedAt()));
+      if (Decision.DENY.equals(record.decision().result())) {
+        finish(
+            record, Phase.Denied, "Denied", String.join("; ", record.decision().reasons()), null);
+        return null;
+      }
+      return deploy(record);
+    }
+
+    private Duration deploy(DecisionRecord record) {
+      var plan = DeploymentPlan.of(client, promotion, record.inputs());
+      if (plan.problem() != null) {
+        finish(record, Phase.Failed, "NoTargets", plan.problem(), List.of());
+        return null;
+      }
+      if (status.getPhase() != Phase.Deploying) {
+        transition(
+            Phase.Deploying,
+            "Allowed",
+            "all gates passed; deploying to " + plan.jobs().size() + " target(s)");
+      }
+      List<DeploymentJob> jobs = plan.jobs().stream().map(this::ensureJob).toList();
+      List<JobRef> refs = jobs.stream().map(PromotionReconciler::jobRef).toList();
+      status.setJobs(refs);
+      List<String> failed =
+          jobs.stream()
+              .filter(j -> phaseOf(j) == JobPhase.FAILED || phaseOf(j) == JobPhase.TIMED_OUT)
+              .map(j -> j.getSpec().target() + ": " + messageOf(j))
+              .toList();
+      boolean allSucceeded = jobs.stream().allMatch(j -> phaseOf(j) == JobPhase.SUCCEEDED);
+      if (!failed.isEmpty()
+          && jobs.stream()
+              .noneMatch(j ->
+                  phaseOf(j) == JobPhase.RUNNING
+                      || phaseOf(j) == JobPhase.PENDING
+                      || phaseOf(j) == null)) {
+        finish(record, Phase.Failed, "DeploymentFailed", String.join("; ", failed), refs);
+      } else if (allSucceeded) {
+        EnvironmentHistory.recordSuccess(client, promotion, record.inputs(), now);
+        finish(
+            record,
+            Phase.Succeeded,
+            "Succeeded",
+            "deployed to " + jobs.size() + " target(s)",
+            refs);
+      } else {
+        Conditions.reconciling(
+            status,
+            generation,
+            "Deploying",
+            "waiting for " + jobs.size() + " DeploymentJob(s)",
+            now);
+      }
+      return null;
+    }
+
+    private DeploymentJob ensureJob(DeploymentJob desired) {
+      var resource =
+          client
+              .resources(DeploymentJob.class)
+              .inNamespace(desired.getMetadata().getNamespace())
+              .withName(desired.getMetadata().getName());
+      DeploymentJob existing = resource.get();
+      if (existing != null) {
+        return existing;
+      }
+      try {
+        return client.resource(desired).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409) {
+          return resource.get();
+        }
+        throw e;
+      }
+    }
+
+    private void finish(
+        DecisionRecord record, Phase phase, String reason, String message, List<JobRef> jobs) {
+      EvidencePacket packet = ensureEvidence(record, phase, jobs);
+      status.setEvidence(packet.getMetadata().getName());
+      transition(phase, reason, message);
+      if (phase == Phase.Succeeded) {
+        Conditions.ready(status, generation, reason, message, now);
+      } else {
+        Conditions.stalled(status, generation, reason, message, now);
+      }
+    }
+
+    private EvidencePacket ensureEvidence(DecisionRecord record, Phase outcome, List<JobRef> jobs) {
+      var resource =
+          client
+              .resources(EvidencePacket.class)
+              .inNamespace(promotion.getMetadata().getNamespace())
+              .withName(promotion.getMetadata().getName());
+      EvidencePacket existing = resource.get();
+      if (existing != null) {
+        return existing;
+      }
+      var timestamps =
+          new PromotionEvidence.Timestamps(
+              promotion.getMetadata().getCreationTimestamp(),
+              record.decidedAt(),
+              jobs == null || jobs.isEmpty() ? null : record.decidedAt(),
+              jobs == null || jobs.isEmpty() ? null : Conditions.timestamp(now));
+      var predicate =
+          new PromotionEvidence.Predicate(
+              promotion.getMetadata().getNamespace(),
+              promotion.getMetadata().getName(),
+              record.inputs(),
+              record.decision(),
+              timestamps,
+              jobs,
+              outcome.name());
+      String ilm = ilmClassOf(record);
+      EvidencePacket packet = PromotionEvidence.build(predicate, ilm, signingKey.get());
+      packet.getMetadata().setOwnerReferences(null);
+      try {
+        EvidencePacket created = client.resource(packet).create();
+        KubernetesEvents.record(
+            client,
+            promotion,
+            "Normal",
+            "EvidenceRecorded",
+            "evidence packet " + created.getMetadata().getName() + " signed",
+            now);
+        return created;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409) {
+          return resource.get();
+        }
+        throw e;
+      }
+    }
+
+    private String ilmClassOf(DecisionRecord record) {
+      String env = record.inputs().environment().spec().ilmClass();
+      return env != null ? env : "default";
+    }
+
+    private void show(Decision decision) {
+      status.setGates(decision.gates());
+      var a = decision.approvals();
+      status.setApprovals(new ApprovalSummary(a.required(), a.approvedBy(), a.rejectedBy()));
+    }
+
+    private void transition(Phase phase, String reason, String message) {
+      if (phase == status.getPhase()) {
+        return;
+      }
+      List<Transition> transitions = new ArrayList<>(status.getTransitions());
+      transitions.add(new Transition(phase, Conditions.timestamp(now), reason, message));
+      status.setTransitions(transitions);
+      status.setPhase(phase);
+      boolean warning = phase == Phase.Denied || phase == Phase.Failed;
+      KubernetesEvents.record(
+          client, promotion, warning ? "Warning" : "Normal", reason, phase + ": " + message, now);
+      if (!TERMINAL.contains(phase)) {
+        Conditions.reconciling(status, generation, reason, message, now);
+      }
+    }
+
+    Promotion statusOnly() {
+      Promotion fresh = new Promotion();
+      fresh.getMetadata().setName(promotion.getMetadata().getName());
+      fresh.getMetadata().setNamespace(promotion.getMetadata().getNamespace());
+      status.setObservedGeneration(generation);
+      fresh.setStatus(status);
+      return fresh;
+    }
+  }
+
+  private static String pendingMessage(Decision decision) {
+    return decision.gates().stream()
+        .filter(g -> "Pending".equals(g.result()))
+        .map(g -> g.gate() + ": " + g.message())
+        .findFirst()
+        .orElse("waiting");
+  }
+
+  private static JobPhase phaseOf(DeploymentJob job) {
+    return job.getStatus() == null ? null : job.getStatus().getPhase();
+  }
+
+  private static String messageOf(DeploymentJob job) {
+    return job.getStatus() == null || job.getStatus().getMessage() == null
+        ? "no reason given"
+        : job.getStatus().getMessage();
+  }
+
+  private static JobRef jobRef(DeploymentJob job) {
+    JobPhase phase = phaseOf(job);
+    return new JobRef(
+        job.getSpec().target(),
+        job.getMetadata().getName(),
+        phase == null
+            ? "Pending"
+            : io.stellaops.supplychain.json.CanonicalJson.MAPPER.convertValue(phase, String.class),
+        job.getStatus() == null ? null : job.getStatus().getMessage());
+  }
+}

@@ -1,0 +1,322 @@
+package io.stellaops.controllers.promotion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.stellaops.controllers.KubeApiServerSupport;
+import io.stellaops.controllers.decision.DecisionInput;
+import io.stellaops.controllers.decision.PromotionDecider;
+import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
+import io.stellaops.crds.deploymentjob.DeploymentJob;
+import io.stellaops.crds.deploymentjob.DeploymentJobStatus;
+import io.stellaops.crds.environment.Environment;
+import io.stellaops.crds.evidencepacket.EvidencePacket;
+import io.stellaops.crds.promotion.Phase;
+import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.supplychain.digest.DigestSet;
+import io.stellaops.supplychain.dsse.Dsse;
+import io.stellaops.supplychain.dsse.Envelope;
+import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.keys.PemKeys;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Promotions through dev → stage on a real kube-apiserver, with the real controllers. */
+@EnableKubeAPIServer
+class PromotionFlowIT {
+  static final String NS = "shop";
+  static final String SYSTEM = "stella-system";
+  static final String D1 = "sha256:" + "1".repeat(64);
+  static final String D2 = "sha256:" + "2".repeat(64);
+  static KubernetesClient client;
+  static Operator operator;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    for (String crd :
+        List.of(
+            "gatepolicies",
+            "promotions",
+            "releases",
+            "environments",
+            "targets",
+            "approvals",
+            "deploymentjobs",
+            "evidencepackets")) {
+      KubeApiServerSupport.installCrd(client, crd);
+    }
+    for (String ns : List.of(NS, SYSTEM)) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .serverSideApply();
+    }
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: dev}
+        spec: {}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: stage}
+        spec:
+          upstream: {environments: [dev]}
+          approvals: {required: 1, allowedUsers: [alice@example.com]}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Target
+        metadata: {name: dev-docker}
+        spec: {environment: dev, type: docker, agent: edge-01, docker: {}}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Target
+        metadata: {name: stage-docker}
+        spec: {environment: stage, type: docker, agent: edge-01, docker: {}}
+        """);
+    operator = startOperator();
+  }
+
+  static Operator startOperator() {
+    Supplier<EvidenceSigningKey> key = () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM);
+    var op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    op.register(new GatePolicyReconciler(Clock.systemUTC()));
+    op.register(new PromotionReconciler(Clock.systemUTC(), key));
+    op.start();
+    return op;
+  }
+
+  @AfterAll
+  static void tearDown() {
+    operator.stop();
+  }
+
+  static void apply(String yaml) {
+    client
+        .load(
+            new java.io.ByteArrayInputStream(
+                yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .items()
+        .forEach(o -> client.resource(o).inNamespace(NS).forceConflicts().serverSideApply());
+  }
+
+  static void release(String name) {
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: %s}
+        spec:
+          version: 1.4.2
+          components:
+            - {name: api, image: registry.example.com/shop/api, tag: 1.4.2, digest: %s}
+            - {name: worker, image: registry.example.com/shop/worker, tag: 1.4.2, digest: %s}
+        """
+            .formatted(name, D1, D2));
+  }
+
+  static void promote(String name, String release, String environment) {
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Promotion
+        metadata: {name: %s}
+        spec: {release: %s, environment: %s, reason: test}
+        """
+            .formatted(name, release, environment));
+  }
+
+  static Promotion awaitPhase(String name, Phase phase) {
+    var resource = client.resources(Promotion.class).inNamespace(NS).withName(name);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            resource.get().getStatus() != null && resource.get().getStatus().getPhase() == phase);
+    return resource.get();
+  }
+
+  static List<DeploymentJob> jobsOf(String promotion) {
+    return client
+        .resources(DeploymentJob.class)
+        .inNamespace(NS)
+        .withLabel("stellaops.io/promotion", promotion)
+        .list()
+        .getItems();
+  }
+
+  /** What the agent does when it finishes a job. */
+  static void completeJobs(String promotion) {
+    for (DeploymentJob job : jobsOf(promotion)) {
+      client
+          .resources(DeploymentJob.class)
+          .inNamespace(NS)
+          .withName(job.getMetadata().getName())
+          .editStatus(j -> {
+            var status = new DeploymentJobStatus();
+            status.setPhase(DeploymentJobStatus.JobPhase.SUCCEEDED);
+            status.setObserved(j.getSpec().components());
+            j.setStatus(status);
+            return j;
+          });
+    }
+  }
+
+  static JsonNode verifiedStatement(String packetName) throws Exception {
+    EvidencePacket packet =
+        client.resources(EvidencePacket.class).inNamespace(NS).withName(packetName).get();
+    String publicPem =
+        client
+            .configMaps()
+            .inNamespace(SYSTEM)
+            .withName(EvidenceSigningKey.CONFIG_MAP)
+            .get()
+            .getData()
+            .get("cosign.pub");
+    var e = packet.getSpec().envelope();
+    var envelope =
+        new Envelope(
+            e.payloadType(),
+            e.payload(),
+            e.signatures().stream().map(s -> new Envelope.Signature(s.keyid(), s.sig())).toList());
+    return CanonicalJson.MAPPER.readTree(Dsse.verify(envelope, PemKeys.parsePublicKey(publicPem)));
+  }
+
+  @Test
+  void deniesStageBeforeDevSucceededAndSignsTheDenial() throws Exception {
+    release("shop-a");
+    promote("shop-a-to-stage", "shop-a", "stage");
+    Promotion denied = awaitPhase("shop-a-to-stage", Phase.Denied);
+    assertThat(denied.getStatus().getDecision().reasons())
+        .containsExactly("upstream: not yet succeeded in dev");
+    assertThat(denied.getStatus().getTransitions())
+        .extracting(t -> t.phase())
+        .containsExactly(Phase.Pending, Phase.Evaluating, Phase.Denied);
+    assertThat(jobsOf("shop-a-to-stage")).isEmpty();
+    assertThat(denied.getStatus().getEvidence()).isEqualTo("shop-a-to-stage");
+
+    JsonNode statement = verifiedStatement("shop-a-to-stage");
+    assertThat(statement.get("predicateType").asText())
+        .isEqualTo("https://stellaops.io/attestations/promotion/v1");
+    assertThat(statement.at("/predicate/decision/result").asText()).isEqualTo("deny");
+    assertThat(statement.at("/subject/0/digest/sha256").asText()).isEqualTo("1".repeat(64));
+
+    // Replay: the recorded inputs decide the same, byte for byte.
+    var inputs =
+        CanonicalJson.MAPPER.treeToValue(statement.at("/predicate/inputs"), DecisionInput.class);
+    assertThat(CanonicalJson.bytes(PromotionDecider.decide(inputs)))
+        .isEqualTo(CanonicalJson.bytes(statement.at("/predicate/decision")));
+    assertThat(denied.getStatus().getDecision().inputsHash())
+        .isEqualTo(CanonicalJson.digest(inputs));
+
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .anySatisfy(ev -> {
+          assertThat(ev.getInvolvedObject().getName()).isEqualTo("shop-a-to-stage");
+          assertThat(ev.getReason()).isEqualTo("Denied");
+          assertThat(ev.getType()).isEqualTo("Warning");
+        });
+  }
+
+  @Test
+  void promotesThroughDevAndStageWithAnApproval() throws Exception {
+    release("shop-b");
+    promote("shop-b-to-dev", "shop-b", "dev");
+    awaitPhase("shop-b-to-dev", Phase.Deploying);
+    var jobs = jobsOf("shop-b-to-dev");
+    assertThat(jobs)
+        .singleElement()
+        .satisfies(j -> {
+          assertThat(j.getMetadata().getName()).isEqualTo("shop-b-to-dev-dev-docker");
+          assertThat(j.getSpec().agent()).isEqualTo("edge-01");
+          assertThat(j.getSpec().components()).extracting(c -> c.digest()).containsExactly(D1, D2);
+        });
+    completeJobs("shop-b-to-dev");
+    Promotion dev = awaitPhase("shop-b-to-dev", Phase.Succeeded);
+    assertThat(dev.getStatus().getJobs())
+        .singleElement()
+        .extracting(j -> j.phase())
+        .isEqualTo("Succeeded");
+    assertThat(
+            client
+                .resources(Environment.class)
+                .inNamespace(NS)
+                .withName("dev")
+                .get()
+                .getStatus()
+                .getCurrent()
+                .release())
+        .isEqualTo("shop-b");
+    assertThat(verifiedStatement("shop-b-to-dev").at("/predicate/outcome").asText())
+        .isEqualTo("Succeeded");
+
+    promote("shop-b-to-stage", "shop-b", "stage");
+    Promotion waiting = awaitPhase("shop-b-to-stage", Phase.AwaitingApproval);
+    assertThat(waiting.getStatus().getGates())
+        .anySatisfy(g -> {
+          assertThat(g.gate()).isEqualTo("approvals");
+          assertThat(g.result()).isEqualTo("Pending");
+        });
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Approval
+        metadata: {name: shop-b-to-stage-alice}
+        spec:
+          promotion: shop-b-to-stage
+          decision: approve
+          approver: {username: alice@example.com}
+          subject: {release: shop-b, environment: stage, digestsHash: %s}
+        """
+            .formatted(DigestSet.hash(List.of(D1, D2))));
+    awaitPhase("shop-b-to-stage", Phase.Deploying);
+    completeJobs("shop-b-to-stage");
+    Promotion stage = awaitPhase("shop-b-to-stage", Phase.Succeeded);
+    assertThat(stage.getStatus().getApprovals().approvedBy()).containsExactly("alice@example.com");
+    assertThat(stage.getStatus().getTransitions())
+        .extracting(t -> t.phase())
+        .containsExactly(
+            Phase.Pending,
+            Phase.Evaluating,
+            Phase.AwaitingApproval,
+            Phase.Deploying,
+            Phase.Succeeded);
+  }
+
+  @Test
+  void aRestartedOperatorNeitherDecidesNorDeploysTwice() throws Exception {
+    release("shop-c");
+    promote("shop-c-to-dev", "shop-c", "dev");
+    Promotion before = awaitPhase("shop-c-to-dev", Phase.Deploying);
+    var record = client.configMaps().inNamespace(NS).withName("shop-c-to-dev-decision").get();
+
+    operator.stop();
+    operator = startOperator();
+    Thread.sleep(2000);
+
+    assertThat(jobsOf("shop-c-to-dev")).hasSize(1);
+    assertThat(
+            client.configMaps().inNamespace(NS).withName("shop-c-to-dev-decision").get().getData())
+        .isEqualTo(record.getData());
+    completeJobs("shop-c-to-dev");
+    Promotion after = awaitPhase("shop-c-to-dev", Phase.Succeeded);
+    assertThat(after.getStatus().getDecision().inputsHash())
+        .isEqualTo(before.getStatus().getDecision().inputsHash());
+    assertThat(client.resources(EvidencePacket.class).inNamespace(NS).list().getItems())
+        .filteredOn(p -> p.getSpec().promotion().equals("shop-c-to-dev"))
+        .hasSize(1);
+    assertThat(after.getStatus().getTransitions())
+        .extracting(t -> t.phase())
+        .containsExactly(Phase.Pending, Phase.Evaluating, Phase.Deploying, Phase.Succeeded);
+  }
+}
