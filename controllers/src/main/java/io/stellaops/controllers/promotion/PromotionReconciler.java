@@ -285,7 +285,8 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     private void show(Decision decision) {
       status.setGates(decision.gates());
       var a = decision.approvals();
-      status.setApprovals(new ApprovalSummary(a.required(), a.approvedBy(), a.rejectedBy()));
+      status.setApprovals(
+          new ApprovalSummary(a.required(), a.approvedBy(), a.rejectedBy(), a.notCounted()));
     }
 
     private void transition(Phase phase, String reason, String message) {

@@ -1,20 +1,16 @@
 package io.stellaops.controllers.promotion;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.stellaops.controllers.KubeApiServerSupport;
+import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.decision.PromotionDecider;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
-import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
-import io.stellaops.crds.deploymentjob.DeploymentJobStatus;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.promotion.Phase;
@@ -24,10 +20,7 @@ import io.stellaops.supplychain.dsse.Dsse;
 import io.stellaops.supplychain.dsse.Envelope;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubeAPIServer
 class PromotionFlowIT {
   static final String NS = "shop";
-  static final String SYSTEM = "stella-system";
+  static final String SYSTEM = PromotionTestSupport.SYSTEM;
   static final String D1 = "sha256:" + "1".repeat(64);
   static final String D2 = "sha256:" + "2".repeat(64);
   static KubernetesClient client;
@@ -44,24 +37,7 @@ class PromotionFlowIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    for (String crd :
-        List.of(
-            "gatepolicies",
-            "promotions",
-            "releases",
-            "environments",
-            "targets",
-            "approvals",
-            "deploymentjobs",
-            "evidencepackets")) {
-      KubeApiServerSupport.installCrd(client, crd);
-    }
-    for (String ns : List.of(NS, SYSTEM)) {
-      client
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-          .serverSideApply();
-    }
+    PromotionTestSupport.installCrdsAndNamespaces(client, NS);
     apply(
         """
         apiVersion: stellaops.io/v1alpha1
@@ -90,12 +66,7 @@ class PromotionFlowIT {
   }
 
   static Operator startOperator() {
-    Supplier<EvidenceSigningKey> key = () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM);
-    var op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    op.register(new GatePolicyReconciler(Clock.systemUTC()));
-    op.register(new PromotionReconciler(Clock.systemUTC(), key));
-    op.start();
-    return op;
+    return PromotionTestSupport.startOperator(client);
   }
 
   @AfterAll
@@ -104,12 +75,7 @@ class PromotionFlowIT {
   }
 
   static void apply(String yaml) {
-    client
-        .load(
-            new java.io.ByteArrayInputStream(
-                yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-        .items()
-        .forEach(o -> client.resource(o).inNamespace(NS).forceConflicts().serverSideApply());
+    PromotionTestSupport.apply(client, NS, yaml);
   }
 
   static void release(String name) {
@@ -139,38 +105,15 @@ class PromotionFlowIT {
   }
 
   static Promotion awaitPhase(String name, Phase phase) {
-    var resource = client.resources(Promotion.class).inNamespace(NS).withName(name);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() ->
-            resource.get().getStatus() != null && resource.get().getStatus().getPhase() == phase);
-    return resource.get();
+    return PromotionTestSupport.awaitPhase(client, NS, name, phase);
   }
 
   static List<DeploymentJob> jobsOf(String promotion) {
-    return client
-        .resources(DeploymentJob.class)
-        .inNamespace(NS)
-        .withLabel("stellaops.io/promotion", promotion)
-        .list()
-        .getItems();
+    return PromotionTestSupport.jobsOf(client, NS, promotion);
   }
 
-  /** What the agent does when it finishes a job. */
   static void completeJobs(String promotion) {
-    for (DeploymentJob job : jobsOf(promotion)) {
-      client
-          .resources(DeploymentJob.class)
-          .inNamespace(NS)
-          .withName(job.getMetadata().getName())
-          .editStatus(j -> {
-            var status = new DeploymentJobStatus();
-            status.setPhase(DeploymentJobStatus.JobPhase.SUCCEEDED);
-            status.setObserved(j.getSpec().components());
-            j.setStatus(status);
-            return j;
-          });
-    }
+    PromotionTestSupport.completeJobs(client, NS, promotion);
   }
 
   static JsonNode verifiedStatement(String packetName) throws Exception {

@@ -11,4 +11,8 @@ public record ApprovalSummary(
     @JsonPropertyDescription("User names of approvers whose approval counts.")
         List<String> approvedBy,
     @JsonPropertyDescription("User names of approvers who rejected; any rejection vetoes.")
-        List<String> rejectedBy) {}
+        List<String> rejectedBy,
+    @JsonPropertyDescription(
+            "Approvals that do not count, each with the reason (not allowed, self-approval, expired,"
+                + " other digests).")
+        List<String> notCounted) {}

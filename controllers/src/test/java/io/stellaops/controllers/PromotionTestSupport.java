@@ -1,0 +1,106 @@
+package io.stellaops.controllers;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
+import io.stellaops.controllers.promotion.PromotionReconciler;
+import io.stellaops.crds.deploymentjob.DeploymentJob;
+import io.stellaops.crds.deploymentjob.DeploymentJobStatus;
+import io.stellaops.crds.promotion.Phase;
+import io.stellaops.crds.promotion.Promotion;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** Shared steps of promotion scenarios on a test API server. */
+public final class PromotionTestSupport {
+  public static final String SYSTEM = "stella-system";
+
+  private PromotionTestSupport() {}
+
+  public static void installCrdsAndNamespaces(KubernetesClient client, String... namespaces)
+      throws Exception {
+    for (String crd :
+        List.of(
+            "gatepolicies",
+            "promotions",
+            "releases",
+            "environments",
+            "targets",
+            "approvals",
+            "deploymentjobs",
+            "evidencepackets")) {
+      KubeApiServerSupport.installCrd(client, crd);
+    }
+    for (String ns : namespaces) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .serverSideApply();
+    }
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(SYSTEM).endMetadata().build())
+        .serverSideApply();
+  }
+
+  public static Operator startOperator(KubernetesClient client) {
+    var op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    op.register(new GatePolicyReconciler(Clock.systemUTC()));
+    op.register(
+        new PromotionReconciler(
+            Clock.systemUTC(), () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));
+    op.start();
+    return op;
+  }
+
+  public static void apply(KubernetesClient client, String namespace, String yaml) {
+    client
+        .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+        .items()
+        .forEach(o -> client.resource(o).inNamespace(namespace).forceConflicts().serverSideApply());
+  }
+
+  public static Promotion awaitPhase(
+      KubernetesClient client, String namespace, String name, Phase phase) {
+    var resource = client.resources(Promotion.class).inNamespace(namespace).withName(name);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            resource.get().getStatus() != null && resource.get().getStatus().getPhase() == phase);
+    return resource.get();
+  }
+
+  public static List<DeploymentJob> jobsOf(
+      KubernetesClient client, String namespace, String promotion) {
+    return client
+        .resources(DeploymentJob.class)
+        .inNamespace(namespace)
+        .withLabel("stellaops.io/promotion", promotion)
+        .list()
+        .getItems();
+  }
+
+  /** What an agent does when it finished a job successfully. */
+  public static void completeJobs(KubernetesClient client, String namespace, String promotion) {
+    for (DeploymentJob job : jobsOf(client, namespace, promotion)) {
+      client
+          .resources(DeploymentJob.class)
+          .inNamespace(namespace)
+          .withName(job.getMetadata().getName())
+          .editStatus(j -> {
+            var status = new DeploymentJobStatus();
+            status.setPhase(DeploymentJobStatus.JobPhase.SUCCEEDED);
+            status.setObserved(j.getSpec().components());
+            j.setStatus(status);
+            return j;
+          });
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package io.stellaops.webhooks;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
+import io.stellaops.webhooks.tls.WebhookCertificates;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves AdmissionReviews over TLS, one path per handler. Every request is answered within {@code
+ * deadline} (below the webhook timeout the API server applies): a check that takes longer is denied
+ * with a message naming it, instead of leaving the API server to time out. A handler that fails
+ * denies too (fail closed). Built on the JDK's HTTPS server: the webhook needs nothing more, and
+ * one dependency fewer is one less thing to patch.
+ */
+public final class AdmissionServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionServer.class);
+
+  private final HttpsServer server;
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final KubernetesSerialization serialization;
+  private final Duration deadline;
+
+  public AdmissionServer(
+      InetSocketAddress address,
+      WebhookCertificates certificates,
+      Map<String, AdmissionRequestHandler> handlers,
+      Duration deadline,
+      KubernetesSerialization serialization)
+      throws IOException {
+    this.serialization = serialization;
+    this.deadline = deadline;
+    this.server = HttpsServer.create(address, 64);
+    server.setHttpsConfigurator(new HttpsConfigurator(sslContext(certificates)));
+    server.setExecutor(workers);
+    handlers.forEach(
+        (path, handler) -> server.createContext(path, exchange -> serve(exchange, path, handler)));
+  }
+
+  public void start() {
+    server.start();
+    LOG.info("admission server listening on {}", server.getAddress());
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(1);
+    workers.shutdownNow();
+  }
+
+  private void serve(HttpExchange exchange, String path, AdmissionRequestHandler handler)
+      throws IOException {
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      AdmissionReview review =
+          serialization.unmarshal(
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+              AdmissionReview.class);
+      var request = review.getRequest();
+      AdmissionResponse response = decide(path, handler, review);
+      response.setUid(request.getUid());
+      review.setResponse(response);
+      review.setRequest(null);
+      byte[] body = serialization.asJson(review).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  private AdmissionResponse decide(
+      String path, AdmissionRequestHandler handler, AdmissionReview review) {
+    var request = review.getRequest();
+    String what =
+        request.getOperation()
+            + " "
+            + request.getKind().getKind()
+            + " "
+            + request.getNamespace()
+            + "/"
+            + request.getName();
+    var future = CompletableFuture.supplyAsync(() -> handler.handle(request), workers);
+    try {
+      return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      LOG.warn("admission of {} at {} exceeded {}", what, path, deadline);
+      return deny(
+          504,
+          "Stella Operator could not finish checking "
+              + what
+              + " within "
+              + deadline.toSeconds()
+              + "s; try again, and if it persists check the operator's logs");
+    } catch (ExecutionException e) {
+      LOG.error("admission of {} at {} failed", what, path, e.getCause());
+      return deny(
+          500, "Stella Operator could not check " + what + ": " + e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return deny(503, "Stella Operator is shutting down; try again");
+    }
+  }
+
+  /** A denial with the message users see after "denied the request:". */
+  public static AdmissionResponse deny(int code, String message) {
+    AdmissionResponse response = new AdmissionResponse();
+    response.setAllowed(false);
+    response.setStatus(new StatusBuilder().withCode(code).withMessage(message).build());
+    return response;
+  }
+
+  private static SSLContext sslContext(WebhookCertificates certificates) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      char[] password = new char[0];
+      store.setKeyEntry(
+          "webhook",
+          certificates.servingKey().getPrivate(),
+          password,
+          new Certificate[] {certificates.serving(), certificates.ca()});
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, password);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), null, null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot set up TLS for the admission server", e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.stellaops.webhooks;
+
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
+import io.stellaops.webhooks.approval.ApprovalAdmission;
+import io.stellaops.webhooks.promotion.PromotionAdmission;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The webhook configurations that register the admission server with the API server. Fail closed:
+ * {@code failurePolicy: Fail}; the server's own deadline answers before {@code timeoutSeconds}.
+ */
+public final class WebhookConfigurations {
+  public static final String MUTATING = "stella-operator";
+  public static final int TIMEOUT_SECONDS = 10;
+
+  private WebhookConfigurations() {}
+
+  /** Registration for a server reached at {@code baseUrl} (e.g. https://127.0.0.1:8443). */
+  public static MutatingWebhookConfiguration mutating(String baseUrl, String caPem) {
+    return new MutatingWebhookConfigurationBuilder()
+        .withNewMetadata()
+        .withName(MUTATING)
+        .addToLabels("app.kubernetes.io/part-of", "stella-operator")
+        .endMetadata()
+        .addNewWebhook()
+        .withName("promotions.stellaops.io")
+        .withClientConfig(client(baseUrl + PromotionAdmission.PATH, caPem))
+        .addNewRule()
+        .withApiGroups("stellaops.io")
+        .withApiVersions("v1alpha1")
+        .withResources("promotions")
+        .withOperations("CREATE")
+        .endRule()
+        .withAdmissionReviewVersions("v1")
+        .withSideEffects("None")
+        .withFailurePolicy("Fail")
+        .withTimeoutSeconds(TIMEOUT_SECONDS)
+        .endWebhook()
+        .addNewWebhook()
+        .withName("approvals.stellaops.io")
+        .withClientConfig(client(baseUrl + ApprovalAdmission.PATH, caPem))
+        .addNewRule()
+        .withApiGroups("stellaops.io")
+        .withApiVersions("v1alpha1")
+        .withResources("approvals")
+        .withOperations("CREATE")
+        .endRule()
+        .withAdmissionReviewVersions("v1")
+        .withSideEffects("None")
+        .withFailurePolicy("Fail")
+        .withTimeoutSeconds(TIMEOUT_SECONDS)
+        .endWebhook()
+        .build();
+  }
+
+  private static WebhookClientConfig client(String url, String caPem) {
+    return new WebhookClientConfigBuilder()
+        .withUrl(url)
+        .withCaBundle(Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)))
+        .build();
+  }
+}
