@@ -10,14 +10,13 @@ import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.decision.PromotionDecider;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.controllers.evidence.EvidenceVerifier;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.supplychain.digest.DigestSet;
-import io.stellaops.supplychain.dsse.Dsse;
-import io.stellaops.supplychain.dsse.Envelope;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
 import java.util.List;
@@ -116,7 +115,7 @@ class PromotionFlowIT {
     PromotionTestSupport.completeJobs(client, NS, promotion);
   }
 
-  static JsonNode verifiedStatement(String packetName) throws Exception {
+  static JsonNode verifiedStatement(String packetName) {
     EvidencePacket packet =
         client.resources(EvidencePacket.class).inNamespace(NS).withName(packetName).get();
     String publicPem =
@@ -127,13 +126,9 @@ class PromotionFlowIT {
             .get()
             .getData()
             .get("cosign.pub");
-    var e = packet.getSpec().envelope();
-    var envelope =
-        new Envelope(
-            e.payloadType(),
-            e.payload(),
-            e.signatures().stream().map(s -> new Envelope.Signature(s.keyid(), s.sig())).toList());
-    return CanonicalJson.MAPPER.readTree(Dsse.verify(envelope, PemKeys.parsePublicKey(publicPem)));
+    var result = EvidenceVerifier.verify(packet.getSpec(), PemKeys.parsePublicKey(publicPem));
+    assertThat(result.problems()).isEmpty();
+    return result.statement();
   }
 
   @Test

@@ -1,0 +1,295 @@
+package io.stellaops.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.controllers.evidence.EvidenceVerifier;
+import io.stellaops.crds.evidencepacket.EvidencePacket;
+import io.stellaops.crds.evidencepacket.EvidencePacketSpec;
+import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.keys.PemKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "evidence",
+    description =
+        "Get, verify, replay and export evidence packets. verify and replay work offline on an exported directory.",
+    subcommands = {
+      EvidenceCommand.Get.class,
+      EvidenceCommand.Verify.class,
+      EvidenceCommand.Replay.class,
+      EvidenceCommand.Export.class
+    })
+final class EvidenceCommand implements Runnable {
+  static final String PACKET = "packet.json";
+  static final String ENVELOPE = "envelope.dsse.json";
+  static final String STATEMENT = "statement.json";
+  static final String PUBLIC_KEY = "cosign.pub";
+
+  @ParentCommand StellaCli cli;
+
+  @Override
+  public void run() {
+    cli.spec.commandLine().getSubcommands().get("evidence").usage(cli.out());
+  }
+
+  /** Where a packet comes from: the cluster, or a directory written by export. */
+  static final class Source {
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        description = "EvidencePacket name (same as its promotion).")
+    String name;
+
+    @Option(
+        names = "--dir",
+        description = "An exported evidence directory (offline; no cluster needed).")
+    Path dir;
+  }
+
+  /** Shared by verify and replay: reads the packet and the key, verifies, reports. */
+  abstract static class Verifying implements Callable<Integer> {
+    @ParentCommand EvidenceCommand evidence;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(
+        names = "--key",
+        description =
+            "Public key PEM (default: cosign.pub of --dir, or the operator's published key).")
+    Path key;
+
+    @Option(
+        names = "--operator-namespace",
+        defaultValue = "stella-system",
+        description = "Where the operator publishes its public key (default: ${DEFAULT-VALUE}).")
+    String operatorNamespace;
+
+    EvidenceVerifier.Result verified() throws IOException {
+      StellaCli cli = evidence.cli;
+      EvidencePacketSpec spec;
+      String publicPem;
+      if (source.dir != null) {
+        spec =
+            CanonicalJson.MAPPER.readValue(
+                Files.readAllBytes(source.dir.resolve(PACKET)), EvidencePacketSpec.class);
+        publicPem = Files.readString(key != null ? key : source.dir.resolve(PUBLIC_KEY));
+      } else {
+        spec = fetch(cli, source.name).getSpec();
+        publicPem = key != null ? Files.readString(key) : publishedKey(cli, operatorNamespace);
+      }
+      PublicKey publicKey = PemKeys.parsePublicKey(publicPem);
+      var result = EvidenceVerifier.verify(spec, publicKey);
+      if (result.ok()) {
+        cli.out()
+            .printf(
+                "Verified OK: promotion %s (%s -> %s), decision %s, inputs %s, signed by key %s%n",
+                spec.promotion(),
+                spec.release(),
+                spec.environment(),
+                spec.decision(),
+                spec.inputsHash(),
+                PemKeys.keyId(publicKey));
+      } else {
+        cli.err().println("Verification FAILED:");
+        result.problems().forEach(p -> cli.err().println("  " + p));
+      }
+      return result;
+    }
+  }
+
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "verify",
+      description = "Verify a packet's signature and that it says what was signed.")
+  static final class Verify extends Verifying {
+    @Override
+    public Integer call() throws IOException {
+      return verified().ok() ? 0 : StellaCli.VERIFICATION_FAILED;
+    }
+  }
+
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "replay",
+      description =
+          "Verify, then recompute the decision from the recorded inputs and compare byte for byte.")
+  static final class Replay extends Verifying {
+    @Override
+    public Integer call() throws IOException {
+      var result = verified();
+      if (!result.ok()) {
+        return StellaCli.VERIFICATION_FAILED;
+      }
+      var replay = EvidenceVerifier.replay(result.statement());
+      if (replay.identical()) {
+        evidence
+            .cli
+            .out()
+            .println(
+                "Replay identical: the recorded inputs yield the recorded decision, byte for byte.");
+        return 0;
+      }
+      evidence.cli.err().println("Replay DIFFERS:");
+      evidence.cli.err().println("  recorded:   " + replay.recorded());
+      evidence.cli.err().println("  recomputed: " + replay.recomputed());
+      return StellaCli.VERIFICATION_FAILED;
+    }
+  }
+
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "get",
+      description = "Print a packet's signed Statement (decoded, not verified).")
+  static final class Get implements Callable<Integer> {
+    @ParentCommand EvidenceCommand evidence;
+
+    @Parameters(index = "0", description = "EvidencePacket name.")
+    String name;
+
+    @Override
+    public Integer call() throws IOException {
+      var packet = fetch(evidence.cli, name);
+      evidence
+          .cli
+          .out()
+          .println(
+              pretty(
+                  CanonicalJson.MAPPER.readTree(
+                      Base64.getDecoder().decode(packet.getSpec().envelope().payload()))));
+      return 0;
+    }
+  }
+
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "export",
+      description =
+          "Write a packet, its Statement and the public key to a directory auditors verify without the cluster.")
+  static final class Export implements Callable<Integer> {
+    @ParentCommand EvidenceCommand evidence;
+
+    @Parameters(index = "0", description = "EvidencePacket name.")
+    String name;
+
+    @Option(names = "--out", required = true, description = "Directory to write.")
+    Path out;
+
+    @Option(
+        names = "--operator-namespace",
+        defaultValue = "stella-system",
+        description = "Where the operator publishes its public key (default: ${DEFAULT-VALUE}).")
+    String operatorNamespace;
+
+    @Override
+    public Integer call() throws IOException {
+      StellaCli cli = evidence.cli;
+      EvidencePacket packet = fetch(cli, name);
+      Files.createDirectories(out);
+      var spec = packet.getSpec();
+      Files.writeString(out.resolve(PACKET), pretty(CanonicalJson.MAPPER.valueToTree(spec)));
+      Files.writeString(
+          out.resolve(ENVELOPE), pretty(CanonicalJson.MAPPER.valueToTree(spec.envelope())));
+      Files.writeString(
+          out.resolve(STATEMENT),
+          pretty(
+              CanonicalJson.MAPPER.readTree(
+                  Base64.getDecoder().decode(spec.envelope().payload()))));
+      Files.writeString(out.resolve(PUBLIC_KEY), publishedKey(cli, operatorNamespace));
+      Files.writeString(out.resolve("README.md"), readme(spec));
+      cli.out()
+          .println(
+              "exported "
+                  + name
+                  + " to "
+                  + out
+                  + "; verify with: kubectl stella evidence verify --dir "
+                  + out);
+      return 0;
+    }
+
+    private static String readme(EvidencePacketSpec spec) {
+      return """
+      # Evidence: promotion %s
+
+      Release %s into %s, decision **%s**, inputs hash `%s`.
+
+      | file | what |
+      |---|---|
+      | `%s` | the EvidencePacket as stored in the cluster |
+      | `%s` | the DSSE envelope (in-toto Statement v1, signed) |
+      | `%s` | the decoded Statement: recorded inputs, decision, jobs, timestamps |
+      | `%s` | the operator's public key (ECDSA P-256) |
+
+      Verify without the cluster:
+
+          kubectl stella evidence verify --dir .
+          kubectl stella evidence replay --dir .
+
+      Any DSSE verifier works too; the signature covers PAE("application/vnd.in-toto+json", payload).
+      """
+          .formatted(
+              spec.promotion(),
+              spec.release(),
+              spec.environment(),
+              spec.decision(),
+              spec.inputsHash(),
+              PACKET,
+              ENVELOPE,
+              STATEMENT,
+              PUBLIC_KEY);
+    }
+  }
+
+  static EvidencePacket fetch(StellaCli cli, String name) {
+    EvidencePacket packet =
+        cli.client()
+            .resources(EvidencePacket.class)
+            .inNamespace(cli.namespace())
+            .withName(name)
+            .get();
+    if (packet == null) {
+      throw new CommandLine.ParameterException(
+          cli.spec.commandLine(),
+          "evidence packet " + name + " not found in namespace " + cli.namespace());
+    }
+    return packet;
+  }
+
+  static String publishedKey(StellaCli cli, String operatorNamespace) {
+    var cm =
+        cli.client()
+            .configMaps()
+            .inNamespace(operatorNamespace)
+            .withName(EvidenceSigningKey.CONFIG_MAP)
+            .get();
+    if (cm == null
+        || cm.getData() == null
+        || cm.getData().get(EvidenceSigningKey.PUBLIC_KEY) == null) {
+      throw new CommandLine.ParameterException(
+          cli.spec.commandLine(),
+          "no published key: ConfigMap "
+              + operatorNamespace
+              + "/"
+              + EvidenceSigningKey.CONFIG_MAP
+              + " not found (use --key or --operator-namespace)");
+    }
+    return cm.getData().get(EvidenceSigningKey.PUBLIC_KEY);
+  }
+
+  static String pretty(JsonNode node) throws IOException {
+    return CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
+  }
+}

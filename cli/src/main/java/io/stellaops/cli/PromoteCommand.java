@@ -1,0 +1,78 @@
+package io.stellaops.cli;
+
+import io.stellaops.crds.common.BreakGlassType;
+import io.stellaops.crds.promotion.BreakGlass;
+import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.crds.promotion.PromotionSpec;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "promote",
+    description = "Request the promotion of a release into an environment.")
+final class PromoteCommand implements Callable<Integer> {
+  @ParentCommand StellaCli cli;
+
+  @Parameters(index = "0", description = "Release name.")
+  String release;
+
+  @Option(names = "--to", required = true, description = "Environment to promote into.")
+  String environment;
+
+  @Option(names = "--reason", description = "Why; recorded in the evidence.")
+  String reason;
+
+  @Option(
+      names = "--target",
+      description = "Deploy only to these targets of the environment (repeatable).")
+  List<String> targets;
+
+  @Option(
+      names = "--break-glass",
+      description = "Freeze-window exemption: ${COMPLETION-CANDIDATES}.")
+  BreakGlassType breakGlass;
+
+  @Option(
+      names = "--justification",
+      description = "Why the freeze must be broken (with --break-glass).")
+  String justification;
+
+  @Override
+  public Integer call() {
+    if ((breakGlass == null) != (justification == null)) {
+      throw new picocli.CommandLine.ParameterException(
+          cli.spec.commandLine(), "--break-glass and --justification go together");
+    }
+    Promotion p = new Promotion();
+    p.getMetadata().setGenerateName(release + "-to-" + environment + "-");
+    p.getMetadata().setNamespace(cli.namespace());
+    p.setSpec(
+        new PromotionSpec(
+            release,
+            environment,
+            targets,
+            reason,
+            breakGlass == null ? null : new BreakGlass(breakGlass, justification),
+            null));
+    Promotion created = cli.client().resource(p).create();
+    var requester = created.getSpec().requestedBy();
+    cli.out()
+        .println(
+            "promotion.stellaops.io/"
+                + created.getMetadata().getName()
+                + " created"
+                + (requester == null ? "" : " (requested by " + requester.username() + ")"));
+    cli.out()
+        .println(
+            "follow it with: kubectl stella status "
+                + created.getMetadata().getName()
+                + " -n "
+                + cli.namespace());
+    return 0;
+  }
+}

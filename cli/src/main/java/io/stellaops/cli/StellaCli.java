@@ -1,0 +1,113 @@
+package io.stellaops.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** {@code kubectl stella}: promote, approve, inspect, and verify evidence offline. */
+@Command(
+    name = "kubectl stella",
+    mixinStandardHelpOptions = true,
+    version = "kubectl-stella 0.1.0",
+    description = "Promote releases through environments and verify their evidence.",
+    subcommands = {
+      PromoteCommand.class,
+      ApproveCommand.class,
+      RejectCommand.class,
+      StatusCommand.class,
+      EvidenceCommand.class
+    })
+public final class StellaCli implements Runnable {
+  /** Exit code of a verification or replay that found a problem. */
+  public static final int VERIFICATION_FAILED = 1;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-n", "--namespace"},
+      scope = ScopeType.INHERIT,
+      description = "Namespace (default: the kubeconfig context's).")
+  String namespace;
+
+  @Option(
+      names = "--kubeconfig",
+      scope = ScopeType.INHERIT,
+      description = "Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
+  Path kubeconfig;
+
+  private KubernetesClient client;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  KubernetesClient client() {
+    if (client == null) {
+      try {
+        Config config =
+            kubeconfig == null
+                ? Config.autoConfigure(null)
+                : Config.fromKubeconfig(Files.readString(kubeconfig));
+        client = new KubernetesClientBuilder().withConfig(config).build();
+      } catch (IOException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "cannot read kubeconfig " + kubeconfig + ": " + e.getMessage());
+      }
+    }
+    return client;
+  }
+
+  String namespace() {
+    if (namespace != null) {
+      return namespace;
+    }
+    String fromConfig = client().getNamespace();
+    return fromConfig == null ? "default" : fromConfig;
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    var cli = new StellaCli();
+    try {
+      return new CommandLine(cli)
+          .setOut(out)
+          .setErr(err)
+          .setExecutionExceptionHandler(StellaCli::explain)
+          .execute(args);
+    } finally {
+      if (cli.client != null) {
+        cli.client.close();
+      }
+    }
+  }
+
+  private static int explain(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    cmd.getErr().println("error: " + e.getMessage());
+    return 2;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+}
