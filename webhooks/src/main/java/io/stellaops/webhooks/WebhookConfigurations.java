@@ -19,8 +19,38 @@ public final class WebhookConfigurations {
 
   private WebhookConfigurations() {}
 
-  /** Registration for a server reached at {@code baseUrl} (e.g. https://127.0.0.1:8443). */
+  /** How the API server reaches the admission server. */
+  public sealed interface Endpoint {
+    WebhookClientConfigBuilder at(String path);
+  }
+
+  /** A server outside the cluster, e.g. {@code https://127.0.0.1:8443}. */
+  public record Url(String baseUrl) implements Endpoint {
+    @Override
+    public WebhookClientConfigBuilder at(String path) {
+      return new WebhookClientConfigBuilder().withUrl(baseUrl + path);
+    }
+  }
+
+  /** A Service in front of the operator's pods. */
+  public record Service(String namespace, String name, int port) implements Endpoint {
+    @Override
+    public WebhookClientConfigBuilder at(String path) {
+      return new WebhookClientConfigBuilder()
+          .withNewService()
+          .withNamespace(namespace)
+          .withName(name)
+          .withPort(port)
+          .withPath(path)
+          .endService();
+    }
+  }
+
   public static MutatingWebhookConfiguration mutating(String baseUrl, String caPem) {
+    return mutating(new Url(baseUrl), caPem);
+  }
+
+  public static MutatingWebhookConfiguration mutating(Endpoint endpoint, String caPem) {
     return new MutatingWebhookConfigurationBuilder()
         .withNewMetadata()
         .withName(MUTATING)
@@ -28,7 +58,7 @@ public final class WebhookConfigurations {
         .endMetadata()
         .addNewWebhook()
         .withName("promotions.stellaops.io")
-        .withClientConfig(client(baseUrl + PromotionAdmission.PATH, caPem))
+        .withClientConfig(client(endpoint, PromotionAdmission.PATH, caPem))
         .addNewRule()
         .withApiGroups("stellaops.io")
         .withApiVersions("v1alpha1")
@@ -42,7 +72,7 @@ public final class WebhookConfigurations {
         .endWebhook()
         .addNewWebhook()
         .withName("approvals.stellaops.io")
-        .withClientConfig(client(baseUrl + ApprovalAdmission.PATH, caPem))
+        .withClientConfig(client(endpoint, ApprovalAdmission.PATH, caPem))
         .addNewRule()
         .withApiGroups("stellaops.io")
         .withApiVersions("v1alpha1")
@@ -57,9 +87,9 @@ public final class WebhookConfigurations {
         .build();
   }
 
-  private static WebhookClientConfig client(String url, String caPem) {
-    return new WebhookClientConfigBuilder()
-        .withUrl(url)
+  private static WebhookClientConfig client(Endpoint endpoint, String path, String caPem) {
+    return endpoint
+        .at(path)
         .withCaBundle(Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)))
         .build();
   }

@@ -1,0 +1,52 @@
+package io.stellaops.operator;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Operator settings, from environment variables (the chart sets them; the quickstart too).
+ *
+ * <ul>
+ *   <li>{@code STELLA_NAMESPACE} — where the evidence key and its public ConfigMap live (default
+ *       {@code stella-system}).
+ *   <li>{@code STELLA_WEBHOOK_PORT} — admission server port (default 8443).
+ *   <li>{@code STELLA_WEBHOOK_URL} — how the API server reaches the admission server when the
+ *       operator runs outside the cluster, e.g. {@code https://127.0.0.1:8443}; otherwise {@code
+ *       STELLA_WEBHOOK_SERVICE} ({@code name.namespace}, default {@code
+ *       stella-operator-webhook.<STELLA_NAMESPACE>}) names the Service in front of it.
+ *   <li>{@code STELLA_HEALTH_PORT} — health and version endpoints (default 8080).
+ *   <li>{@code STELLA_ADMISSION_DEADLINE} — seconds an admission check may take before it is denied
+ *       with a clear message (default 8, below the webhook timeout of 10).
+ * </ul>
+ */
+public record OperatorSettings(
+    String namespace,
+    int webhookPort,
+    String webhookUrl,
+    String webhookService,
+    int healthPort,
+    Duration admissionDeadline) {
+
+  public static OperatorSettings fromEnvironment(Map<String, String> env) {
+    String namespace = env.getOrDefault("STELLA_NAMESPACE", "stella-system");
+    return new OperatorSettings(
+        namespace,
+        integer(env, "STELLA_WEBHOOK_PORT", 8443),
+        env.get("STELLA_WEBHOOK_URL"),
+        env.getOrDefault("STELLA_WEBHOOK_SERVICE", "stella-operator-webhook." + namespace),
+        integer(env, "STELLA_HEALTH_PORT", 8080),
+        Duration.ofSeconds(integer(env, "STELLA_ADMISSION_DEADLINE", 8)));
+  }
+
+  private static int integer(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, not \"" + value + "\"", e);
+    }
+  }
+}

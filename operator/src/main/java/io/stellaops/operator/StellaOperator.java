@@ -1,0 +1,169 @@
+package io.stellaops.operator;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
+import io.stellaops.controllers.promotion.PromotionReconciler;
+import io.stellaops.webhooks.AdmissionServer;
+import io.stellaops.webhooks.WebhookConfigurations;
+import io.stellaops.webhooks.approval.ApprovalAdmission;
+import io.stellaops.webhooks.promotion.PromotionAdmission;
+import io.stellaops.webhooks.tls.WebhookCertificates;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stella Operator: the controllers and the admission server in one process. Starts the admission
+ * server first and registers it (fail closed), then the controllers; stops both on SIGTERM.
+ */
+public final class StellaOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StellaOperator.class);
+
+  private final OperatorSettings settings;
+  private final KubernetesClient client;
+  private Operator operator;
+  private AdmissionServer admission;
+  private HealthServer health;
+  private EvidenceSigningKey cachedKey;
+
+  public StellaOperator(OperatorSettings settings, KubernetesClient client) {
+    this.settings = settings;
+    this.client = client;
+  }
+
+  public void start() throws Exception {
+    ensureNamespace();
+    health = new HealthServer(settings.healthPort(), this::readinessProblems);
+    health.start();
+    startAdmission();
+    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    operator.register(new GatePolicyReconciler(Clock.systemUTC()));
+    operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));
+    signingKey();
+    operator.start();
+    LOG.info(
+        "Stella Operator {} started; health on :{}, admission on :{}",
+        HealthServer.version().get("version"),
+        health.port(),
+        admission.port());
+  }
+
+  private synchronized EvidenceSigningKey signingKey() {
+    if (cachedKey == null) {
+      cachedKey = EvidenceSigningKey.loadOrCreate(client, settings.namespace());
+    }
+    return cachedKey;
+  }
+
+  private void ensureNamespace() {
+    if (client.namespaces().withName(settings.namespace()).get() == null) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(settings.namespace())
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+  }
+
+  private void startAdmission() throws Exception {
+    WebhookConfigurations.Endpoint endpoint;
+    List<String> dns = new ArrayList<>();
+    List<String> ips = new ArrayList<>(List.of("127.0.0.1"));
+    if (settings.webhookUrl() != null) {
+      endpoint = new WebhookConfigurations.Url(settings.webhookUrl());
+      String host = URI.create(settings.webhookUrl()).getHost();
+      (host.matches("[0-9.]+") ? ips : dns).add(host);
+    } else {
+      String[] service = settings.webhookService().split("\\.", 2);
+      endpoint = new WebhookConfigurations.Service(service[1], service[0], 443);
+      dns.add(service[0] + "." + service[1] + ".svc");
+      dns.add(service[0] + "." + service[1] + ".svc.cluster.local");
+    }
+    // A fresh CA and certificate at every start; the registration below carries the new CA, so
+    // certificates rotate with each restart and never need a Secret.
+    var certificates = WebhookCertificates.generate(dns, ips, Duration.ofDays(365));
+    Map<String, io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler> handlers =
+        new LinkedHashMap<>();
+    handlers.put(
+        PromotionAdmission.PATH, new PromotionAdmission(client.getKubernetesSerialization()));
+    handlers.put(ApprovalAdmission.PATH, new ApprovalAdmission(client));
+    admission =
+        new AdmissionServer(
+            new InetSocketAddress(settings.webhookPort()),
+            certificates,
+            handlers,
+            settings.admissionDeadline(),
+            client.getKubernetesSerialization());
+    admission.start();
+    client
+        .resource(WebhookConfigurations.mutating(endpoint, certificates.caPem()))
+        .forceConflicts()
+        .serverSideApply();
+  }
+
+  private Map<String, String> readinessProblems() {
+    Map<String, String> problems = new LinkedHashMap<>();
+    if (operator == null || !operator.getRuntimeInfo().isStarted()) {
+      problems.put("controllers", "not started");
+    } else if (!operator.getRuntimeInfo().allEventSourcesAreHealthy()) {
+      problems.put(
+          "informers", String.valueOf(operator.getRuntimeInfo().unhealthyEventSources().keySet()));
+    }
+    if (admission == null) {
+      problems.put("admission", "not started");
+    }
+    try {
+      client.getKubernetesVersion();
+    } catch (RuntimeException e) {
+      problems.put("apiServer", e.getMessage());
+    }
+    return problems;
+  }
+
+  @Override
+  public void close() {
+    LOG.info("stopping Stella Operator");
+    if (operator != null) {
+      operator.stop();
+    }
+    if (admission != null) {
+      admission.close();
+    }
+    if (health != null) {
+      health.close();
+    }
+    client.close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    var settings = OperatorSettings.fromEnvironment(System.getenv());
+    var stella = new StellaOperator(settings, new KubernetesClientBuilder().build());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stella.close();
+                  stopped.countDown();
+                },
+                "stella-shutdown"));
+    stella.start();
+    stopped.await();
+  }
+}

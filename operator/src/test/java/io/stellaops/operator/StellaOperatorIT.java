@@ -1,0 +1,138 @@
+package io.stellaops.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubeapitest.junit.KubeConfig;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.stellaops.controllers.KubeApiServerSupport;
+import io.stellaops.controllers.PromotionTestSupport;
+import io.stellaops.crds.promotion.Phase;
+import io.stellaops.crds.promotion.Promotion;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole operator process (controllers, admission server, health) against a real API server. */
+@EnableKubeAPIServer
+class StellaOperatorIT {
+  static final String NS = "shop";
+  static KubernetesClient client;
+  @KubeConfig static String kubeConfigYaml;
+  static StellaOperator stella;
+  static int healthPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    PromotionTestSupport.installCrdsAndNamespaces(client, NS);
+    KubeApiServerSupport.installCrd(client, "agents");
+    int webhookPort = freePort();
+    healthPort = freePort();
+    var settings =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "STELLA_NAMESPACE",
+                "stella-test",
+                "STELLA_WEBHOOK_PORT",
+                String.valueOf(webhookPort),
+                "STELLA_WEBHOOK_URL",
+                "https://127.0.0.1:" + webhookPort,
+                "STELLA_HEALTH_PORT",
+                String.valueOf(healthPort)));
+    stella =
+        new StellaOperator(
+            settings,
+            new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(kubeConfigYaml))
+                .build());
+    stella.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    stella.close();
+  }
+
+  static int freePort() throws Exception {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void becomesReadyAndTellsItsVersion() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/health/readiness").statusCode() == 200);
+    assertThat(get("/health/liveness").statusCode()).isEqualTo(200);
+    var version = get("/version");
+    assertThat(version.statusCode()).isEqualTo(200);
+    assertThat(version.body())
+        .contains("\"version\":\"0.1.0-SNAPSHOT\"")
+        .contains("\"gitCommit\"")
+        .contains("\"buildDate\"");
+  }
+
+  @Test
+  void stampsTheRequesterAndDecides() {
+    PromotionTestSupport.apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: prod}
+        spec: {upstream: {environments: [stage]}}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: app-1}
+        spec:
+          version: 1.0.0
+          components: [{name: app, image: registry.example.com/app, digest: sha256:%s}]
+        """
+            .formatted("5".repeat(64)));
+    String yaml =
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Promotion
+        metadata: {name: app-1-to-prod}
+        spec: {release: app-1, environment: prod}
+        """;
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(() -> client.resource(yaml).inNamespace(NS).create() != null);
+    Promotion created =
+        client.resources(Promotion.class).inNamespace(NS).withName("app-1-to-prod").get();
+    assertThat(created.getSpec().requestedBy()).isNotNull();
+    Promotion denied = PromotionTestSupport.awaitPhase(client, NS, "app-1-to-prod", Phase.Denied);
+    assertThat(denied.getStatus().getDecision().reasons())
+        .isEqualTo(List.of("upstream: not yet succeeded in stage"));
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace("stella-test")
+                .withName("stella-evidence-public-key")
+                .get())
+        .isNotNull();
+  }
+}
