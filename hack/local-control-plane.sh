@@ -18,7 +18,7 @@ ETCD_PORT=${ETCD_PORT:-12379}
 API_PORT=${API_PORT:-16443}
 
 stop() {
-  for p in kube-apiserver etcd; do
+  for p in stella-operator kube-apiserver etcd; do
     if [[ -f "$state/$p.pid" ]]; then
       kill "$(cat "$state/$p.pid")" 2>/dev/null || true
       rm -f "$state/$p.pid"
