@@ -76,7 +76,7 @@ public final class PromotionEvidence {
             predicate.promotion(),
             predicate.inputs().release().name(),
             predicate.inputs().environment().name(),
-            Decision.DENY.equals(predicate.decision().result()) ? "deny" : "allow",
+            Decision.ALLOW.equals(predicate.decision().result()) ? "allow" : "deny",
             predicate.decision().inputsHash(),
             subject,
             new Envelope(

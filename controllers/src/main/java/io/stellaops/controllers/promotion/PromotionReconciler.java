@@ -35,6 +35,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Drives a Promotion through {@code Pending → Evaluating → AwaitingApproval → Deploying →
@@ -46,6 +47,7 @@ import java.util.function.Supplier;
 public class PromotionReconciler implements Reconciler<Promotion> {
   static final Set<Phase> TERMINAL =
       EnumSet.of(Phase.Succeeded, Phase.Denied, Phase.Failed, Phase.Superseded, Phase.RolledBack);
+  // Waiting promotions also look again on this interval: approvals expire, freeze windows begin.
   private static final Duration RECHECK_WAITING = Duration.ofMinutes(1);
   private static final Duration RECHECK_MISSING = Duration.ofSeconds(30);
 
@@ -70,8 +72,24 @@ public class PromotionReconciler implements Reconciler<Promotion> {
             .withSecondaryToPrimaryMapper(j ->
                 Set.of(new ResourceID(j.getSpec().promotion(), j.getMetadata().getNamespace())))
             .build();
+    // Promotions into the same environment wake each other: one ending releases the queue, a new
+    // one supersedes those still waiting.
+    var neighbours =
+        InformerEventSourceConfiguration.from(Promotion.class, Promotion.class)
+            .withName("same-environment-promotions")
+            .withSecondaryToPrimaryMapper((Promotion changed) ->
+                context
+                    .getPrimaryCache()
+                    .list(changed.getMetadata().getNamespace())
+                    .filter(p -> p.getSpec().environment().equals(changed.getSpec().environment()))
+                    .filter(p -> !p.getMetadata().getName().equals(changed.getMetadata().getName()))
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
+            .build();
     return List.of(
-        new InformerEventSource<>(approvals, context), new InformerEventSource<>(jobs, context));
+        new InformerEventSource<>(approvals, context),
+        new InformerEventSource<>(jobs, context),
+        new InformerEventSource<>(neighbours, context));
   }
 
   @Override
@@ -115,6 +133,10 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       }
       DecisionRecord record = DecisionRecord.find(client, promotion);
       if (record == null) {
+        Duration queued = waitForTurn();
+        if (queued != null || TERMINAL.contains(status.getPhase())) {
+          return queued; // waiting its turn, or superseded
+        }
         var gathered = PromotionInputs.gather(client, promotion, approvals, now);
         if (gathered.missing() != null) {
           Conditions.stalled(status, generation, "InputMissing", gathered.missing(), now);
@@ -150,6 +172,62 @@ public class PromotionReconciler implements Reconciler<Promotion> {
         return null;
       }
       return deploy(record);
+    }
+
+    /** Null when this promotion may be evaluated now; otherwise when to look again. */
+    private Duration waitForTurn() {
+      String ns = promotion.getMetadata().getNamespace();
+      var env =
+          client
+              .resources(io.stellaops.crds.environment.Environment.class)
+              .inNamespace(ns)
+              .withName(promotion.getSpec().environment())
+              .get();
+      if (env == null) {
+        return null; // gathering the inputs reports the missing environment
+      }
+      var policy =
+          env.getSpec().concurrencyPolicy() == null
+              ? io.stellaops.crds.environment.EnvironmentSpec.ConcurrencyPolicy.QUEUE
+              : env.getSpec().concurrencyPolicy();
+      List<Promotion> sameEnvironment =
+          client.resources(Promotion.class).inNamespace(ns).list().getItems().stream()
+              .filter(p -> promotion.getSpec().environment().equals(p.getSpec().environment()))
+              .toList();
+      var verdict = EnvironmentQueue.judge(promotion, sameEnvironment, policy);
+      if (verdict instanceof EnvironmentQueue.Wait wait) {
+        String message =
+            "queued behind promotion "
+                + wait.behind()
+                + " into "
+                + promotion.getSpec().environment();
+        Conditions.reconciling(status, generation, "Queued", message, now);
+        return RECHECK_MISSING;
+      }
+      if (verdict instanceof EnvironmentQueue.Superseded superseded) {
+        var gathered = PromotionInputs.gather(client, promotion, List.of(), now);
+        String message =
+            "superseded by the newer promotion "
+                + superseded.by()
+                + " into "
+                + promotion.getSpec().environment();
+        if (gathered.missing() != null) {
+          transition(Phase.Superseded, "Superseded", message);
+          Conditions.stalled(status, generation, "Superseded", message, now);
+          return null;
+        }
+        var record =
+            DecisionRecord.create(
+                client,
+                promotion,
+                new DecisionRecord(
+                    gathered.input(),
+                    PromotionDecider.decide(gathered.input()),
+                    Conditions.timestamp(now)));
+        finish(record, Phase.Superseded, "Superseded", message, null);
+        return null;
+      }
+      return null;
     }
 
     private Duration deploy(DecisionRecord record) {

@@ -19,6 +19,7 @@ import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.supplychain.digest.DigestSet;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -256,5 +257,106 @@ class PromotionFlowIT {
     assertThat(after.getStatus().getTransitions())
         .extracting(t -> t.phase())
         .containsExactly(Phase.Pending, Phase.Evaluating, Phase.Deploying, Phase.Succeeded);
+  }
+
+  static void environmentWithApproval(String name, String policy) {
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: %s}
+        spec:
+          approvals: {required: 1, allowedUsers: [alice@example.com]}
+          concurrencyPolicy: %s
+        """
+            .formatted(name, policy));
+  }
+
+  static void decide(
+      String approval, String promotion, String environment, String release, String decision) {
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Approval
+        metadata: {name: %s}
+        spec:
+          promotion: %s
+          decision: %s
+          comment: decided in a test
+          approver: {username: alice@example.com}
+          subject: {release: %s, environment: %s, digestsHash: %s}
+        """
+            .formatted(
+                approval,
+                promotion,
+                decision,
+                release,
+                environment,
+                DigestSet.hash(List.of(D1, D2))));
+  }
+
+  @Test
+  void aQueuedPromotionWaitsForTheOneBeforeIt() {
+    environmentWithApproval("queued", "Queue");
+    release("shop-q");
+    promote("shop-q-first", "shop-q", "queued");
+    awaitPhase("shop-q-first", Phase.AwaitingApproval);
+    promote("shop-q-second", "shop-q", "queued");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() ->
+            assertThat(
+                    client
+                        .resources(Promotion.class)
+                        .inNamespace(NS)
+                        .withName("shop-q-second")
+                        .get()
+                        .getStatus()
+                        .getConditions())
+                .anySatisfy(c ->
+                    assertThat(c.message())
+                        .isEqualTo("queued behind promotion shop-q-first into queued")));
+    assertThat(
+            client
+                .resources(Promotion.class)
+                .inNamespace(NS)
+                .withName("shop-q-second")
+                .get()
+                .getStatus()
+                .getPhase())
+        .isEqualTo(Phase.Pending);
+
+    decide("shop-q-first-no", "shop-q-first", "queued", "shop-q", "reject");
+    awaitPhase("shop-q-first", Phase.Denied);
+    awaitPhase("shop-q-second", Phase.AwaitingApproval);
+  }
+
+  @Test
+  void aNewerPromotionSupersedesOneStillWaiting() throws Exception {
+    environmentWithApproval("superseding", "Supersede");
+    release("shop-s");
+    promote("shop-s-old", "shop-s", "superseding");
+    awaitPhase("shop-s-old", Phase.AwaitingApproval);
+    Thread.sleep(1100); // creation times have second resolution; "newer" must be unambiguous
+    promote("shop-s-new", "shop-s", "superseding");
+    Promotion old = awaitPhase("shop-s-old", Phase.Superseded);
+    assertThat(
+            old.getStatus()
+                .getTransitions()
+                .get(old.getStatus().getTransitions().size() - 1)
+                .message())
+        .isEqualTo("superseded by the newer promotion shop-s-new into superseding");
+    JsonNode evidence = verifiedStatement("shop-s-old");
+    assertThat(evidence.at("/predicate/outcome").asText()).isEqualTo("Superseded");
+    assertThat(
+            client
+                .resources(EvidencePacket.class)
+                .inNamespace(NS)
+                .withName("shop-s-old")
+                .get()
+                .getSpec()
+                .decision())
+        .isEqualTo("deny");
+    awaitPhase("shop-s-new", Phase.AwaitingApproval);
   }
 }
