@@ -359,4 +359,62 @@ class PromotionFlowIT {
         .isEqualTo("deny");
     awaitPhase("shop-s-new", Phase.AwaitingApproval);
   }
+
+  @Test
+  void aFreezeWindowDeniesAndARollbackBreakGlassPassesWithItsApprovals() throws Exception {
+    var now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: frozen}
+        spec:
+          freezeWindows:
+            - {name: maintenance, start: "%s", end: "%s", reason: Datacenter move.}
+          breakGlass:
+            allowedTypes: [Rollback]
+            approvals: {required: 1, allowedUsers: [alice@example.com]}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Target
+        metadata: {name: frozen-docker}
+        spec: {environment: frozen, type: docker, agent: edge-01, docker: {}}
+        """
+            .formatted(now.minusSeconds(3600), now.plusSeconds(3600)));
+    release("shop-f");
+    promote("shop-f-normal", "shop-f", "frozen");
+    Promotion denied = awaitPhase("shop-f-normal", Phase.Denied);
+    assertThat(denied.getStatus().getDecision().reasons())
+        .containsExactly(
+            "freeze: environment frozen is frozen by window maintenance until "
+                + now.plusSeconds(3600)
+                + " (Datacenter move.)");
+
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Promotion
+        metadata: {name: shop-f-rollback}
+        spec:
+          release: shop-f
+          environment: frozen
+          breakGlass: {type: Rollback, justification: the current release corrupts orders}
+        """);
+    Promotion waiting = awaitPhase("shop-f-rollback", Phase.AwaitingApproval);
+    assertThat(waiting.getStatus().getGates())
+        .anySatisfy(g -> {
+          assertThat(g.gate()).isEqualTo("break-glass-approvals");
+          assertThat(g.result()).isEqualTo("Pending");
+        });
+    decide("shop-f-rollback-alice", "shop-f-rollback", "frozen", "shop-f", "approve");
+    awaitPhase("shop-f-rollback", Phase.Deploying);
+    completeJobs("shop-f-rollback");
+    awaitPhase("shop-f-rollback", Phase.Succeeded);
+    JsonNode evidence = verifiedStatement("shop-f-rollback");
+    assertThat(evidence.at("/predicate/decision/freeze/exemptedBy").asText()).isEqualTo("Rollback");
+    assertThat(evidence.at("/predicate/decision/approvals/breakGlassApprovedBy/0").asText())
+        .isEqualTo("alice@example.com");
+    assertThat(evidence.at("/predicate/inputs/promotion/breakGlass/justification").asText())
+        .isEqualTo("the current release corrupts orders");
+  }
 }
