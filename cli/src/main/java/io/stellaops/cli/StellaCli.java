@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       PromoteCommand.class,
       ApproveCommand.class,
       RejectCommand.class,
+      RollbackCommand.class,
       StatusCommand.class,
       EvidenceCommand.class
     })

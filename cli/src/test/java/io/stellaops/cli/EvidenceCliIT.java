@@ -62,6 +62,11 @@ class EvidenceCliIT {
         spec: {}
         ---
         apiVersion: stellaops.io/v1alpha1
+        kind: Target
+        metadata: {name: dev-docker}
+        spec: {environment: dev, type: docker, agent: edge-01, docker: {}}
+        ---
+        apiVersion: stellaops.io/v1alpha1
         kind: Environment
         metadata: {name: prod}
         spec: {upstream: {environments: [dev]}}
@@ -232,5 +237,45 @@ class EvidenceCliIT {
     Run replay = stella("evidence", "replay", "--dir", dir.toString());
     assertThat(replay.exit()).isEqualTo(StellaCli.VERIFICATION_FAILED);
     assertThat(replay.err()).contains("Replay DIFFERS").contains("\"result\":\"deny\"");
+  }
+
+  @Test
+  void rollbackPromotesThePreviousReleaseAgain() {
+    for (String release : List.of("shop-r1", "shop-r2")) {
+      apply(
+          client,
+          NS,
+          """
+          apiVersion: stellaops.io/v1alpha1
+          kind: Release
+          metadata: {name: %s}
+          spec:
+            version: 1.0.0
+            components: [{name: api, image: registry.example.com/shop/api, digest: sha256:%s}]
+          ---
+          apiVersion: stellaops.io/v1alpha1
+          kind: Promotion
+          metadata: {name: %s-to-dev}
+          spec: {release: %s, environment: dev}
+          """
+              .formatted(
+                  release,
+                  release.endsWith("1") ? "a".repeat(64) : "b".repeat(64),
+                  release,
+                  release));
+      PromotionTestSupport.awaitPhase(client, NS, release + "-to-dev", Phase.Deploying);
+      PromotionTestSupport.completeJobs(client, NS, release + "-to-dev");
+      PromotionTestSupport.awaitPhase(client, NS, release + "-to-dev", Phase.Succeeded);
+    }
+    Run rollback = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "rollback", "dev");
+    assertThat(rollback.exit()).as(rollback.err()).isZero();
+    assertThat(rollback.out()).contains("rollback of dev to shop-r1");
+    String name =
+        rollback
+            .out()
+            .substring("promotion.stellaops.io/".length(), rollback.out().indexOf(" created"));
+    var promotion = PromotionTestSupport.awaitPhase(client, NS, name, Phase.Deploying);
+    assertThat(promotion.getSpec().release()).isEqualTo("shop-r1");
+    assertThat(promotion.getSpec().reason()).isEqualTo("rollback from shop-r2 to shop-r1");
   }
 }
