@@ -53,6 +53,7 @@ public final class PromotionTestSupport {
   public static Operator startOperator(KubernetesClient client) {
     var op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     op.register(new GatePolicyReconciler(Clock.systemUTC()));
+    op.register(new io.stellaops.controllers.environment.EnvironmentReconciler(Clock.systemUTC()));
     op.register(
         new PromotionReconciler(
             Clock.systemUTC(), () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));
@@ -67,13 +68,28 @@ public final class PromotionTestSupport {
         .forEach(o -> client.resource(o).inNamespace(namespace).forceConflicts().serverSideApply());
   }
 
+  /** Waits for a promotion (which may not exist yet) to reach a phase; says where it is if not. */
   public static Promotion awaitPhase(
       KubernetesClient client, String namespace, String name, Phase phase) {
     var resource = client.resources(Promotion.class).inNamespace(namespace).withName(name);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() ->
-            resource.get().getStatus() != null && resource.get().getStatus().getPhase() == phase);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> {
+            Promotion p = resource.get();
+            return p != null && p.getStatus() != null && p.getStatus().getPhase() == phase;
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      Promotion p = resource.get();
+      throw new AssertionError(
+          "promotion "
+              + name
+              + " did not reach "
+              + phase
+              + "; it is: "
+              + (p == null ? "absent" : client.getKubernetesSerialization().asJson(p.getStatus())),
+          e);
+    }
     return resource.get();
   }
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.stellaops.controllers.environment.EnvironmentReconciler;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
 import io.stellaops.controllers.promotion.PromotionReconciler;
@@ -50,6 +51,7 @@ public final class StellaOperator implements AutoCloseable {
     startAdmission();
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(new GatePolicyReconciler(Clock.systemUTC()));
+    operator.register(new EnvironmentReconciler(Clock.systemUTC()));
     operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));
     signingKey();
     operator.start();

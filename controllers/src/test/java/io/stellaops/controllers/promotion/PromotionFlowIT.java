@@ -417,4 +417,57 @@ class PromotionFlowIT {
     assertThat(evidence.at("/predicate/inputs/promotion/breakGlass/justification").asText())
         .isEqualTo("the current release corrupts orders");
   }
+
+  @Test
+  void anEnvironmentAutoPromotesAReleaseThatSoakedUpstream() {
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: auto-source}
+        spec: {}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: auto-target}
+        spec:
+          upstream: {environments: [auto-source], soakTime: 3s}
+          autoPromote: true
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Target
+        metadata: {name: auto-source-docker}
+        spec: {environment: auto-source, type: docker, agent: edge-01, docker: {}}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Target
+        metadata: {name: auto-target-docker}
+        spec: {environment: auto-target, type: docker, agent: edge-01, docker: {}}
+        """);
+    release("shop-auto");
+    promote("shop-auto-to-source", "shop-auto", "auto-source");
+    awaitPhase("shop-auto-to-source", Phase.Deploying);
+    completeJobs("shop-auto-to-source");
+    awaitPhase("shop-auto-to-source", Phase.Succeeded);
+    assertThat(
+            client
+                .resources(Promotion.class)
+                .inNamespace(NS)
+                .withName("shop-auto-to-auto-target-auto")
+                .get())
+        .as("not before the soak time is over")
+        .isNull();
+
+    Promotion auto = awaitPhase("shop-auto-to-auto-target-auto", Phase.Deploying);
+    assertThat(auto.getSpec().reason()).isEqualTo("auto-promoted: succeeded and soaked upstream");
+    assertThat(auto.getStatus().getGates())
+        .anySatisfy(g -> {
+          assertThat(g.gate()).isEqualTo("upstream");
+          assertThat(g.result()).isEqualTo("Pass");
+        });
+    var target = client.resources(Environment.class).inNamespace(NS).withName("auto-target").get();
+    assertThat(target.getStatus().getFrozen()).isFalse();
+    assertThat(target.getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.type()).isEqualTo("Ready"));
+  }
 }

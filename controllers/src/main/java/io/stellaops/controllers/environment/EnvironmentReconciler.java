@@ -1,0 +1,207 @@
+package io.stellaops.controllers.environment;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stellaops.controllers.gates.FreezeWindowGate;
+import io.stellaops.controllers.gates.GoDuration;
+import io.stellaops.controllers.status.Conditions;
+import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.environment.DeployedRelease;
+import io.stellaops.crds.environment.Environment;
+import io.stellaops.crds.environment.EnvironmentStatus;
+import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.crds.promotion.PromotionSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps an Environment's freeze state in status and, when {@code autoPromote} is set, promotes a
+ * release once it succeeded in the upstream environments and soaked there. The auto-promotion has a
+ * name derived from release and environment, so it is created exactly once.
+ */
+@ControllerConfiguration
+public class EnvironmentReconciler implements Reconciler<Environment> {
+  private static final Duration RECHECK = Duration.ofMinutes(1);
+
+  private final Clock clock;
+
+  public EnvironmentReconciler(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, Environment>> prepareEventSources(
+      EventSourceContext<Environment> context) {
+    // An environment is looked at again when one of its upstream environments changes.
+    var upstreams =
+        InformerEventSourceConfiguration.from(Environment.class, Environment.class)
+            .withName("upstream-environments")
+            .withSecondaryToPrimaryMapper((Environment changed) ->
+                context
+                    .getPrimaryCache()
+                    .list(changed.getMetadata().getNamespace())
+                    .filter(e ->
+                        e.getSpec().upstream() != null
+                            && e.getSpec()
+                                .upstream()
+                                .environments()
+                                .contains(changed.getMetadata().getName()))
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
+            .build();
+    return List.of(new InformerEventSource<>(upstreams, context));
+  }
+
+  @Override
+  public UpdateControl<Environment> reconcile(Environment env, Context<Environment> context) {
+    Instant now = clock.instant();
+    long generation = env.getMetadata().getGeneration();
+    EnvironmentStatus status = new EnvironmentStatus();
+    if (env.getStatus() != null) {
+      status.setConditions(env.getStatus().getConditions());
+    }
+    Duration recheck = RECHECK;
+    try {
+      var window = FreezeWindowGate.activeAt(env.getSpec().freezeWindows(), now);
+      status.setFrozen(window.isPresent());
+      status.setActiveFreezeWindow(window.map(w -> w.name() + " until " + w.until()).orElse(null));
+      if (window.isPresent()) {
+        recheck = min(recheck, Duration.between(now, window.get().until()));
+      }
+      if (Boolean.TRUE.equals(env.getSpec().autoPromote())) {
+        recheck = min(recheck, autoPromote(context.getClient(), env, now));
+      }
+      Conditions.ready(
+          status,
+          generation,
+          "Ready",
+          window
+              .map(w -> "frozen by " + w.name() + " until " + w.until())
+              .orElse("open for promotions"),
+          now);
+    } catch (IllegalArgumentException e) {
+      Conditions.stalled(status, generation, "InvalidFreezeWindow", e.getMessage(), now);
+    }
+    Environment fresh = new Environment();
+    fresh.getMetadata().setName(env.getMetadata().getName());
+    fresh.getMetadata().setNamespace(env.getMetadata().getNamespace());
+    fresh.setStatus(status);
+    return UpdateControl.patchStatus(fresh).rescheduleAfter(recheck.plusSeconds(1));
+  }
+
+  /** Promotes eligible releases; returns when to look again (the end of the shortest soak). */
+  private Duration autoPromote(KubernetesClient client, Environment env, Instant now) {
+    var upstream = env.getSpec().upstream();
+    if (upstream == null || upstream.environments().isEmpty()) {
+      return RECHECK;
+    }
+    String ns = env.getMetadata().getNamespace();
+    List<Environment> upstreams =
+        upstream.environments().stream()
+            .map(name -> client.resources(Environment.class).inNamespace(ns).withName(name).get())
+            .filter(Objects::nonNull)
+            .toList();
+    Duration soak = GoDuration.parse(upstream.soakTime());
+    Duration recheck = RECHECK;
+    List<String> candidates =
+        upstreams.stream()
+            .map(u -> u.getStatus() == null ? null : u.getStatus().getCurrent())
+            .filter(Objects::nonNull)
+            .map(DeployedRelease::release)
+            .distinct()
+            .toList();
+    for (String release : candidates) {
+      if (env.getStatus() != null
+          && env.getStatus().getCurrent() != null
+          && release.equals(env.getStatus().getCurrent().release())) {
+        continue;
+      }
+      List<Instant> soakedAt = new ArrayList<>();
+      for (Environment u : upstreams) {
+        succeededAt(u, release).ifPresent(at -> soakedAt.add(at.plus(soak)));
+      }
+      boolean oneOf = upstream.mode() == io.stellaops.crds.environment.UpstreamPolicy.Mode.ONE_OF;
+      boolean complete =
+          oneOf ? !soakedAt.isEmpty() : soakedAt.size() == upstream.environments().size();
+      if (!complete) {
+        continue;
+      }
+      Instant ready =
+          oneOf
+              ? soakedAt.stream().min(Instant::compareTo).orElseThrow()
+              : soakedAt.stream().max(Instant::compareTo).orElseThrow();
+      if (now.isBefore(ready)) {
+        recheck = min(recheck, Duration.between(now, ready));
+        continue;
+      }
+      createPromotion(client, env, release, now);
+    }
+    return recheck;
+  }
+
+  private static java.util.Optional<Instant> succeededAt(Environment u, String release) {
+    if (u.getStatus() == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.ofNullable(u.getStatus().getCurrent()),
+            u.getStatus().getHistory().stream())
+        .filter(d -> release.equals(d.release()) && d.succeededAt() != null)
+        .map(d -> Instant.parse(d.succeededAt()))
+        .min(Instant::compareTo);
+  }
+
+  private static void createPromotion(
+      KubernetesClient client, Environment env, String release, Instant now) {
+    Promotion p = new Promotion();
+    p.getMetadata().setName(autoPromotionName(release, env.getMetadata().getName()));
+    p.getMetadata().setNamespace(env.getMetadata().getNamespace());
+    p.getMetadata().getLabels().put("stellaops.io/auto-promotion", "true");
+    p.setSpec(
+        new PromotionSpec(
+            release,
+            env.getMetadata().getName(),
+            null,
+            "auto-promoted: succeeded and soaked upstream",
+            null,
+            null));
+    try {
+      client.resource(p).create();
+      KubernetesEvents.record(
+          client,
+          env,
+          "Normal",
+          "AutoPromoted",
+          "promoting " + release + " into " + env.getMetadata().getName(),
+          now);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /** {@code <release>-to-<environment>-auto}: one auto-promotion per release and environment. */
+  public static String autoPromotionName(String release, String environment) {
+    String name = release + "-to-" + environment + "-auto";
+    return name.length() <= 253 ? name : name.substring(0, 253);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}
