@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       ApproveCommand.class,
       RejectCommand.class,
       RollbackCommand.class,
+      QuarantineCommand.class,
       StatusCommand.class,
       EvidenceCommand.class
     })

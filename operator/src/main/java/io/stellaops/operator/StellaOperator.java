@@ -12,6 +12,7 @@ import io.stellaops.webhooks.AdmissionServer;
 import io.stellaops.webhooks.WebhookConfigurations;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
+import io.stellaops.webhooks.release.ReleaseAdmission;
 import io.stellaops.webhooks.tls.WebhookCertificates;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -105,6 +106,9 @@ public final class StellaOperator implements AutoCloseable {
     handlers.put(
         PromotionAdmission.PATH, new PromotionAdmission(client.getKubernetesSerialization()));
     handlers.put(ApprovalAdmission.PATH, new ApprovalAdmission(client));
+    handlers.put(
+        ReleaseAdmission.PATH,
+        new ReleaseAdmission(client.getKubernetesSerialization(), Clock.systemUTC()));
     admission =
         new AdmissionServer(
             new InetSocketAddress(settings.webhookPort()),

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientCon
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
+import io.stellaops.webhooks.release.ReleaseAdmission;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -64,6 +65,20 @@ public final class WebhookConfigurations {
         .withApiVersions("v1alpha1")
         .withResources("promotions")
         .withOperations("CREATE")
+        .endRule()
+        .withAdmissionReviewVersions("v1")
+        .withSideEffects("None")
+        .withFailurePolicy("Fail")
+        .withTimeoutSeconds(TIMEOUT_SECONDS)
+        .endWebhook()
+        .addNewWebhook()
+        .withName("releases.stellaops.io")
+        .withClientConfig(client(endpoint, ReleaseAdmission.PATH, caPem))
+        .addNewRule()
+        .withApiGroups("stellaops.io")
+        .withApiVersions("v1alpha1")
+        .withResources("releases")
+        .withOperations("CREATE", "UPDATE")
         .endRule()
         .withAdmissionReviewVersions("v1")
         .withSideEffects("None")

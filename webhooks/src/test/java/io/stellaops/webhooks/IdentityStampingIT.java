@@ -19,9 +19,12 @@ import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.crds.release.Release;
+import io.stellaops.crds.release.ReleaseAnnotations;
 import io.stellaops.supplychain.digest.DigestSet;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
+import io.stellaops.webhooks.release.ReleaseAdmission;
 import io.stellaops.webhooks.tls.WebhookCertificates;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,7 +59,7 @@ class IdentityStampingIT {
                 .addNewRule()
                 .withApiGroups("stellaops.io")
                 .withResources("*")
-                .withVerbs("get", "list", "watch", "create")
+                .withVerbs("get", "list", "watch", "create", "update", "patch")
                 .endRule()
                 .build())
         .serverSideApply();
@@ -89,7 +92,10 @@ class IdentityStampingIT {
             Map.of(
                 PromotionAdmission.PATH,
                     new PromotionAdmission(client.getKubernetesSerialization()),
-                ApprovalAdmission.PATH, new ApprovalAdmission(client)),
+                ApprovalAdmission.PATH, new ApprovalAdmission(client),
+                ReleaseAdmission.PATH,
+                    new ReleaseAdmission(
+                        client.getKubernetesSerialization(), java.time.Clock.systemUTC())),
             Duration.ofSeconds(8),
             client.getKubernetesSerialization());
     server.start();
@@ -154,14 +160,18 @@ class IdentityStampingIT {
   }
 
   static Promotion promote(KubernetesClient as, String name, String environment) {
+    return promote(as, name, environment, "shop-1");
+  }
+
+  static Promotion promote(KubernetesClient as, String name, String environment, String release) {
     String yaml =
         """
         apiVersion: stellaops.io/v1alpha1
         kind: Promotion
         metadata: {name: %s}
-        spec: {release: shop-1, environment: %s}
+        spec: {release: %s, environment: %s}
         """
-            .formatted(name, environment);
+            .formatted(name, release, environment);
     // The API server may take a moment to start calling a newly registered webhook.
     await()
         .atMost(Duration.ofSeconds(20))
@@ -294,6 +304,59 @@ class IdentityStampingIT {
       Promotion deploying = awaitPhase(client, NS, "shop-1-to-stage", Phase.Deploying);
       assertThat(deploying.getStatus().getApprovals().approvedBy())
           .containsExactly("bob@example.com");
+    }
+  }
+
+  @Test
+  void aQuarantinedReleaseIsNeverPromotedAndStaysQuarantined() {
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: shop-bad}
+        spec:
+          version: 6.6.6
+          components: [{name: api, image: registry.example.com/shop/api, digest: sha256:%s}]
+        """
+            .formatted("6".repeat(64)));
+    try (var alice = as("alice@example.com", "release-managers")) {
+      var releases = alice.resources(Release.class).inNamespace(NS).withName("shop-bad");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .ignoreExceptions()
+          .untilAsserted(() -> {
+            releases.edit(r -> {
+              r.getMetadata()
+                  .getAnnotations()
+                  .put(ReleaseAnnotations.QUARANTINE, "ships CVE-2026-1234");
+              return r;
+            });
+            assertThat(releases.get().getMetadata().getAnnotations())
+                .containsEntry(ReleaseAnnotations.QUARANTINED_BY, "alice@example.com");
+          });
+
+      promote(alice, "shop-bad-to-dev", "dev", "shop-bad");
+      Promotion denied = awaitPhase(client, NS, "shop-bad-to-dev", Phase.Denied);
+      assertThat(denied.getStatus().getDecision().reasons().get(0))
+          .startsWith(
+              "quarantine: release is quarantined: ships CVE-2026-1234 (by alice@example.com at ");
+
+      assertThatThrownBy(() ->
+              releases.edit(r -> {
+                r.getMetadata().getAnnotations().remove(ReleaseAnnotations.QUARANTINE);
+                return r;
+              }))
+          .hasMessageContaining("a quarantined release stays quarantined");
+      assertThatThrownBy(() ->
+              releases.edit(r -> {
+                r.getMetadata()
+                    .getAnnotations()
+                    .put(ReleaseAnnotations.QUARANTINED_BY, "mallory@example.com");
+                return r;
+              }))
+          .hasMessageContaining("is set by Stella Operator when the release is quarantined");
     }
   }
 

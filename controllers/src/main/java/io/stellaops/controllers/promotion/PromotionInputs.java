@@ -12,6 +12,7 @@ import io.stellaops.crds.gatepolicy.GatePolicy;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.ComponentStatus;
 import io.stellaops.crds.release.Release;
+import io.stellaops.crds.release.ReleaseAnnotations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -103,12 +104,24 @@ final class PromotionInputs {
                   s == null ? null : s.findings());
             })
             .toList();
-    String quarantine =
-        release.getStatus() == null || release.getStatus().getQuarantine() == null
-            ? null
-            : release.getStatus().getQuarantine().reason();
+    String quarantine = quarantineOf(release);
     return new DecisionInput.ReleaseInput(
         release.getMetadata().getName(), release.getSpec().version(), components, quarantine);
+  }
+
+  /** The quarantine reason with who and when, from the release's annotations; null if none. */
+  private static String quarantineOf(Release release) {
+    var annotations = release.getMetadata().getAnnotations();
+    String reason = annotations == null ? null : annotations.get(ReleaseAnnotations.QUARANTINE);
+    if (reason == null) {
+      return null;
+    }
+    return reason
+        + " (by "
+        + annotations.getOrDefault(ReleaseAnnotations.QUARANTINED_BY, "unknown")
+        + " at "
+        + annotations.getOrDefault(ReleaseAnnotations.QUARANTINED_AT, "unknown")
+        + ")";
   }
 
   /** When the release succeeded in each upstream environment, from their status history. */

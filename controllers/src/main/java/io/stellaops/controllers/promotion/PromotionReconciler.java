@@ -20,6 +20,8 @@ import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
+import io.stellaops.crds.environment.Environment;
+import io.stellaops.crds.environment.EnvironmentSpec;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.promotion.ApprovalSummary;
 import io.stellaops.crds.promotion.JobRef;
@@ -133,20 +135,32 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       }
       DecisionRecord record = DecisionRecord.find(client, promotion);
       if (record == null) {
-        Duration queued = waitForTurn();
-        if (queued != null || TERMINAL.contains(status.getPhase())) {
-          return queued; // waiting its turn, or superseded
+        EnvironmentQueue.Verdict turn = turn();
+        if (turn instanceof EnvironmentQueue.Superseded superseded) {
+          supersede(superseded);
+          return null;
         }
         var gathered = PromotionInputs.gather(client, promotion, approvals, now);
         if (gathered.missing() != null) {
           Conditions.stalled(status, generation, "InputMissing", gathered.missing(), now);
           return RECHECK_MISSING;
         }
+        Decision decision = PromotionDecider.decide(gathered.input());
+        show(decision);
+        if (turn instanceof EnvironmentQueue.Wait wait
+            && !Decision.DENY.equals(decision.result())) {
+          // A denial is final at once; what may go ahead waits its turn.
+          String message =
+              "queued behind promotion "
+                  + wait.behind()
+                  + " into "
+                  + promotion.getSpec().environment();
+          Conditions.reconciling(status, generation, "Queued", message, now);
+          return RECHECK_WAITING;
+        }
         if (status.getPhase() == Phase.Pending) {
           transition(Phase.Evaluating, "Evaluating", "evaluating gates");
         }
-        Decision decision = PromotionDecider.decide(gathered.input());
-        show(decision);
         if (Decision.PENDING.equals(decision.result())) {
           transition(Phase.AwaitingApproval, "AwaitingApproval", pendingMessage(decision));
           Conditions.reconciling(
@@ -174,60 +188,49 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       return deploy(record);
     }
 
-    /** Null when this promotion may be evaluated now; otherwise when to look again. */
-    private Duration waitForTurn() {
+    /** Whether this promotion may go ahead, must wait, or was superseded (Environment policy). */
+    private EnvironmentQueue.Verdict turn() {
       String ns = promotion.getMetadata().getNamespace();
       var env =
           client
-              .resources(io.stellaops.crds.environment.Environment.class)
+              .resources(Environment.class)
               .inNamespace(ns)
               .withName(promotion.getSpec().environment())
               .get();
       if (env == null) {
-        return null; // gathering the inputs reports the missing environment
+        // gathering the inputs reports the missing environment
+        return new EnvironmentQueue.Proceed();
       }
       var policy =
           env.getSpec().concurrencyPolicy() == null
-              ? io.stellaops.crds.environment.EnvironmentSpec.ConcurrencyPolicy.QUEUE
+              ? EnvironmentSpec.ConcurrencyPolicy.QUEUE
               : env.getSpec().concurrencyPolicy();
       List<Promotion> sameEnvironment =
           client.resources(Promotion.class).inNamespace(ns).list().getItems().stream()
               .filter(p -> promotion.getSpec().environment().equals(p.getSpec().environment()))
               .toList();
-      var verdict = EnvironmentQueue.judge(promotion, sameEnvironment, policy);
-      if (verdict instanceof EnvironmentQueue.Wait wait) {
-        String message =
-            "queued behind promotion "
-                + wait.behind()
-                + " into "
-                + promotion.getSpec().environment();
-        Conditions.reconciling(status, generation, "Queued", message, now);
-        return RECHECK_MISSING;
+      return EnvironmentQueue.judge(promotion, sameEnvironment, policy);
+    }
+
+    private void supersede(EnvironmentQueue.Superseded superseded) {
+      String message =
+          "superseded by the newer promotion "
+              + superseded.by()
+              + " into "
+              + promotion.getSpec().environment();
+      var gathered = PromotionInputs.gather(client, promotion, List.of(), now);
+      if (gathered.missing() != null) {
+        transition(Phase.Superseded, "Superseded", message);
+        Conditions.stalled(status, generation, "Superseded", message, now);
+        return;
       }
-      if (verdict instanceof EnvironmentQueue.Superseded superseded) {
-        var gathered = PromotionInputs.gather(client, promotion, List.of(), now);
-        String message =
-            "superseded by the newer promotion "
-                + superseded.by()
-                + " into "
-                + promotion.getSpec().environment();
-        if (gathered.missing() != null) {
-          transition(Phase.Superseded, "Superseded", message);
-          Conditions.stalled(status, generation, "Superseded", message, now);
-          return null;
-        }
-        var record =
-            DecisionRecord.create(
-                client,
-                promotion,
-                new DecisionRecord(
-                    gathered.input(),
-                    PromotionDecider.decide(gathered.input()),
-                    Conditions.timestamp(now)));
-        finish(record, Phase.Superseded, "Superseded", message, null);
-        return null;
-      }
-      return null;
+      var decision = PromotionDecider.decide(gathered.input());
+      var record =
+          DecisionRecord.create(
+              client,
+              promotion,
+              new DecisionRecord(gathered.input(), decision, Conditions.timestamp(now)));
+      finish(record, Phase.Superseded, "Superseded", message, null);
     }
 
     private Duration deploy(DecisionRecord record) {
