@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
 import io.stellaops.controllers.promotion.PromotionReconciler;
+import io.stellaops.crds.KubeApiServerSupport;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus;
 import io.stellaops.crds.promotion.Phase;

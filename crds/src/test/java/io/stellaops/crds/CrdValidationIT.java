@@ -42,26 +42,8 @@ class CrdValidationIT {
     Files.writeString(kubeconfig, kubeConfigYaml);
     System.out.println("kubectl --kubeconfig " + kubeconfig.toAbsolutePath() + " ...");
     for (String yaml : GeneratedFiles.read(GeneratedFiles.COMMITTED_CRDS, ".yml").values()) {
-      var crd = client.resource(yaml).item();
-      client.resource((CustomResourceDefinition) crd).create();
+      KubeApiServerSupport.install(client, (CustomResourceDefinition) client.resource(yaml).item());
     }
-    for (String yaml : GeneratedFiles.read(GeneratedFiles.COMMITTED_CRDS, ".yml").values()) {
-      String name = client.resource(yaml).item().getMetadata().getName();
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(name)
-          .waitUntilCondition(CrdValidationIT::established, 30, TimeUnit.SECONDS);
-    }
-  }
-
-  private static boolean established(CustomResourceDefinition crd) {
-    return crd != null
-        && crd.getStatus() != null
-        && crd.getStatus().getConditions() != null
-        && crd.getStatus().getConditions().stream()
-            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   static Stream<Path> examples() throws IOException {

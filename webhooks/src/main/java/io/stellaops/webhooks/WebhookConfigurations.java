@@ -1,5 +1,7 @@
 package io.stellaops.webhooks;
 
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
@@ -57,48 +59,28 @@ public final class WebhookConfigurations {
         .withName(MUTATING)
         .addToLabels("app.kubernetes.io/part-of", "stella-operator")
         .endMetadata()
-        .addNewWebhook()
-        .withName("promotions.stellaops.io")
-        .withClientConfig(client(endpoint, PromotionAdmission.PATH, caPem))
+        .withWebhooks(
+            webhook("promotions", PromotionAdmission.PATH, endpoint, caPem, "CREATE"),
+            webhook("releases", ReleaseAdmission.PATH, endpoint, caPem, "CREATE", "UPDATE"),
+            webhook("approvals", ApprovalAdmission.PATH, endpoint, caPem, "CREATE"))
+        .build();
+  }
+
+  private static MutatingWebhook webhook(
+      String resource, String path, Endpoint endpoint, String caPem, String... operations) {
+    return new MutatingWebhookBuilder()
+        .withName(resource + ".stellaops.io")
+        .withClientConfig(client(endpoint, path, caPem))
         .addNewRule()
         .withApiGroups("stellaops.io")
         .withApiVersions("v1alpha1")
-        .withResources("promotions")
-        .withOperations("CREATE")
+        .withResources(resource)
+        .withOperations(operations)
         .endRule()
         .withAdmissionReviewVersions("v1")
         .withSideEffects("None")
         .withFailurePolicy("Fail")
         .withTimeoutSeconds(TIMEOUT_SECONDS)
-        .endWebhook()
-        .addNewWebhook()
-        .withName("releases.stellaops.io")
-        .withClientConfig(client(endpoint, ReleaseAdmission.PATH, caPem))
-        .addNewRule()
-        .withApiGroups("stellaops.io")
-        .withApiVersions("v1alpha1")
-        .withResources("releases")
-        .withOperations("CREATE", "UPDATE")
-        .endRule()
-        .withAdmissionReviewVersions("v1")
-        .withSideEffects("None")
-        .withFailurePolicy("Fail")
-        .withTimeoutSeconds(TIMEOUT_SECONDS)
-        .endWebhook()
-        .addNewWebhook()
-        .withName("approvals.stellaops.io")
-        .withClientConfig(client(endpoint, ApprovalAdmission.PATH, caPem))
-        .addNewRule()
-        .withApiGroups("stellaops.io")
-        .withApiVersions("v1alpha1")
-        .withResources("approvals")
-        .withOperations("CREATE")
-        .endRule()
-        .withAdmissionReviewVersions("v1")
-        .withSideEffects("None")
-        .withFailurePolicy("Fail")
-        .withTimeoutSeconds(TIMEOUT_SECONDS)
-        .endWebhook()
         .build();
   }
 

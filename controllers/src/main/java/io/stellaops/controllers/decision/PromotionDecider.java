@@ -16,6 +16,7 @@ import io.stellaops.supplychain.json.CanonicalJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decides a promotion from its recorded inputs. Pure and deterministic: the same input always
@@ -42,67 +43,9 @@ public final class PromotionDecider {
     var requester = in.promotion().requestedBy();
     var tally = ApprovalCount.count(env.approvals(), in.approvals(), subject, requester, now);
 
-    Decision.FreezeEvaluation freeze = Decision.FreezeEvaluation.NOT_FROZEN;
-    ApprovalCount.Tally breakGlassTally = null;
-    try {
-      var window = FreezeWindowGate.activeAt(env.freezeWindows(), now);
-      BreakGlass breakGlass = in.promotion().breakGlass();
-      if (window.isEmpty()) {
-        gates.add(GateResults.pass("freeze", "no freeze window in force"));
-      } else if (breakGlass == null) {
-        var w = window.get();
-        gates.add(
-            GateResults.failed(
-                "freeze",
-                null,
-                "environment "
-                    + in.environment().name()
-                    + " is frozen by window "
-                    + w.name()
-                    + " until "
-                    + w.until()
-                    + (w.reason() == null ? "" : " (" + w.reason() + ")")));
-        freeze = FreezeWindowGate.evaluation(window, null);
-      } else {
-        BreakGlassPolicy policy = env.breakGlass();
-        String type = CanonicalJson.MAPPER.convertValue(breakGlass.type(), String.class);
-        if (policy == null || !policy.allowedTypes().contains(breakGlass.type())) {
-          gates.add(
-              GateResults.failed(
-                  "freeze",
-                  null,
-                  "environment "
-                      + in.environment().name()
-                      + " is frozen by window "
-                      + window.get().name()
-                      + " and does not allow break-glass "
-                      + type
-                      + (policy == null
-                          ? ""
-                          : " (allowed: "
-                              + CanonicalJson.MAPPER.convertValue(policy.allowedTypes(), List.class)
-                              + ")")));
-          freeze = FreezeWindowGate.evaluation(window, null);
-        } else {
-          breakGlassTally =
-              ApprovalCount.count(policy.approvals(), in.approvals(), subject, requester, now);
-          gates.add(
-              GateResults.pass(
-                  "freeze",
-                  "frozen by window "
-                      + window.get().name()
-                      + " until "
-                      + window.get().until()
-                      + "; exempted by break-glass "
-                      + type
-                      + ": "
-                      + breakGlass.justification()));
-          freeze = FreezeWindowGate.evaluation(window, type);
-        }
-      }
-    } catch (RuntimeException e) {
-      gates.add(GateResults.error("freeze", e.getMessage()));
-    }
+    FreezeOutcome freeze = freeze(in, subject, now);
+    gates.add(freeze.gate());
+    ApprovalCount.Tally breakGlassTally = freeze.breakGlassApprovals();
 
     gates.addAll(PolicyGates.evaluate(env.gatePolicies(), in, CelInput.of(in, tally)));
     gates.add(approvalGate("approvals", tally));
@@ -123,7 +66,71 @@ public final class PromotionDecider {
             tally.notCounted(),
             breakGlassTally == null ? 0 : breakGlassTally.required(),
             breakGlassTally == null ? List.of() : breakGlassTally.approvedBy());
-    return new Decision(result, reasons, gates, approvals, freeze, CanonicalJson.digest(in));
+    return new Decision(
+        result, reasons, gates, approvals, freeze.evaluation(), CanonicalJson.digest(in));
+  }
+
+  /** The freeze gate, what it found, and the break-glass approvals when an exemption applies. */
+  private record FreezeOutcome(
+      GateResult gate,
+      Decision.FreezeEvaluation evaluation,
+      ApprovalCount.Tally breakGlassApprovals) {}
+
+  private static FreezeOutcome freeze(DecisionInput in, ApprovalSubject subject, Instant now) {
+    EnvironmentSpec env = in.environment().spec();
+    Optional<FreezeWindowGate.ActiveWindow> window;
+    try {
+      window = FreezeWindowGate.activeAt(env.freezeWindows(), now);
+    } catch (RuntimeException e) {
+      return new FreezeOutcome(
+          GateResults.error("freeze", e.getMessage()), Decision.FreezeEvaluation.NOT_FROZEN, null);
+    }
+    if (window.isEmpty()) {
+      return new FreezeOutcome(
+          GateResults.pass("freeze", "no freeze window in force"),
+          Decision.FreezeEvaluation.NOT_FROZEN,
+          null);
+    }
+    var w = window.get();
+    String frozen =
+        "environment "
+            + in.environment().name()
+            + " is frozen by window "
+            + w.name()
+            + " until "
+            + w.until();
+    BreakGlass breakGlass = in.promotion().breakGlass();
+    if (breakGlass == null) {
+      String why = w.reason() == null ? "" : " (" + w.reason() + ")";
+      return new FreezeOutcome(
+          GateResults.failed("freeze", null, frozen + why),
+          FreezeWindowGate.evaluation(window, null),
+          null);
+    }
+    BreakGlassPolicy policy = env.breakGlass();
+    String type = CanonicalJson.MAPPER.convertValue(breakGlass.type(), String.class);
+    if (policy == null || !policy.allowedTypes().contains(breakGlass.type())) {
+      String allowed =
+          policy == null
+              ? ""
+              : " (allowed: "
+                  + CanonicalJson.MAPPER.convertValue(policy.allowedTypes(), List.class)
+                  + ")";
+      return new FreezeOutcome(
+          GateResults.failed(
+              "freeze", null, frozen + " and does not allow break-glass " + type + allowed),
+          FreezeWindowGate.evaluation(window, null),
+          null);
+    }
+    var approvals =
+        ApprovalCount.count(
+            policy.approvals(), in.approvals(), subject, in.promotion().requestedBy(), now);
+    return new FreezeOutcome(
+        GateResults.pass(
+            "freeze",
+            frozen + "; exempted by break-glass " + type + ": " + breakGlass.justification()),
+        FreezeWindowGate.evaluation(window, type),
+        approvals);
   }
 
   /** Invariant 1: only digests are deployed, so a component without one cannot be promoted. */

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.stellaops.controllers.KubeApiServerSupport;
+import io.stellaops.crds.KubeApiServerSupport;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
 import io.stellaops.crds.gatepolicy.GatePolicy;

@@ -1,4 +1,4 @@
-package io.stellaops.controllers;
+package io.stellaops.crds;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,21 +10,26 @@ import java.util.concurrent.TimeUnit;
 public final class KubeApiServerSupport {
   private KubeApiServerSupport() {}
 
+  /** Installs a generated CRD shipped in the stella-crds jar, e.g. {@code "promotions"}. */
   public static void installCrd(KubernetesClient client, String plural) throws IOException {
     String path = "META-INF/fabric8/" + plural + ".stellaops.io-v1.yml";
     try (InputStream in = KubeApiServerSupport.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalStateException(path + " is not on the classpath");
       }
-      var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-      client.resource(crd).forceConflicts().serverSideApply();
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(KubeApiServerSupport::established, 30, TimeUnit.SECONDS);
+      install(client, client.apiextensions().v1().customResourceDefinitions().load(in).item());
     }
+  }
+
+  /** Applies a CRD and waits until the API server serves it. */
+  public static void install(KubernetesClient client, CustomResourceDefinition crd) {
+    client.resource(crd).forceConflicts().serverSideApply();
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd.getMetadata().getName())
+        .waitUntilCondition(KubeApiServerSupport::established, 30, TimeUnit.SECONDS);
   }
 
   private static boolean established(CustomResourceDefinition crd) {
