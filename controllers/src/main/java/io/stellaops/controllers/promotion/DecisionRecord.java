@@ -18,10 +18,16 @@ import java.util.Map;
  * acts on it. After a restart the controller reads it back instead of deciding again, so a
  * promotion never gets a second decision (and its evidence always matches the first).
  */
-public record DecisionRecord(DecisionInput inputs, Decision decision, String decidedAt) {
+public record DecisionRecord(
+    DecisionInput inputs, Decision decision, String decidedAt, String note) {
+  public DecisionRecord(DecisionInput inputs, Decision decision, String decidedAt) {
+    this(inputs, decision, decidedAt, null);
+  }
+
   static final String INPUTS = "inputs.json";
   static final String DECISION = "decision.json";
   static final String DECIDED_AT = "decidedAt";
+  static final String NOTE = "note";
 
   public static String name(Promotion promotion) {
     return promotion.getMetadata().getName() + "-decision";
@@ -56,11 +62,7 @@ public record DecisionRecord(DecisionInput inputs, Decision decision, String dec
             .endOwnerReference()
             .endMetadata()
             .withImmutable(true)
-            .withData(
-                Map.of(
-                    INPUTS, utf8(CanonicalJson.bytes(record.inputs())),
-                    DECISION, utf8(CanonicalJson.bytes(record.decision())),
-                    DECIDED_AT, record.decidedAt()))
+            .withData(data(record))
             .build();
     try {
       return parse(
@@ -77,12 +79,24 @@ public record DecisionRecord(DecisionInput inputs, Decision decision, String dec
     }
   }
 
+  private static Map<String, String> data(DecisionRecord record) {
+    Map<String, String> data = new java.util.TreeMap<>();
+    data.put(INPUTS, utf8(CanonicalJson.bytes(record.inputs())));
+    data.put(DECISION, utf8(CanonicalJson.bytes(record.decision())));
+    data.put(DECIDED_AT, record.decidedAt());
+    if (record.note() != null) {
+      data.put(NOTE, record.note());
+    }
+    return data;
+  }
+
   private static DecisionRecord parse(ConfigMap cm) {
     try {
       return new DecisionRecord(
           CanonicalJson.MAPPER.readValue(cm.getData().get(INPUTS), DecisionInput.class),
           CanonicalJson.MAPPER.readValue(cm.getData().get(DECISION), Decision.class),
-          cm.getData().get(DECIDED_AT));
+          cm.getData().get(DECIDED_AT),
+          cm.getData().get(NOTE));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "decision record " + cm.getMetadata().getName() + " is unreadable", e);

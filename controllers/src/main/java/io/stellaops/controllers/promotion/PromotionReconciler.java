@@ -180,6 +180,12 @@ public class PromotionReconciler implements Reconciler<Promotion> {
               record.decision().reasons(),
               record.decision().inputsHash(),
               record.decidedAt()));
+      if (Decision.PENDING.equals(record.decision().result())) {
+        // Only a superseded promotion records a decision that was still pending; the record, not a
+        // possibly stale status, says how it ended.
+        finish(record, Phase.Superseded, "Superseded", record.note(), null);
+        return null;
+      }
       if (Decision.DENY.equals(record.decision().result())) {
         finish(
             record, Phase.Denied, "Denied", String.join("; ", record.decision().reasons()), null);
@@ -229,8 +235,8 @@ public class PromotionReconciler implements Reconciler<Promotion> {
           DecisionRecord.create(
               client,
               promotion,
-              new DecisionRecord(gathered.input(), decision, Conditions.timestamp(now)));
-      finish(record, Phase.Superseded, "Superseded", message, null);
+              new DecisionRecord(gathered.input(), decision, Conditions.timestamp(now), message));
+      finish(record, Phase.Superseded, "Superseded", record.note(), null);
     }
 
     private Duration deploy(DecisionRecord record) {
