@@ -52,12 +52,16 @@ public final class PromotionTestSupport {
   }
 
   public static Operator startOperator(KubernetesClient client) {
+    return startOperator(client, Clock.systemUTC());
+  }
+
+  /** An operator whose controllers read time from {@code clock}. */
+  public static Operator startOperator(KubernetesClient client, Clock clock) {
     var op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    op.register(new GatePolicyReconciler(Clock.systemUTC()));
-    op.register(new io.stellaops.controllers.environment.EnvironmentReconciler(Clock.systemUTC()));
+    op.register(new GatePolicyReconciler(clock));
+    op.register(new io.stellaops.controllers.environment.EnvironmentReconciler(clock));
     op.register(
-        new PromotionReconciler(
-            Clock.systemUTC(), () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));
+        new PromotionReconciler(clock, () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));
     op.start();
     return op;
   }
