@@ -1,0 +1,168 @@
+package io.stellaops.supplychain.oci;
+
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.json.CanonicalJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves tags and digests against an OCI distribution registry: GET the manifest, compute its
+ * sha256 over the bytes received (never trusting a header), keep an index's own digest for
+ * multi-arch images. Anonymous, Basic and Bearer-token (challenge) authentication. Hand-written on
+ * java.net.http because resolution is one request of the distribution spec and jib-core's registry
+ * client is not public API.
+ */
+public final class RegistryClient {
+  static final String ACCEPT =
+      String.join(
+          ", ",
+          "application/vnd.oci.image.index.v1+json",
+          "application/vnd.oci.image.manifest.v1+json",
+          "application/vnd.docker.distribution.manifest.list.v2+json",
+          "application/vnd.docker.distribution.manifest.v2+json");
+  private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+  private final HttpClient http;
+  private final Duration timeout;
+
+  public RegistryClient(Duration timeout) {
+    this.timeout = timeout;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+  }
+
+  /** Basic credentials for one registry, e.g. from a dockerconfigjson Secret. */
+  public record Credentials(String username, String password) {}
+
+  /** A manifest as the registry served it. */
+  public record Manifest(String digest, String mediaType, byte[] bytes) {}
+
+  /**
+   * Fetches the manifest of {@code image} at {@code reference} (tag or digest). A digest reference
+   * must match the bytes served. Throws {@link RegistryException} with the registry's own answer.
+   */
+  public Manifest manifest(String image, String reference, Optional<Credentials> credentials) {
+    ImageReference ref = ImageReference.parse(image);
+    URI uri = URI.create(ref.apiBase() + "/manifests/" + reference);
+    HttpResponse<byte[]> response = get(uri, credentials.map(RegistryClient::basic).orElse(null));
+    if (response.statusCode() == 401) {
+      String token = token(ref, response, credentials);
+      response = get(uri, "Bearer " + token);
+    }
+    if (response.statusCode() != 200) {
+      throw new RegistryException(
+          ref
+              + ":"
+              + reference
+              + ": registry answered "
+              + response.statusCode()
+              + " "
+              + errorText(response.body()));
+    }
+    byte[] body = response.body();
+    String digest = Sha256.digest(body);
+    if (reference.startsWith("sha256:") && !reference.equals(digest)) {
+      throw new RegistryException(
+          ref + "@" + reference + ": the registry served a manifest whose digest is " + digest);
+    }
+    String mediaType = response.headers().firstValue("Content-Type").orElse("");
+    return new Manifest(digest, mediaType.split(";")[0].trim(), body);
+  }
+
+  private HttpResponse<byte[]> get(URI uri, String authorization) {
+    var request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", ACCEPT).GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new RegistryException(
+          "cannot reach "
+              + uri.getHost()
+              + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+              + ": "
+              + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException("interrupted while reaching " + uri.getHost());
+    }
+  }
+
+  /** The Bearer token flow of the distribution spec (token endpoint named by the challenge). */
+  private String token(
+      ImageReference ref, HttpResponse<byte[]> challenge, Optional<Credentials> credentials) {
+    String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new RegistryException(
+          ref
+              + ": registry requires authentication ("
+              + header
+              + ")"
+              + (credentials.isEmpty()
+                  ? "; no credentials are configured for it"
+                  : "; the credentials were refused"));
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    Matcher m = CHALLENGE_PARAM.matcher(header);
+    while (m.find()) {
+      params.put(m.group(1), m.group(2));
+    }
+    String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull");
+    String url =
+        params.get("realm")
+            + "?service="
+            + URLEncoder.encode(params.getOrDefault("service", ""), StandardCharsets.UTF_8)
+            + "&scope="
+            + URLEncoder.encode(scope, StandardCharsets.UTF_8);
+    HttpResponse<byte[]> response =
+        get(URI.create(url), credentials.map(RegistryClient::basic).orElse(null));
+    if (response.statusCode() != 200) {
+      throw new RegistryException(
+          ref
+              + ": token endpoint answered "
+              + response.statusCode()
+              + " "
+              + errorText(response.body()));
+    }
+    try {
+      var json = CanonicalJson.MAPPER.readTree(response.body());
+      String token =
+          json.hasNonNull("token")
+              ? json.get("token").asText()
+              : json.path("access_token").asText(null);
+      if (token == null) {
+        throw new RegistryException(ref + ": token endpoint returned no token");
+      }
+      return token;
+    } catch (IOException e) {
+      throw new RegistryException(ref + ": token endpoint returned invalid JSON");
+    }
+  }
+
+  private static String basic(Credentials c) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String errorText(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+  }
+}

@@ -1,0 +1,98 @@
+package io.stellaops.supplychain.oci;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Debian's docker-registry (distribution 2.8) on a loopback port with its storage in a temporary
+ * directory; plain HTTP, as registries on 127.0.0.0/8 are used.
+ */
+public final class LocalRegistry implements AutoCloseable {
+  private final Process process;
+  private final Path dir;
+  private final int port;
+
+  private LocalRegistry(Process process, Path dir, int port) {
+    this.process = process;
+    this.dir = dir;
+    this.port = port;
+  }
+
+  public static LocalRegistry start() throws IOException, InterruptedException {
+    Path binary =
+        Path.of(System.getenv().getOrDefault("STELLA_REGISTRY", "/usr/bin/docker-registry"));
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException(
+          binary
+              + " not found: install Debian's docker-registry (hack/install-prerequisites.sh does)");
+    }
+    int port;
+    try (var socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path dir = Files.createTempDirectory("stella-registry");
+    Path config = dir.resolve("config.yml");
+    Files.writeString(
+        config,
+        """
+        version: 0.1
+        log: {level: warn}
+        storage:
+          filesystem: {rootdirectory: %s}
+          delete: {enabled: true}
+        http:
+          addr: 127.0.0.1:%d
+        """
+            .formatted(dir.resolve("data"), port));
+    Process process =
+        new ProcessBuilder(binary.toString(), "serve", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("registry.log").toFile())
+            .start();
+    var registry = new LocalRegistry(process, dir, port);
+    registry.awaitReady();
+    return registry;
+  }
+
+  /** {@code 127.0.0.1:<port>}, the registry part of image names. */
+  public String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  private void awaitReady() throws IOException, InterruptedException {
+    var client = HttpClient.newHttpClient();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
+      }
+      try {
+        var response =
+            client.send(
+                HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("docker-registry did not answer on " + host());
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+  }
+}

@@ -1,0 +1,65 @@
+package io.stellaops.supplychain.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Tag and digest resolution against a real registry (Debian docker-registry). */
+class RegistryClientIT {
+  static LocalRegistry registry;
+  final RegistryClient client = new RegistryClient(Duration.ofSeconds(5));
+
+  @BeforeAll
+  static void start() throws Exception {
+    registry = LocalRegistry.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    registry.close();
+  }
+
+  @Test
+  void resolvesATagToTheDigestJibPushed() throws Exception {
+    String image = registry.host() + "/shop/api";
+    String pushed = TestImages.push(image + ":1.4.2", "shop api 1.4.2");
+    var manifest = client.manifest(image, "1.4.2", Optional.empty());
+    assertThat(manifest.digest()).isEqualTo(pushed);
+    assertThat(manifest.mediaType())
+        .isIn(
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json");
+    assertThat(client.manifest(image, pushed, Optional.empty()).digest()).isEqualTo(pushed);
+  }
+
+  @Test
+  void aMovedTagResolvesToTheNewDigest() throws Exception {
+    String image = registry.host() + "/shop/worker";
+    String first = TestImages.push(image + ":latest", "worker v1");
+    String second = TestImages.push(image + ":latest", "worker v2");
+    assertThat(second).isNotEqualTo(first);
+    assertThat(client.manifest(image, "latest", Optional.empty()).digest()).isEqualTo(second);
+    assertThat(client.manifest(image, first, Optional.empty()).digest()).isEqualTo(first);
+  }
+
+  @Test
+  void quotesTheRegistryWhenATagIsUnknown() {
+    assertThatThrownBy(
+            () -> client.manifest(registry.host() + "/shop/api", "9.9.9", Optional.empty()))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("registry answered 404")
+        .hasMessageContaining("MANIFEST_UNKNOWN");
+  }
+
+  @Test
+  void saysWhenTheRegistryCannotBeReached() {
+    assertThatThrownBy(() -> client.manifest("127.0.0.1:1/shop/api", "1.0.0", Optional.empty()))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageStartingWith("cannot reach 127.0.0.1:1");
+  }
+}
