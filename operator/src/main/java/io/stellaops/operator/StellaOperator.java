@@ -8,6 +8,7 @@ import io.stellaops.controllers.environment.EnvironmentReconciler;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
 import io.stellaops.controllers.promotion.PromotionReconciler;
+import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.webhooks.AdmissionServer;
 import io.stellaops.webhooks.WebhookConfigurations;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
@@ -108,7 +109,10 @@ public final class StellaOperator implements AutoCloseable {
     handlers.put(ApprovalAdmission.PATH, new ApprovalAdmission(client));
     handlers.put(
         ReleaseAdmission.PATH,
-        new ReleaseAdmission(client.getKubernetesSerialization(), Clock.systemUTC()));
+        new ReleaseAdmission(
+            client.getKubernetesSerialization(),
+            Clock.systemUTC(),
+            new RegistryClient(Duration.ofSeconds(5))));
     admission =
         new AdmissionServer(
             new InetSocketAddress(settings.webhookPort()),

@@ -95,7 +95,9 @@ class IdentityStampingIT {
                 ApprovalAdmission.PATH, new ApprovalAdmission(client),
                 ReleaseAdmission.PATH,
                     new ReleaseAdmission(
-                        client.getKubernetesSerialization(), java.time.Clock.systemUTC())),
+                        client.getKubernetesSerialization(),
+                        java.time.Clock.systemUTC(),
+                        new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5)))),
             Duration.ofSeconds(8),
             client.getKubernetesSerialization());
     server.start();

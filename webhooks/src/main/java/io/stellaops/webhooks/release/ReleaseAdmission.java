@@ -7,38 +7,109 @@ import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
 import io.javaoperatorsdk.webhook.admission.AdmissionUtils;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseAnnotations;
+import io.stellaops.crds.release.ReleaseComponent;
+import io.stellaops.crds.release.ReleaseSpec;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
 import io.stellaops.webhooks.Violations;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Mutating admission of Releases. Quarantine: setting {@code stellaops.io/quarantine} stamps who
- * did it and when from the authenticated request; once set, a quarantine can be neither removed nor
- * rewritten (a quarantined release is never promotable again: build a new one).
+ * Mutating admission of Releases, all checks of a request answered at once:
+ *
+ * <ul>
+ *   <li>On creation every component given only by tag is resolved to the digest its registry serves
+ *       now (in parallel), so the stored Release names digests; the tag stays for humans. An
+ *       unknown tag or an unreachable registry denies, quoting the registry.
+ *   <li>Quarantine: setting {@code stellaops.io/quarantine} stamps who did it and when from the
+ *       authenticated request; once set, a quarantine can be neither removed nor rewritten, and its
+ *       stamps cannot be written by clients.
+ * </ul>
  */
 public final class ReleaseAdmission implements AdmissionRequestHandler {
   public static final String PATH = "/mutate/releases";
 
   private final KubernetesSerialization serialization;
   private final Clock clock;
+  private final RegistryClient registry;
 
-  public ReleaseAdmission(KubernetesSerialization serialization, Clock clock) {
+  public ReleaseAdmission(
+      KubernetesSerialization serialization, Clock clock, RegistryClient registry) {
     this.serialization = serialization;
     this.clock = clock;
+    this.registry = registry;
   }
 
   @Override
   public AdmissionResponse handle(AdmissionRequest request) {
     Release original = serialization.convertValue(request.getObject(), Release.class);
-    Map<String, String> now = annotations(original);
-    Map<String, String> before =
+    Release stamped = serialization.convertValue(request.getObject(), Release.class);
+    Release old =
         request.getOldObject() == null
-            ? Map.of()
-            : annotations(serialization.convertValue(request.getOldObject(), Release.class));
+            ? null
+            : serialization.convertValue(request.getOldObject(), Release.class);
     Violations violations = new Violations();
+    quarantine(stamped, old, request.getUserInfo().getUsername(), violations);
+    if ("CREATE".equals(request.getOperation())) {
+      resolveTags(stamped, violations);
+    }
+    if (!violations.isEmpty()) {
+      return violations.deny();
+    }
+    return serialization.asJson(original).equals(serialization.asJson(stamped))
+        ? AdmissionUtils.allowedAdmissionResponse()
+        : AdmissionUtils.admissionResponseFromMutation(original, stamped);
+  }
+
+  /** Pins every component given only by tag to its digest. */
+  private void resolveTags(Release release, Violations violations) {
+    List<ReleaseComponent> components = release.getSpec().components();
+    List<CompletableFuture<String>> digests = new ArrayList<>();
+    try (ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (ReleaseComponent c : components) {
+        digests.add(
+            c.digest() != null || c.tag() == null
+                ? CompletableFuture.completedFuture(c.digest())
+                : CompletableFuture.supplyAsync(
+                    () -> registry.manifest(c.image(), c.tag(), Optional.empty()).digest(),
+                    lookups));
+      }
+    }
+    List<ReleaseComponent> pinned = new ArrayList<>();
+    for (int i = 0; i < components.size(); i++) {
+      ReleaseComponent c = components.get(i);
+      try {
+        pinned.add(
+            new ReleaseComponent(c.name(), c.image(), c.tag(), digests.get(i).join(), c.sbom()));
+      } catch (CompletionException e) {
+        String why =
+            e.getCause() instanceof RegistryException r
+                ? r.getMessage()
+                : String.valueOf(e.getCause());
+        violations.add(
+            "spec.components[" + i + "]",
+            "cannot resolve " + c.image() + ":" + c.tag() + " to a digest: " + why);
+      }
+    }
+    var spec = release.getSpec();
+    release.setSpec(
+        new ReleaseSpec(spec.version(), pinned, spec.source(), spec.notes(), spec.ilmClass()));
+  }
+
+  private void quarantine(Release release, Release old, String user, Violations violations) {
+    Map<String, String> now = annotations(release);
+    Map<String, String> before = old == null ? Map.of() : annotations(old);
     String reason = now.get(ReleaseAnnotations.QUARANTINE);
     String previous = before.get(ReleaseAnnotations.QUARANTINE);
     if (previous != null && !previous.equals(reason)) {
@@ -48,34 +119,29 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
               + previous
               + "\"); create a new Release instead");
     }
-    for (String stamped :
-        new String[] {ReleaseAnnotations.QUARANTINED_BY, ReleaseAnnotations.QUARANTINED_AT}) {
-      if (!Objects.equals(now.get(stamped), before.get(stamped))) {
+    for (String stamp :
+        List.of(ReleaseAnnotations.QUARANTINED_BY, ReleaseAnnotations.QUARANTINED_AT)) {
+      if (!Objects.equals(now.get(stamp), before.get(stamp))) {
         violations.add(
-            "metadata.annotations[" + stamped + "]",
+            "metadata.annotations[" + stamp + "]",
             "is set by Stella Operator when the release is quarantined; do not set it");
       }
     }
-    if (!violations.isEmpty()) {
-      return violations.deny();
-    }
     if (reason == null || previous != null) {
-      return AdmissionUtils.allowedAdmissionResponse();
+      return;
     }
     if (reason.isBlank()) {
       violations.add(
           "metadata.annotations[" + ReleaseAnnotations.QUARANTINE + "]",
           "give the reason for the quarantine");
-      return violations.deny();
+      return;
     }
-    Release stamped = serialization.convertValue(request.getObject(), Release.class);
-    Map<String, String> annotations = new HashMap<>(annotations(stamped));
-    annotations.put(ReleaseAnnotations.QUARANTINED_BY, request.getUserInfo().getUsername());
-    annotations.put(
+    Map<String, String> stamped = new HashMap<>(now);
+    stamped.put(ReleaseAnnotations.QUARANTINED_BY, user);
+    stamped.put(
         ReleaseAnnotations.QUARANTINED_AT,
         clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-    stamped.getMetadata().setAnnotations(annotations);
-    return AdmissionUtils.admissionResponseFromMutation(original, stamped);
+    release.getMetadata().setAnnotations(stamped);
   }
 
   private static Map<String, String> annotations(Release r) {
