@@ -1,5 +1,6 @@
 package io.stellaops.supplychain.dsse;
 
+import io.stellaops.supplychain.keys.Signatures;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -34,7 +35,7 @@ public final class Dsse {
   /** Signs {@code payload} with {@code key} (ECDSA P-256 with SHA-256, ASN.1 DER signature). */
   public static Envelope sign(String payloadType, byte[] payload, PrivateKey key, String keyid) {
     try {
-      Signature signer = Signature.getInstance(algorithm(key.getAlgorithm()));
+      Signature signer = Signature.getInstance(Signatures.algorithm(key.getAlgorithm()));
       signer.initSign(key);
       signer.update(pae(payloadType, payload));
       String sig = Base64.getEncoder().encodeToString(signer.sign());
@@ -65,7 +66,7 @@ public final class Dsse {
     List<String> problems = new ArrayList<>();
     for (Envelope.Signature s : envelope.signatures()) {
       try {
-        Signature verifier = Signature.getInstance(algorithm(key.getAlgorithm()));
+        Signature verifier = Signature.getInstance(Signatures.algorithm(key.getAlgorithm()));
         verifier.initVerify(key);
         verifier.update(signed);
         if (verifier.verify(Base64.getDecoder().decode(s.sig()))) {
@@ -78,14 +79,5 @@ public final class Dsse {
     }
     throw new DsseVerificationException(
         "no signature verifies with the given key (" + String.join("; ", problems) + ")");
-  }
-
-  private static String algorithm(String keyAlgorithm) {
-    return switch (keyAlgorithm) {
-      case "EC" -> "SHA256withECDSA";
-      case "RSA" -> "SHA256withRSA";
-      case "Ed25519", "EdDSA" -> "Ed25519";
-      default -> throw new IllegalArgumentException("unsupported key algorithm " + keyAlgorithm);
-    };
   }
 }

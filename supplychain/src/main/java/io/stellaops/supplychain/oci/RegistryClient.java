@@ -58,12 +58,7 @@ public final class RegistryClient {
    */
   public Manifest manifest(String image, String reference, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);
-    URI uri = URI.create(ref.apiBase() + "/manifests/" + reference);
-    HttpResponse<byte[]> response = get(uri, credentials.map(RegistryClient::basic).orElse(null));
-    if (response.statusCode() == 401) {
-      String token = token(ref, response, credentials);
-      response = get(uri, "Bearer " + token);
-    }
+    HttpResponse<byte[]> response = fetch(ref, "/manifests/" + reference, credentials);
     if (response.statusCode() != 200) {
       throw new RegistryException(
           ref
@@ -82,6 +77,38 @@ public final class RegistryClient {
     }
     String mediaType = response.headers().firstValue("Content-Type").orElse("");
     return new Manifest(digest, mediaType.split(";")[0].trim(), body);
+  }
+
+  /** Fetches a blob and checks it against its digest. */
+  public byte[] blob(String image, String digest, Optional<Credentials> credentials) {
+    ImageReference ref = ImageReference.parse(image);
+    HttpResponse<byte[]> response = fetch(ref, "/blobs/" + digest, credentials);
+    if (response.statusCode() != 200) {
+      throw new RegistryException(
+          ref
+              + "@"
+              + digest
+              + ": registry answered "
+              + response.statusCode()
+              + " "
+              + errorText(response.body()));
+    }
+    if (!Sha256.digest(response.body()).equals(digest)) {
+      throw new RegistryException(
+          ref + "@" + digest + ": the registry served a blob with another digest");
+    }
+    return response.body();
+  }
+
+  /** GET {@code <api>/<path>}, answering a Bearer challenge once. */
+  private HttpResponse<byte[]> fetch(
+      ImageReference ref, String path, Optional<Credentials> credentials) {
+    URI uri = URI.create(ref.apiBase() + path);
+    HttpResponse<byte[]> response = get(uri, credentials.map(RegistryClient::basic).orElse(null));
+    if (response.statusCode() == 401) {
+      response = get(uri, "Bearer " + token(ref, response, credentials));
+    }
+    return response;
   }
 
   private HttpResponse<byte[]> get(URI uri, String authorization) {

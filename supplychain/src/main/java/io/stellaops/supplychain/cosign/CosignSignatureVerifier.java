@@ -1,0 +1,122 @@
+package io.stellaops.supplychain.cosign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.keys.Signatures;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
+import java.io.IOException;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Verifies cosign signatures made with a key, in the layout cosign writes by default: an OCI
+ * manifest tagged {@code sha256-<hex>.sig} whose layers are simple-signing payloads, each with its
+ * signature in the {@code dev.cosignproject.cosign/signature} annotation. Offline apart from the
+ * registry: no Rekor or Fulcio call. Hand-written because sigstore-java verifies bundles, not this
+ * registry layout, and the layout is two fetches and one signature check.
+ */
+public final class CosignSignatureVerifier {
+  static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+  static final String SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
+
+  private final RegistryClient registry;
+
+  public CosignSignatureVerifier(RegistryClient registry) {
+    this.registry = registry;
+  }
+
+  /** The outcome for one image digest and one key. */
+  public record Verdict(boolean verified, String reason) {
+    static Verdict ok(String reason) {
+      return new Verdict(true, reason);
+    }
+
+    static Verdict failed(String reason) {
+      return new Verdict(false, reason);
+    }
+  }
+
+  /**
+   * Whether {@code image@digest} carries a cosign signature by {@code key}. The reason names the
+   * image, the key and the check that failed.
+   */
+  public Verdict verify(
+      String image,
+      String digest,
+      PublicKey key,
+      Optional<RegistryClient.Credentials> credentials) {
+    String where = image + "@" + digest;
+    String sigTag = "sha256-" + Sha256.hexOf(digest) + ".sig";
+    JsonNode manifest;
+    try {
+      manifest =
+          CanonicalJson.MAPPER.readTree(registry.manifest(image, sigTag, credentials).bytes());
+    } catch (RegistryException e) {
+      return Verdict.failed(
+          where
+              + ": no cosign signature found (looked for "
+              + image
+              + ":"
+              + sigTag
+              + "): "
+              + e.getMessage());
+    } catch (IOException e) {
+      return Verdict.failed(where + ": the signature manifest is not JSON");
+    }
+    List<String> problems = new ArrayList<>();
+    for (JsonNode layer : manifest.path("layers")) {
+      String signature = layer.path("annotations").path(SIGNATURE_ANNOTATION).asText(null);
+      if (!SIMPLE_SIGNING.equals(layer.path("mediaType").asText()) || signature == null) {
+        continue;
+      }
+      byte[] payload;
+      try {
+        payload = registry.blob(image, layer.path("digest").asText(), credentials);
+      } catch (RegistryException e) {
+        problems.add("payload unavailable: " + e.getMessage());
+        continue;
+      }
+      if (!Signatures.verify(key, payload, decode(signature))) {
+        problems.add("a signature does not verify with the key");
+        continue;
+      }
+      String signed = signedDigest(payload);
+      if (!digest.equals(signed)) {
+        problems.add("a valid signature by the key was made for another digest (" + signed + ")");
+        continue;
+      }
+      return Verdict.ok(where + ": signed by the key");
+    }
+    return Verdict.failed(
+        where
+            + ": no signature verifies with the key"
+            + (problems.isEmpty()
+                ? " (no simple-signing layers)"
+                : " (" + String.join("; ", problems) + ")"));
+  }
+
+  private static byte[] decode(String base64) {
+    try {
+      return Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      return new byte[0];
+    }
+  }
+
+  private static String signedDigest(byte[] payload) {
+    try {
+      JsonNode json = CanonicalJson.MAPPER.readTree(payload);
+      if (!"cosign container image signature".equals(json.at("/critical/type").asText())) {
+        return "(not a cosign container image signature)";
+      }
+      return json.at("/critical/image/docker-manifest-digest").asText();
+    } catch (IOException e) {
+      return "(unreadable payload)";
+    }
+  }
+}

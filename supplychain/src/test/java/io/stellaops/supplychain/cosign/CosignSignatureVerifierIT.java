@@ -1,0 +1,119 @@
+package io.stellaops.supplychain.cosign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stellaops.supplychain.keys.PemKeys;
+import io.stellaops.supplychain.oci.LocalRegistry;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.TestImages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Signatures made by the real cosign CLI on images jib pushed to a real registry. */
+class CosignSignatureVerifierIT {
+  static LocalRegistry registry;
+  @TempDir static Path keys;
+  static PublicKey trusted;
+  static PublicKey other;
+  final CosignSignatureVerifier verifier =
+      new CosignSignatureVerifier(new RegistryClient(Duration.ofSeconds(5)));
+
+  @BeforeAll
+  static void start() throws Exception {
+    registry = LocalRegistry.start();
+    trusted = generateKeyPair("trusted");
+    other = generateKeyPair("other");
+  }
+
+  @AfterAll
+  static void stop() {
+    registry.close();
+  }
+
+  static String cosign(String... args) throws Exception {
+    String binary = System.getenv("STELLA_COSIGN");
+    assertThat(binary)
+        .as("STELLA_COSIGN must name a cosign binary (hack/test.sh builds one)")
+        .isNotBlank();
+    List<String> command = new ArrayList<>(List.of(binary));
+    command.addAll(List.of(args));
+    var builder = new ProcessBuilder(command).directory(keys.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(Map.of("COSIGN_PASSWORD", "", "COSIGN_YES", "true"));
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as("cosign %s: %s", String.join(" ", args), output).isZero();
+    return output;
+  }
+
+  static PublicKey generateKeyPair(String name) throws Exception {
+    cosign("generate-key-pair", "--output-key-prefix", name);
+    return PemKeys.parsePublicKey(Files.readString(keys.resolve(name + ".pub")));
+  }
+
+  static void sign(String imageAtDigest, String key) throws Exception {
+    cosign(
+        "sign",
+        "--key",
+        keys.resolve(key + ".key").toString(),
+        "--tlog-upload=false",
+        "--allow-http-registry",
+        imageAtDigest);
+  }
+
+  @Test
+  void acceptsAnImageSignedWithTheTrustedKey() throws Exception {
+    String image = registry.host() + "/signed/app";
+    String digest = TestImages.push(image + ":1.0.0", "signed app");
+    sign(image + "@" + digest, "trusted");
+    var verdict = verifier.verify(image, digest, trusted, Optional.empty());
+    assertThat(verdict.verified()).as(verdict.reason()).isTrue();
+  }
+
+  @Test
+  void deniesAnUnsignedImage() throws Exception {
+    String image = registry.host() + "/unsigned/app";
+    String digest = TestImages.push(image + ":1.0.0", "unsigned app");
+    var verdict = verifier.verify(image, digest, trusted, Optional.empty());
+    assertThat(verdict.verified()).isFalse();
+    assertThat(verdict.reason())
+        .contains(image + "@" + digest)
+        .contains("no cosign signature found");
+  }
+
+  @Test
+  void deniesAnImageSignedWithAnotherKey() throws Exception {
+    String image = registry.host() + "/wrongkey/app";
+    String digest = TestImages.push(image + ":1.0.0", "wrong key app");
+    sign(image + "@" + digest, "other");
+    var verdict = verifier.verify(image, digest, trusted, Optional.empty());
+    assertThat(verdict.verified()).isFalse();
+    assertThat(verdict.reason())
+        .contains("no signature verifies with the key")
+        .contains("a signature does not verify with the key");
+  }
+
+  @Test
+  void aTagMovedAfterSigningPointsToAnUnsignedDigest() throws Exception {
+    String image = registry.host() + "/moved/app";
+    String signedDigest = TestImages.push(image + ":1.0.0", "moved app v1");
+    sign(image + "@" + signedDigest, "trusted");
+    String movedDigest = TestImages.push(image + ":1.0.0", "moved app v2");
+    assertThat(verifier.verify(image, signedDigest, trusted, Optional.empty()).verified()).isTrue();
+    var moved = verifier.verify(image, movedDigest, trusted, Optional.empty());
+    assertThat(moved.verified()).isFalse();
+    assertThat(moved.reason()).contains("no cosign signature found");
+  }
+}
