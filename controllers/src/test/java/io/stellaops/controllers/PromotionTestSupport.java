@@ -36,7 +36,8 @@ public final class PromotionTestSupport {
             "targets",
             "approvals",
             "deploymentjobs",
-            "evidencepackets")) {
+            "evidencepackets",
+            "trustpolicies")) {
       KubeApiServerSupport.installCrd(client, crd);
     }
     for (String ns : namespaces) {
@@ -60,6 +61,11 @@ public final class PromotionTestSupport {
     var op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     op.register(new GatePolicyReconciler(clock));
     op.register(new io.stellaops.controllers.environment.EnvironmentReconciler(clock));
+    op.register(
+        new io.stellaops.controllers.release.ReleaseReconciler(
+            clock,
+            new io.stellaops.supplychain.cosign.CosignSignatureVerifier(
+                new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5)))));
     op.register(
         new PromotionReconciler(clock, () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));
     op.start();

@@ -8,6 +8,8 @@ import io.stellaops.controllers.environment.EnvironmentReconciler;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
 import io.stellaops.controllers.promotion.PromotionReconciler;
+import io.stellaops.controllers.release.ReleaseReconciler;
+import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.webhooks.AdmissionServer;
 import io.stellaops.webhooks.WebhookConfigurations;
@@ -54,6 +56,10 @@ public final class StellaOperator implements AutoCloseable {
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(new GatePolicyReconciler(Clock.systemUTC()));
     operator.register(new EnvironmentReconciler(Clock.systemUTC()));
+    operator.register(
+        new ReleaseReconciler(
+            Clock.systemUTC(),
+            new CosignSignatureVerifier(new RegistryClient(Duration.ofSeconds(5)))));
     operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));
     signingKey();
     operator.start();

@@ -2,20 +2,13 @@ package io.stellaops.supplychain.cosign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stellaops.supplychain.keys.PemKeys;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.TestImages;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CosignSignatureVerifierIT {
   static LocalRegistry registry;
   @TempDir static Path keys;
+  static CosignCli cli;
   static PublicKey trusted;
   static PublicKey other;
   final CosignSignatureVerifier verifier =
@@ -33,8 +27,9 @@ class CosignSignatureVerifierIT {
   @BeforeAll
   static void start() throws Exception {
     registry = LocalRegistry.start();
-    trusted = generateKeyPair("trusted");
-    other = generateKeyPair("other");
+    cli = new CosignCli(keys);
+    trusted = cli.generateKeyPair("trusted");
+    other = cli.generateKeyPair("other");
   }
 
   @AfterAll
@@ -42,35 +37,8 @@ class CosignSignatureVerifierIT {
     registry.close();
   }
 
-  static String cosign(String... args) throws Exception {
-    String binary = System.getenv("STELLA_COSIGN");
-    assertThat(binary)
-        .as("STELLA_COSIGN must name a cosign binary (hack/test.sh builds one)")
-        .isNotBlank();
-    List<String> command = new ArrayList<>(List.of(binary));
-    command.addAll(List.of(args));
-    var builder = new ProcessBuilder(command).directory(keys.toFile()).redirectErrorStream(true);
-    builder.environment().putAll(Map.of("COSIGN_PASSWORD", "", "COSIGN_YES", "true"));
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("cosign %s: %s", String.join(" ", args), output).isZero();
-    return output;
-  }
-
-  static PublicKey generateKeyPair(String name) throws Exception {
-    cosign("generate-key-pair", "--output-key-prefix", name);
-    return PemKeys.parsePublicKey(Files.readString(keys.resolve(name + ".pub")));
-  }
-
   static void sign(String imageAtDigest, String key) throws Exception {
-    cosign(
-        "sign",
-        "--key",
-        keys.resolve(key + ".key").toString(),
-        "--tlog-upload=false",
-        "--allow-http-registry",
-        imageAtDigest);
+    cli.sign(imageAtDigest, key);
   }
 
   @Test

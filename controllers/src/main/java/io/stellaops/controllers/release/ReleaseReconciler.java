@@ -1,0 +1,156 @@
+package io.stellaops.controllers.release;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stellaops.controllers.status.Conditions;
+import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.release.ComponentStatus;
+import io.stellaops.crds.release.Release;
+import io.stellaops.crds.release.ReleaseComponent;
+import io.stellaops.crds.release.ReleaseStatus;
+import io.stellaops.crds.trustpolicy.Authority;
+import io.stellaops.crds.trustpolicy.TrustPolicy;
+import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
+import io.stellaops.supplychain.keys.PemKeys;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Verifies each component of a Release against the TrustPolicies that cover its image and records
+ * the verdicts in status (what the signaturesVerified gate reads). Conditions: Verified and Ready.
+ * A release that is not fully verified is looked at again every two minutes (a signature may be
+ * pushed after the Release) and whenever a TrustPolicy changes.
+ */
+@ControllerConfiguration
+public class ReleaseReconciler implements Reconciler<Release> {
+  private static final Duration RECHECK = Duration.ofMinutes(2);
+
+  private final Clock clock;
+  private final CosignSignatureVerifier verifier;
+
+  public ReleaseReconciler(Clock clock, CosignSignatureVerifier verifier) {
+    this.clock = clock;
+    this.verifier = verifier;
+  }
+
+  @Override
+  public List<EventSource<?, Release>> prepareEventSources(EventSourceContext<Release> context) {
+    var policies =
+        InformerEventSourceConfiguration.from(TrustPolicy.class, Release.class)
+            .withSecondaryToPrimaryMapper((TrustPolicy changed) ->
+                context
+                    .getPrimaryCache()
+                    .list()
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
+            .build();
+    return List.of(new InformerEventSource<>(policies, context));
+  }
+
+  @Override
+  public UpdateControl<Release> reconcile(Release release, Context<Release> context) {
+    KubernetesClient client = context.getClient();
+    Instant now = clock.instant();
+    // All policies, not just those mapped to this release: a policy may predate the release.
+    List<TrustPolicy> policies = client.resources(TrustPolicy.class).list().getItems();
+    List<ComponentStatus> components = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (ReleaseComponent c : release.getSpec().components()) {
+      if (c.digest() == null) {
+        components.add(
+            new ComponentStatus(
+                c.name(), null, c.tag(), SignatureCheck.FAILED, null, null, null, null));
+        problems.add(c.name() + ": no digest (the tag was not resolved at admission)");
+        continue;
+      }
+      var result =
+          SignatureCheck.check(c.image(), c.digest(), policies, a -> keyOf(client, a), verifier);
+      components.add(
+          new ComponentStatus(
+              c.name(),
+              c.digest(),
+              c.tag(),
+              result.signature(),
+              result.verifiedBy(),
+              Conditions.timestamp(now),
+              null,
+              null));
+      if (!SignatureCheck.VERIFIED.equals(result.signature())) {
+        problems.add(c.name() + ": " + result.message());
+      }
+    }
+    ReleaseStatus status = release.getStatus() == null ? new ReleaseStatus() : release.getStatus();
+    status.setComponents(components);
+    long generation = release.getMetadata().getGeneration();
+    if (problems.isEmpty()) {
+      Conditions.set(
+          status,
+          Conditions.condition(
+              ConditionTypes.VERIFIED,
+              Condition.Status.TRUE,
+              "SignaturesVerified",
+              "every component is signed as its TrustPolicies require",
+              generation),
+          now);
+      Conditions.ready(
+          status,
+          generation,
+          "SignaturesVerified",
+          "every component is signed as its TrustPolicies require",
+          now);
+    } else {
+      String message = String.join("; ", problems);
+      Conditions.set(
+          status,
+          Conditions.condition(
+              ConditionTypes.VERIFIED,
+              Condition.Status.FALSE,
+              "SignatureNotVerified",
+              message,
+              generation),
+          now);
+      Conditions.reconciling(status, generation, "SignatureNotVerified", message, now);
+    }
+    Release fresh = new Release();
+    fresh.getMetadata().setName(release.getMetadata().getName());
+    fresh.getMetadata().setNamespace(release.getMetadata().getNamespace());
+    fresh.setStatus(status);
+    var control = UpdateControl.patchStatus(fresh);
+    return problems.isEmpty() ? control : control.rescheduleAfter(RECHECK);
+  }
+
+  /** The authority's public key: inline PEM, or a Secret key (default cosign.pub). */
+  static PublicKey keyOf(KubernetesClient client, Authority authority) {
+    var key = authority.key();
+    if (key.publicKey() != null) {
+      return PemKeys.parsePublicKey(key.publicKey());
+    }
+    var ref = key.secretRef();
+    Secret secret = client.secrets().inNamespace(ref.namespace()).withName(ref.name()).get();
+    String field = ref.key() == null ? "cosign.pub" : ref.key();
+    if (secret == null || secret.getData() == null || !secret.getData().containsKey(field)) {
+      throw new IllegalArgumentException(
+          "Secret " + ref.namespace() + "/" + ref.name() + " with key " + field + " not found");
+    }
+    return PemKeys.parsePublicKey(
+        new String(
+            Base64.getDecoder().decode(secret.getData().get(field)), StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,167 @@
+package io.stellaops.controllers.release;
+
+import static io.stellaops.controllers.PromotionTestSupport.apply;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.stellaops.controllers.PromotionTestSupport;
+import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.promotion.Phase;
+import io.stellaops.crds.release.Release;
+import io.stellaops.supplychain.cosign.CosignCli;
+import io.stellaops.supplychain.oci.LocalRegistry;
+import io.stellaops.supplychain.oci.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Release status carries each component's signature verdict, from images jib pushed to a real
+ * registry and signed by the real cosign CLI; the signaturesVerified gate reads it.
+ */
+@EnableKubeAPIServer
+class ReleaseVerificationIT {
+  static final String NS = "shop";
+  static KubernetesClient client;
+  static LocalRegistry registry;
+  static Operator operator;
+  static String signed;
+  static String unsigned;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    registry = LocalRegistry.start();
+    Path keys = Files.createTempDirectory("stella-keys");
+    var cosign = new CosignCli(keys);
+    cosign.generateKeyPair("release");
+    signed = TestImages.push(registry.host() + "/shop/api:2.0.0", "shop api 2.0.0");
+    cosign.sign(registry.host() + "/shop/api@" + signed, "release");
+    unsigned = TestImages.push(registry.host() + "/shop/worker:2.0.0", "shop worker 2.0.0");
+
+    PromotionTestSupport.installCrdsAndNamespaces(client, NS);
+    operator = PromotionTestSupport.startOperator(client);
+    String pem = cosign.publicKeyPem("release").replace("\n", "\n          ");
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: TrustPolicy
+        metadata: {name: shop-images}
+        spec:
+          images: ["%s/shop/**"]
+          authorities:
+            - name: release-key
+              key:
+                publicKey: |
+                  %s
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: GatePolicy
+        metadata: {name: baseline}
+        spec:
+          builtins: {signaturesVerified: {action: block}}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: dev}
+        spec: {gatePolicies: [baseline]}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Target
+        metadata: {name: dev-docker}
+        spec: {environment: dev, type: docker, agent: edge-01, docker: {}}
+        """
+            .formatted(registry.host(), pem.strip()));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    operator.stop();
+    registry.close();
+  }
+
+  static void release(String name, String component, String digest) {
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: %s}
+        spec:
+          version: 2.0.0
+          components: [{name: %s, image: %s/shop/%s, tag: 2.0.0, digest: %s}]
+        """
+            .formatted(name, component, registry.host(), component, digest));
+  }
+
+  static Release awaitVerified(String name, Condition.Status expected) {
+    var resource = client.resources(Release.class).inNamespace(NS).withName(name);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            resource.get().getStatus() != null
+                && resource.get().getStatus().getConditions().stream()
+                    .anyMatch(
+                        c -> c.type().equals(ConditionTypes.VERIFIED) && c.status() == expected));
+    return resource.get();
+  }
+
+  @Test
+  void aSignedReleaseIsVerifiedAndPassesTheSignatureGate() {
+    release("signed-api", "api", signed);
+    Release verified = awaitVerified("signed-api", Condition.Status.TRUE);
+    assertThat(verified.getStatus().getComponents())
+        .singleElement()
+        .satisfies(c -> {
+          assertThat(c.signature()).isEqualTo("Verified");
+          assertThat(c.verifiedBy()).isEqualTo("shop-images/release-key");
+          assertThat(c.digest()).isEqualTo(signed);
+        });
+
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Promotion
+        metadata: {name: signed-api-to-dev}
+        spec: {release: signed-api, environment: dev}
+        """);
+    var promotion =
+        PromotionTestSupport.awaitPhase(client, NS, "signed-api-to-dev", Phase.Deploying);
+    assertThat(promotion.getStatus().getGates())
+        .anySatisfy(g -> {
+          assertThat(g.gate()).isEqualTo("baseline/signatures");
+          assertThat(g.result()).isEqualTo("Pass");
+        });
+  }
+
+  @Test
+  void anUnsignedReleaseFailsVerificationSayingWhy() {
+    release("unsigned-worker", "worker", unsigned);
+    Release failed = awaitVerified("unsigned-worker", Condition.Status.FALSE);
+    assertThat(failed.getStatus().getComponents())
+        .singleElement()
+        .satisfies(c -> assertThat(c.signature()).isEqualTo("Failed"));
+    assertThat(failed.getStatus().getConditions())
+        .filteredOn(c -> c.type().equals(ConditionTypes.VERIFIED))
+        .singleElement()
+        .satisfies(c ->
+            assertThat(c.message())
+                .contains(
+                    "worker: shop-images/release-key: "
+                        + registry.host()
+                        + "/shop/worker@"
+                        + unsigned
+                        + ": no cosign signature found"));
+  }
+}
