@@ -25,9 +25,6 @@ import io.stellaops.supplychain.digest.DigestSet;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
 import io.stellaops.webhooks.release.ReleaseAdmission;
-import io.stellaops.webhooks.tls.WebhookCertificates;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -82,13 +79,9 @@ class IdentityStampingIT {
                 .build())
         .serverSideApply();
 
-    var certificates =
-        WebhookCertificates.generate(
-            List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
     server =
-        new AdmissionServer(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            certificates,
+        LoopbackAdmission.start(
+            client,
             Map.of(
                 PromotionAdmission.PATH,
                     new PromotionAdmission(client.getKubernetesSerialization()),
@@ -97,15 +90,7 @@ class IdentityStampingIT {
                     new ReleaseAdmission(
                         client.getKubernetesSerialization(),
                         java.time.Clock.systemUTC(),
-                        new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5)))),
-            Duration.ofSeconds(8),
-            client.getKubernetesSerialization());
-    server.start();
-    client
-        .resource(
-            WebhookConfigurations.mutating(
-                "https://127.0.0.1:" + server.port(), certificates.caPem()))
-        .serverSideApply();
+                        new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5)))));
     operator = PromotionTestSupport.startOperator(client);
 
     apply(

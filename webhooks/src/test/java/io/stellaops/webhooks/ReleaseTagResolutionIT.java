@@ -12,12 +12,8 @@ import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.TestImages;
 import io.stellaops.webhooks.release.ReleaseAdmission;
-import io.stellaops.webhooks.tls.WebhookCertificates;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,27 +36,15 @@ class ReleaseTagResolutionIT {
     PromotionTestSupport.installCrdsAndNamespaces(client, NS);
     registry = LocalRegistry.start();
     apiDigest = TestImages.push(registry.host() + "/shop/api:1.4.2", "shop api 1.4.2");
-    var certificates =
-        WebhookCertificates.generate(
-            List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
     server =
-        new AdmissionServer(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            certificates,
+        LoopbackAdmission.start(
+            client,
             Map.of(
                 ReleaseAdmission.PATH,
                 new ReleaseAdmission(
                     client.getKubernetesSerialization(),
                     Clock.systemUTC(),
-                    new RegistryClient(Duration.ofSeconds(3)))),
-            Duration.ofSeconds(8),
-            client.getKubernetesSerialization());
-    server.start();
-    client
-        .resource(
-            WebhookConfigurations.mutating(
-                "https://127.0.0.1:" + server.port(), certificates.caPem()))
-        .serverSideApply();
+                    new RegistryClient(Duration.ofSeconds(3)))));
   }
 
   @AfterAll
