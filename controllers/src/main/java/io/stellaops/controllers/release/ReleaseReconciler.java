@@ -34,8 +34,9 @@ import java.util.stream.Collectors;
 
 /**
  * Verifies each component of a Release against the TrustPolicies that cover its image and records
- * the verdicts in status (what the signaturesVerified gate reads). Conditions: Verified and Ready.
- * A release that is not fully verified is looked at again every two minutes (a signature may be
+ * the verdicts in status (what the signaturesVerified gate reads). Conditions: Verified and Ready;
+ * Stalled while a component is not verified (signing it or adding a TrustPolicy fixes that). A
+ * release that is not fully verified is looked at again every two minutes (a signature may be
  * pushed after the Release) and whenever a TrustPolicy changes.
  */
 @ControllerConfiguration
@@ -126,7 +127,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
               message,
               generation),
           now);
-      Conditions.reconciling(status, generation, "SignatureNotVerified", message, now);
+      Conditions.stalled(status, generation, "SignatureNotVerified", message, now);
     }
     Release fresh = new Release();
     fresh.getMetadata().setName(release.getMetadata().getName());

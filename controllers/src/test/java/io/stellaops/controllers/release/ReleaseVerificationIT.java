@@ -153,6 +153,10 @@ class ReleaseVerificationIT {
         .singleElement()
         .satisfies(c -> assertThat(c.signature()).isEqualTo("Failed"));
     assertThat(failed.getStatus().getConditions())
+        .filteredOn(c -> c.type().equals(ConditionTypes.STALLED))
+        .singleElement()
+        .satisfies(c -> assertThat(c.reason()).isEqualTo("SignatureNotVerified"));
+    assertThat(failed.getStatus().getConditions())
         .filteredOn(c -> c.type().equals(ConditionTypes.VERIFIED))
         .singleElement()
         .satisfies(c ->
