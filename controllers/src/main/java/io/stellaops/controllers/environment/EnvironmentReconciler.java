@@ -1,7 +1,6 @@
 package io.stellaops.controllers.environment;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -13,6 +12,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stellaops.controllers.gates.FreezeWindowGate;
 import io.stellaops.controllers.gates.GoDuration;
+import io.stellaops.controllers.kubernetes.CreateOnce;
+import io.stellaops.controllers.kubernetes.StatusPatch;
+import io.stellaops.controllers.promotion.EnvironmentHistory;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.environment.DeployedRelease;
@@ -96,11 +98,8 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     } catch (IllegalArgumentException e) {
       Conditions.stalled(status, generation, "InvalidFreezeWindow", e.getMessage(), now);
     }
-    Environment fresh = new Environment();
-    fresh.getMetadata().setName(env.getMetadata().getName());
-    fresh.getMetadata().setNamespace(env.getMetadata().getNamespace());
-    fresh.setStatus(status);
-    return UpdateControl.patchStatus(fresh).rescheduleAfter(recheck.plusSeconds(1));
+    return UpdateControl.patchStatus(StatusPatch.of(env, status, Environment::new))
+        .rescheduleAfter(recheck.plusSeconds(1));
   }
 
   /** Promotes eligible releases; returns when to look again (the end of the shortest soak). */
@@ -132,7 +131,8 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
       }
       List<Instant> soakedAt = new ArrayList<>();
       for (Environment u : upstreams) {
-        succeededAt(u, release).ifPresent(at -> soakedAt.add(at.plus(soak)));
+        EnvironmentHistory.succeededAt(u, release)
+            .ifPresent(at -> soakedAt.add(Instant.parse(at).plus(soak)));
       }
       boolean oneOf = upstream.mode() == io.stellaops.crds.environment.UpstreamPolicy.Mode.ONE_OF;
       boolean complete =
@@ -153,18 +153,6 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     return recheck;
   }
 
-  private static java.util.Optional<Instant> succeededAt(Environment u, String release) {
-    if (u.getStatus() == null) {
-      return java.util.Optional.empty();
-    }
-    return java.util.stream.Stream.concat(
-            java.util.stream.Stream.ofNullable(u.getStatus().getCurrent()),
-            u.getStatus().getHistory().stream())
-        .filter(d -> release.equals(d.release()) && d.succeededAt() != null)
-        .map(d -> Instant.parse(d.succeededAt()))
-        .min(Instant::compareTo);
-  }
-
   private static void createPromotion(
       KubernetesClient client, Environment env, String release, Instant now) {
     Promotion p = new Promotion();
@@ -179,8 +167,7 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
             "auto-promoted: succeeded and soaked upstream",
             null,
             null));
-    try {
-      client.resource(p).create();
+    if (CreateOnce.createIfAbsent(client, p)) {
       KubernetesEvents.record(
           client,
           env,
@@ -188,10 +175,6 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
           "AutoPromoted",
           "promoting " + release + " into " + env.getMetadata().getName(),
           now);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
     }
   }
 

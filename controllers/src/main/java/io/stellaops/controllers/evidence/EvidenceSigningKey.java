@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.supplychain.keys.PemKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
@@ -70,14 +70,8 @@ public final class EvidenceSigningKey {
                     PRIVATE_KEY, PemKeys.privateKeyPem(pair.getPrivate()),
                     PUBLIC_KEY, PemKeys.publicKeyPem(pair.getPublic())))
             .build();
-    try {
-      return client.secrets().inNamespace(namespace).resource(fresh).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) { // another replica created it first: use theirs
-        return client.secrets().inNamespace(namespace).withName(SECRET).get();
-      }
-      throw e;
-    }
+    // Another replica may create it first: then its key is the one.
+    return CreateOnce.createOrGet(client, fresh);
   }
 
   private static void publish(KubernetesClient client, String namespace, String publicPem) {

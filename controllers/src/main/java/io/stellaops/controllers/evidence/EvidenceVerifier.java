@@ -82,7 +82,7 @@ public final class EvidenceVerifier {
         problems,
         "decision",
         spec.decision(),
-        "allow".equals(predicate.at("/decision/result").asText()) ? "allow" : "deny");
+        PromotionEvidence.packetDecision(predicate.at("/decision/result").asText()));
     same(problems, "inputsHash", spec.inputsHash(), predicate.at("/decision/inputsHash").asText());
     String recomputedHash = CanonicalJson.digest(predicate.path("inputs"));
     same(

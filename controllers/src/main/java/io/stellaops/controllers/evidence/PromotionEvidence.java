@@ -76,7 +76,7 @@ public final class PromotionEvidence {
             predicate.promotion(),
             predicate.inputs().release().name(),
             predicate.inputs().environment().name(),
-            Decision.ALLOW.equals(predicate.decision().result()) ? "allow" : "deny",
+            packetDecision(predicate.decision().result()),
             predicate.decision().inputsHash(),
             subject,
             new Envelope(
@@ -88,5 +88,12 @@ public final class PromotionEvidence {
             null,
             ilmClass));
     return packet;
+  }
+
+  /**
+   * The packet's decision: only an allow decision reads allow; deny, superseded or pending deny.
+   */
+  public static String packetDecision(String decisionResult) {
+    return Decision.ALLOW.equals(decisionResult) ? "allow" : "deny";
   }
 }

@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.gatepolicy.GatePolicy;
 import io.stellaops.crds.gatepolicy.GatePolicyStatus;
@@ -42,14 +43,6 @@ public class GatePolicyReconciler implements Reconciler<GatePolicy> {
       Conditions.stalled(
           status, generation, "InvalidRule", String.join("; ", compiled.errors()), clock.instant());
     }
-    return UpdateControl.patchStatus(statusOnly(policy, status));
-  }
-
-  private static GatePolicy statusOnly(GatePolicy policy, GatePolicyStatus status) {
-    GatePolicy fresh = new GatePolicy();
-    fresh.getMetadata().setName(policy.getMetadata().getName());
-    fresh.getMetadata().setNamespace(policy.getMetadata().getNamespace());
-    fresh.setStatus(status);
-    return fresh;
+    return UpdateControl.patchStatus(StatusPatch.of(policy, status, GatePolicy::new));
   }
 }

@@ -3,9 +3,10 @@ package io.stellaops.controllers.promotion;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stellaops.controllers.decision.Decision;
 import io.stellaops.controllers.decision.DecisionInput;
+import io.stellaops.controllers.kubernetes.CreateOnce;
+import io.stellaops.controllers.kubernetes.OwnerReferences;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.io.IOException;
@@ -53,30 +54,12 @@ public record DecisionRecord(
             .withName(name(promotion))
             .withNamespace(promotion.getMetadata().getNamespace())
             .addToLabels("stellaops.io/promotion", promotion.getMetadata().getName())
-            .addNewOwnerReference()
-            .withApiVersion(promotion.getApiVersion())
-            .withKind(promotion.getKind())
-            .withName(promotion.getMetadata().getName())
-            .withUid(promotion.getMetadata().getUid())
-            .withController(true)
-            .endOwnerReference()
+            .addToOwnerReferences(OwnerReferences.controlledBy(promotion))
             .endMetadata()
             .withImmutable(true)
             .withData(data(record))
             .build();
-    try {
-      return parse(
-          client
-              .configMaps()
-              .inNamespace(promotion.getMetadata().getNamespace())
-              .resource(cm)
-              .create());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        return find(client, promotion);
-      }
-      throw e;
-    }
+    return parse(CreateOnce.createOrGet(client, cm));
   }
 
   private static Map<String, String> data(DecisionRecord record) {

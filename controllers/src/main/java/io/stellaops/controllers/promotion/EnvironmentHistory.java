@@ -9,14 +9,17 @@ import io.stellaops.crds.environment.EnvironmentStatus;
 import io.stellaops.crds.promotion.Promotion;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Records a release that succeeded in an environment: it becomes {@code status.current}, the one
  * before moves to the head of {@code status.history} (rollback candidates, and what downstream
  * environments read as "succeeded upstream").
  */
-final class EnvironmentHistory {
+public final class EnvironmentHistory {
   private EnvironmentHistory() {}
 
   static void recordSuccess(
@@ -49,5 +52,17 @@ final class EnvironmentHistory {
           env.setStatus(status);
           return env;
         });
+  }
+
+  /** When {@code release} first succeeded in {@code environment}, from its current and history. */
+  public static Optional<String> succeededAt(Environment environment, String release) {
+    if (environment.getStatus() == null) {
+      return Optional.empty();
+    }
+    var status = environment.getStatus();
+    return Stream.concat(Stream.ofNullable(status.getCurrent()), status.getHistory().stream())
+        .filter(d -> release.equals(d.release()) && d.succeededAt() != null)
+        .map(DeployedRelease::succeededAt)
+        .min(Comparator.comparing(Instant::parse));
   }
 }

@@ -6,7 +6,6 @@ import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
-import io.stellaops.crds.environment.DeployedRelease;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.gatepolicy.GatePolicy;
 import io.stellaops.crds.promotion.Promotion;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /** Reads from the cluster everything a promotion's decision depends on. */
 final class PromotionInputs {
@@ -134,16 +132,10 @@ final class PromotionInputs {
     for (String name : env.getSpec().upstream().environments()) {
       Environment upstream =
           client.resources(Environment.class).inNamespace(ns).withName(name).get();
-      if (upstream == null || upstream.getStatus() == null) {
-        continue;
+      if (upstream != null) {
+        EnvironmentHistory.succeededAt(upstream, release.getMetadata().getName())
+            .ifPresent(at -> result.put(name, at));
       }
-      var status = upstream.getStatus();
-      Stream.concat(Stream.ofNullable(status.getCurrent()), status.getHistory().stream())
-          .filter(d -> release.getMetadata().getName().equals(d.release()))
-          .map(DeployedRelease::succeededAt)
-          .filter(Objects::nonNull)
-          .min(Comparator.naturalOrder())
-          .ifPresent(at -> result.put(name, at));
     }
     return result;
   }

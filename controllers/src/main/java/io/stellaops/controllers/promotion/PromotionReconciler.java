@@ -1,7 +1,6 @@
 package io.stellaops.controllers.promotion;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -15,6 +14,8 @@ import io.stellaops.controllers.decision.Decision;
 import io.stellaops.controllers.decision.PromotionDecider;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.evidence.PromotionEvidence;
+import io.stellaops.controllers.kubernetes.CreateOnce;
+import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.approval.Approval;
@@ -287,23 +288,13 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     }
 
     private DeploymentJob ensureJob(DeploymentJob desired) {
-      var resource =
+      DeploymentJob existing =
           client
               .resources(DeploymentJob.class)
               .inNamespace(desired.getMetadata().getNamespace())
-              .withName(desired.getMetadata().getName());
-      DeploymentJob existing = resource.get();
-      if (existing != null) {
-        return existing;
-      }
-      try {
-        return client.resource(desired).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 409) {
-          return resource.get();
-        }
-        throw e;
-      }
+              .withName(desired.getMetadata().getName())
+              .get();
+      return existing != null ? existing : CreateOnce.createOrGet(client, desired);
     }
 
     private void finish(
@@ -345,23 +336,17 @@ public class PromotionReconciler implements Reconciler<Promotion> {
               outcome.name());
       String ilm = ilmClassOf(record);
       EvidencePacket packet = PromotionEvidence.build(predicate, ilm, signingKey.get());
-      packet.getMetadata().setOwnerReferences(null);
-      try {
-        EvidencePacket created = client.resource(packet).create();
+      // Not owned by the promotion: evidence outlives it, under its ILM class.
+      if (CreateOnce.createIfAbsent(client, packet)) {
         KubernetesEvents.record(
             client,
             promotion,
             "Normal",
             "EvidenceRecorded",
-            "evidence packet " + created.getMetadata().getName() + " signed",
+            "evidence packet " + packet.getMetadata().getName() + " signed",
             now);
-        return created;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 409) {
-          return resource.get();
-        }
-        throw e;
       }
+      return resource.get();
     }
 
     private String ilmClassOf(DecisionRecord record) {
@@ -393,12 +378,8 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     }
 
     Promotion statusOnly() {
-      Promotion fresh = new Promotion();
-      fresh.getMetadata().setName(promotion.getMetadata().getName());
-      fresh.getMetadata().setNamespace(promotion.getMetadata().getNamespace());
       status.setObservedGeneration(generation);
-      fresh.setStatus(status);
-      return fresh;
+      return StatusPatch.of(promotion, status, Promotion::new);
     }
   }
 

@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
@@ -129,11 +130,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
           now);
       Conditions.stalled(status, generation, "SignatureNotVerified", message, now);
     }
-    Release fresh = new Release();
-    fresh.getMetadata().setName(release.getMetadata().getName());
-    fresh.getMetadata().setNamespace(release.getMetadata().getNamespace());
-    fresh.setStatus(status);
-    var control = UpdateControl.patchStatus(fresh);
+    var control = UpdateControl.patchStatus(StatusPatch.of(release, status, Release::new));
     return problems.isEmpty() ? control : control.rescheduleAfter(RECHECK);
   }
 

@@ -3,7 +3,7 @@ package io.stellaops.controllers.status;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.supplychain.digest.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -55,12 +55,6 @@ public final class KubernetesEvents {
             .withComponent(COMPONENT)
             .endSource()
             .build();
-    try {
-      client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
+    CreateOnce.createIfAbsent(client, event);
   }
 }
