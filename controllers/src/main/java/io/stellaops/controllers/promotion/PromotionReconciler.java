@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -99,7 +100,11 @@ public class PromotionReconciler implements Reconciler<Promotion> {
   public UpdateControl<Promotion> reconcile(Promotion promotion, Context<Promotion> context) {
     var step = new PromotionStep(promotion, context.getClient(), clock.instant());
     Duration recheck = step.run(List.copyOf(context.getSecondaryResources(Approval.class)));
-    var control = UpdateControl.patchStatus(step.statusOnly());
+    // Status holds the promotion's history; patching through the framework's cache guarantees the
+    // next reconcile starts from this status, never from a stale informer copy that would drop it.
+    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+        promotion, step.statusOnly(), context);
+    UpdateControl<Promotion> control = UpdateControl.noUpdate();
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
