@@ -8,6 +8,9 @@ command -v openssl >/dev/null || missing+=(openssl)
 command -v python3 >/dev/null || missing+=(python3)
 command -v git >/dev/null || missing+=(git)
 [[ -x /usr/bin/docker-registry ]] || missing+=(docker-registry) # the OCI registry tests push to
+[[ -x /usr/sbin/dockerd ]] || missing+=(docker.io)              # the Docker Engine agents deploy to
+command -v docker-compose >/dev/null || missing+=(docker-compose) # Compose targets
+[[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1 || missing+=(busybox-static) # test app payload
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -4,6 +4,7 @@ import io.stellaops.controllers.decision.DecisionInput.ApprovalInput;
 import io.stellaops.crds.approval.ApprovalSubject;
 import io.stellaops.crds.common.Identity;
 import io.stellaops.crds.environment.ApprovalPolicy;
+import io.stellaops.supplychain.time.GoDuration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

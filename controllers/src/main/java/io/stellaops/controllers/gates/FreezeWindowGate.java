@@ -6,6 +6,7 @@ import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import io.stellaops.controllers.decision.Decision.FreezeEvaluation;
 import io.stellaops.crds.environment.FreezeWindow;
+import io.stellaops.supplychain.time.GoDuration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;

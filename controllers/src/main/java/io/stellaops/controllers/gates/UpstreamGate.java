@@ -2,6 +2,7 @@ package io.stellaops.controllers.gates;
 
 import io.stellaops.crds.environment.UpstreamPolicy;
 import io.stellaops.crds.promotion.GateResult;
+import io.stellaops.supplychain.time.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

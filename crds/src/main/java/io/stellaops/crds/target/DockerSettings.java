@@ -22,6 +22,10 @@ public record DockerSettings(
         List<@Pattern("^([0-9.]+:)?[0-9]{1,5}:[0-9]{1,5}(/(tcp|udp))?$") String> ports,
     @JsonPropertyDescription("Environment variables passed to every container.")
         Map<String, String> env,
+    @Size(max = 32)
+        @JsonPropertyDescription(
+            "Health check run inside a new container, exec form (e.g. [\"/bin/busybox\", \"wget\", \"-q\", \"-O-\", \"http://127.0.0.1:8080/healthz\"]); it must pass before the old container is stopped. When empty, the image's own HEALTHCHECK is used, and an image without one must keep running for 3 seconds.")
+        List<@Size(max = 4096) String> healthCheck,
     @Default("2m")
         @Pattern(ApiPatterns.DURATION)
         @JsonPropertyDescription(

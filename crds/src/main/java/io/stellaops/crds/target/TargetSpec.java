@@ -33,6 +33,14 @@ import java.util.List;
     fieldPath = ".nomad",
     reason = "FieldValueRequired")
 @ValidationRule(
+    value =
+        "!has(self.docker) || !has(self.docker.ports) || size(self.docker.ports) == 0"
+            + " || (has(self.components) && size(self.components) == 1)",
+    message =
+        "spec.docker.ports publish host ports, which only one container can hold: list exactly one component in spec.components",
+    fieldPath = ".docker.ports",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "self.environment == oldSelf.environment && self.type == oldSelf.type",
     message = "environment and type of a target cannot change; create a new Target",
     reason = "FieldValueForbidden")

@@ -17,6 +17,18 @@ public class TargetStatus extends StellaStatus {
   @JsonPropertyDescription("The last DeploymentJob for this target.")
   private String lastJob;
 
+  @JsonPropertyDescription(
+      "When the agent last looked at what runs on the target (RFC 3339); it looks periodically.")
+  private String lastObservedTime;
+
+  public String getLastObservedTime() {
+    return lastObservedTime;
+  }
+
+  public void setLastObservedTime(String lastObservedTime) {
+    this.lastObservedTime = lastObservedTime;
+  }
+
   public String getRelease() {
     return release;
   }

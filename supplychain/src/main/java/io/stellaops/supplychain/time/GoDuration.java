@@ -1,4 +1,4 @@
-package io.stellaops.controllers.gates;
+package io.stellaops.supplychain.time;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,0 +1,121 @@
+package io.stellaops.agents;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.stellaops.crds.KubeApiServerSupport;
+import io.stellaops.crds.deploymentjob.DeploymentJob;
+import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
+import java.io.InputStream;
+import java.time.Duration;
+
+/**
+ * Agents on a test API server as in production: their own ServiceAccount, the least-privilege Role
+ * shipped in docs/agents.md, and a token from the TokenRequest API.
+ */
+public final class AgentTestSupport {
+  private AgentTestSupport() {}
+
+  public static void installCrds(KubernetesClient client, String... namespaces) throws Exception {
+    for (String crd : new String[] {"agents", "targets", "deploymentjobs"}) {
+      KubeApiServerSupport.installCrd(client, crd);
+    }
+    for (String ns : namespaces) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .serverSideApply();
+    }
+  }
+
+  /**
+   * Creates {@code serviceAccount} bound to the agent Role and returns a client that authenticates
+   * with its token, exactly what an agent's kubeconfig holds.
+   */
+  public static KubernetesClient agentClient(
+      KubernetesClient admin, String namespace, String serviceAccount) throws Exception {
+    admin
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(serviceAccount)
+                .endMetadata()
+                .build())
+        .serverSideApply();
+    Role role;
+    try (InputStream in = AgentRuntime.class.getResourceAsStream("agent-role.yaml")) {
+      role = admin.getKubernetesSerialization().unmarshal(in, Role.class);
+    }
+    role.getMetadata().setNamespace(namespace);
+    admin.resource(role).serverSideApply();
+    admin
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(serviceAccount)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("Role")
+                .withName(role.getMetadata().getName())
+                .endRoleRef()
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(serviceAccount)
+                .withNamespace(namespace)
+                .endSubject()
+                .build())
+        .serverSideApply();
+    String token =
+        admin
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(serviceAccount)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    var config = admin.getConfiguration();
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder()
+                .withMasterUrl(config.getMasterUrl())
+                .withCaCertData(config.getCaCertData())
+                .withCaCertFile(config.getCaCertFile())
+                .withOauthToken(token)
+                .withNamespace(namespace)
+                .build())
+        .build();
+  }
+
+  public static DeploymentJob awaitFinished(
+      KubernetesClient client, String namespace, String name, Duration timeout) {
+    var resource = client.resources(DeploymentJob.class).inNamespace(namespace).withName(name);
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          DeploymentJob j = resource.get();
+          return j != null
+              && j.getStatus() != null
+              && j.getStatus().getPhase() != null
+              && j.getStatus().getPhase() != JobPhase.RUNNING
+              && j.getStatus().getPhase() != JobPhase.PENDING;
+        });
+    return resource.get();
+  }
+}
