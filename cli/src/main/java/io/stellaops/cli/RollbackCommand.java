@@ -1,5 +1,6 @@
 package io.stellaops.cli;
 
+import io.stellaops.controllers.promotion.AutoRollback;
 import io.stellaops.crds.common.BreakGlassType;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.promotion.BreakGlass;
@@ -54,6 +55,11 @@ final class RollbackCommand implements Callable<Integer> {
     Promotion p = new Promotion();
     p.getMetadata().setGenerateName(previous.release() + "-rollback-" + environment + "-");
     p.getMetadata().setNamespace(cli.namespace());
+    if (env.getStatus().getCurrent() != null) {
+      p.getMetadata()
+          .getAnnotations()
+          .put(AutoRollback.ROLLBACK_OF, env.getStatus().getCurrent().promotion());
+    }
     p.setSpec(
         new PromotionSpec(
             previous.release(),

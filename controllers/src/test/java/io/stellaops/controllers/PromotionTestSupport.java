@@ -37,7 +37,8 @@ public final class PromotionTestSupport {
             "approvals",
             "deploymentjobs",
             "evidencepackets",
-            "trustpolicies")) {
+            "trustpolicies",
+            "agents")) {
       KubeApiServerSupport.installCrd(client, crd);
     }
     for (String ns : namespaces) {
@@ -68,6 +69,8 @@ public final class PromotionTestSupport {
                 new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5)))));
     op.register(
         new PromotionReconciler(clock, () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));
+    op.register(new io.stellaops.controllers.agent.AgentReconciler(clock));
+    op.register(new io.stellaops.controllers.target.TargetReconciler(clock));
     op.start();
     return op;
   }

@@ -4,11 +4,13 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.stellaops.controllers.agent.AgentReconciler;
 import io.stellaops.controllers.environment.EnvironmentReconciler;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
 import io.stellaops.controllers.promotion.PromotionReconciler;
 import io.stellaops.controllers.release.ReleaseReconciler;
+import io.stellaops.controllers.target.TargetReconciler;
 import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.webhooks.AdmissionServer;
@@ -61,6 +63,8 @@ public final class StellaOperator implements AutoCloseable {
             Clock.systemUTC(),
             new CosignSignatureVerifier(new RegistryClient(Duration.ofSeconds(5)))));
     operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));
+    operator.register(new AgentReconciler(Clock.systemUTC()));
+    operator.register(new TargetReconciler(Clock.systemUTC()));
     signingKey();
     operator.start();
     LOG.info(

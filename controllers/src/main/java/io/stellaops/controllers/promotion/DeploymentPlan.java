@@ -64,7 +64,13 @@ record DeploymentPlan(List<DeploymentJob> jobs, String problem) {
             promotion.getMetadata().getName(),
             target.getMetadata().getName(),
             target.getSpec().agent(),
-            DeploymentJobSpec.Action.DEPLOY,
+            promotion.getMetadata().getAnnotations() != null
+                    && promotion
+                        .getMetadata()
+                        .getAnnotations()
+                        .containsKey(AutoRollback.ROLLBACK_OF)
+                ? DeploymentJobSpec.Action.ROLLBACK
+                : DeploymentJobSpec.Action.DEPLOY,
             release.name(),
             release.version(),
             components,

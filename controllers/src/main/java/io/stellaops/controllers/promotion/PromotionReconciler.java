@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stellaops.controllers.agent.AgentLiveness;
 import io.stellaops.controllers.decision.Decision;
 import io.stellaops.controllers.decision.PromotionDecider;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
@@ -19,8 +20,10 @@ import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
+import io.stellaops.crds.deploymentjob.DeploymentJobStatus;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.environment.EnvironmentSpec;
@@ -31,6 +34,7 @@ import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.promotion.PromotionStatus;
 import io.stellaops.crds.promotion.Transition;
+import io.stellaops.supplychain.time.GoDuration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +58,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
   // Waiting promotions also look again on this interval: approvals expire, freeze windows begin.
   private static final Duration RECHECK_WAITING = Duration.ofMinutes(1);
   private static final Duration RECHECK_MISSING = Duration.ofSeconds(30);
+  private static final Duration RECHECK_DEPLOYING = Duration.ofSeconds(5);
 
   private final Clock clock;
   private final Supplier<EvidenceSigningKey> signingKey;
@@ -257,7 +262,8 @@ public class PromotionReconciler implements Reconciler<Promotion> {
             "Allowed",
             "all gates passed; deploying to " + plan.jobs().size() + " target(s)");
       }
-      List<DeploymentJob> jobs = plan.jobs().stream().map(this::ensureJob).toList();
+      List<DeploymentJob> jobs =
+          plan.jobs().stream().map(this::ensureJob).map(this::timeOutIfAbandoned).toList();
       List<JobRef> refs = jobs.stream().map(PromotionReconciler::jobRef).toList();
       status.setJobs(refs);
       List<String> failed =
@@ -273,6 +279,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
                       || phaseOf(j) == JobPhase.PENDING
                       || phaseOf(j) == null)) {
         finish(record, Phase.Failed, "DeploymentFailed", String.join("; ", failed), refs);
+        AutoRollback.startIfWanted(client, promotion, String.join("; ", failed), now);
       } else if (allSucceeded) {
         EnvironmentHistory.recordSuccess(client, promotion, record.inputs(), now);
         finish(
@@ -288,8 +295,66 @@ public class PromotionReconciler implements Reconciler<Promotion> {
             "Deploying",
             "waiting for " + jobs.size() + " DeploymentJob(s)",
             now);
+        // agents report through job events; this only catches agents that stopped reporting
+        return RECHECK_DEPLOYING;
       }
       return null;
+    }
+
+    /**
+     * Times a job out when it ran past its timeout, or when its agent stopped renewing its Lease
+     * (or never connected) for longer than the agent's heartbeatTimeout since the job was made.
+     */
+    private DeploymentJob timeOutIfAbandoned(DeploymentJob job) {
+      JobPhase phase = phaseOf(job);
+      if (phase == JobPhase.SUCCEEDED || phase == JobPhase.FAILED || phase == JobPhase.TIMED_OUT) {
+        return job;
+      }
+      String ns = job.getMetadata().getNamespace();
+      Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
+      Duration timeout =
+          GoDuration.parse(job.getSpec().timeout() == null ? "30m" : job.getSpec().timeout());
+      String message = null;
+      if (now.isAfter(created.plus(timeout))) {
+        message = "ran longer than its timeout " + job.getSpec().timeout();
+      } else {
+        Agent agent =
+            client.resources(Agent.class).inNamespace(ns).withName(job.getSpec().agent()).get();
+        var liveness =
+            AgentLiveness.of(
+                job.getSpec().agent(),
+                agent,
+                AgentLiveness.leaseOf(client, ns, job.getSpec().agent()),
+                now);
+        Duration grace =
+            agent == null ? Duration.ofSeconds(40) : AgentLiveness.heartbeatTimeout(agent);
+        if (!liveness.alive() && now.isAfter(created.plus(grace))) {
+          message = liveness.message();
+        }
+      }
+      if (message == null) {
+        return job;
+      }
+      String reason =
+          message
+              + (phase == JobPhase.RUNNING
+                  ? "; the job may be half done: check the target, then roll back or promote again"
+                  : "; nothing was deployed");
+      return client
+          .resources(DeploymentJob.class)
+          .inNamespace(ns)
+          .withName(job.getMetadata().getName())
+          .editStatus(j -> {
+            var s = j.getStatus() == null ? new DeploymentJobStatus() : j.getStatus();
+            if (s.getPhase() == JobPhase.SUCCEEDED || s.getPhase() == JobPhase.FAILED) {
+              return j;
+            }
+            s.setPhase(JobPhase.TIMED_OUT);
+            s.setFinishedAt(Conditions.timestamp(now));
+            s.setMessage(reason);
+            j.setStatus(s);
+            return j;
+          });
     }
 
     private DeploymentJob ensureJob(DeploymentJob desired) {

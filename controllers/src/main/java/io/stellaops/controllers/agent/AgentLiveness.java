@@ -1,0 +1,67 @@
+package io.stellaops.controllers.agent;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stellaops.crds.agent.Agent;
+import io.stellaops.supplychain.time.GoDuration;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Whether an agent is alive: its Lease {@code stella-agent-<name>} was renewed within the Agent's
+ * heartbeatTimeout. The Lease name and annotations are the agent's side of the contract.
+ */
+public record AgentLiveness(boolean alive, Instant lastRenewal, Instant expires, String message) {
+  public static final String LEASE_PREFIX = "stella-agent-";
+
+  public static Lease leaseOf(KubernetesClient client, String namespace, String agent) {
+    return client
+        .resources(Lease.class)
+        .inNamespace(namespace)
+        .withName(LEASE_PREFIX + agent)
+        .get();
+  }
+
+  public static Duration heartbeatTimeout(Agent agent) {
+    return GoDuration.parse(Objects.requireNonNullElse(agent.getSpec().heartbeatTimeout(), "40s"));
+  }
+
+  /** {@code agent} may be null (no such Agent), {@code lease} null (never connected). */
+  public static AgentLiveness of(String name, Agent agent, Lease lease, Instant now) {
+    if (agent == null) {
+      return new AgentLiveness(false, null, null, "Agent " + name + " does not exist");
+    }
+    Duration timeout = heartbeatTimeout(agent);
+    if (lease == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null) {
+      return new AgentLiveness(
+          false,
+          null,
+          null,
+          "agent "
+              + name
+              + " has never connected (no Lease "
+              + LEASE_PREFIX
+              + name
+              + "); start it with a kubeconfig for service account "
+              + agent.getSpec().serviceAccountName());
+    }
+    Instant renewed = lease.getSpec().getRenewTime().toInstant();
+    Instant expires = renewed.plus(timeout);
+    if (now.isAfter(expires)) {
+      return new AgentLiveness(
+          false,
+          renewed,
+          expires,
+          "agent "
+              + name
+              + " stopped renewing its Lease at "
+              + renewed
+              + " (heartbeatTimeout "
+              + agent.getSpec().heartbeatTimeout()
+              + ")");
+    }
+    return new AgentLiveness(
+        true, renewed, expires, "agent " + name + " renewed its Lease at " + renewed);
+  }
+}

@@ -1,0 +1,110 @@
+package io.stellaops.controllers.agent;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stellaops.controllers.kubernetes.StatusPatch;
+import io.stellaops.controllers.status.Conditions;
+import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.agent.Agent;
+import io.stellaops.crds.agent.AgentStatus;
+import io.stellaops.crds.common.ConditionTypes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Shows an agent's liveness in Agent status: Ready while its Lease is fresh, with the version,
+ * capabilities, host and active jobs the agent wrote on the Lease. Looks again the moment the Lease
+ * would expire, so a stopped agent turns not-Ready without waiting for an event.
+ */
+@ControllerConfiguration
+public class AgentReconciler implements Reconciler<Agent> {
+  static final String AGENT_LABEL = "stellaops.io/agent";
+  private static final String VERSION = "stellaops.io/agent-version";
+  private static final String CAPABILITIES = "stellaops.io/capabilities";
+  private static final String HOSTNAME = "stellaops.io/hostname";
+  private static final String ACTIVE_JOBS = "stellaops.io/active-jobs";
+
+  private final Clock clock;
+
+  public AgentReconciler(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, Agent>> prepareEventSources(EventSourceContext<Agent> context) {
+    var leases =
+        InformerEventSourceConfiguration.from(Lease.class, Agent.class)
+            .withLabelSelector(AGENT_LABEL)
+            .withSecondaryToPrimaryMapper(lease ->
+                Set.of(
+                    new ResourceID(
+                        lease.getMetadata().getLabels().get(AGENT_LABEL),
+                        lease.getMetadata().getNamespace())))
+            .build();
+    return List.of(new InformerEventSource<>(leases, context));
+  }
+
+  @Override
+  public UpdateControl<Agent> reconcile(Agent agent, Context<Agent> context) {
+    Instant now = clock.instant();
+    long generation = agent.getMetadata().getGeneration();
+    String name = agent.getMetadata().getName();
+    Lease lease =
+        AgentLiveness.leaseOf(context.getClient(), agent.getMetadata().getNamespace(), name);
+    AgentLiveness liveness = AgentLiveness.of(name, agent, lease, now);
+    AgentStatus status = new AgentStatus();
+    if (agent.getStatus() != null) {
+      status.setConditions(agent.getStatus().getConditions());
+    }
+    boolean wasReady =
+        Conditions.find(agent.getStatus(), ConditionTypes.READY)
+            .map(c -> c.status() == io.stellaops.crds.common.Condition.Status.TRUE)
+            .orElse(false);
+    if (lease != null) {
+      Map<String, String> a = lease.getMetadata().getAnnotations();
+      if (a != null) {
+        status.setVersion(a.get(VERSION));
+        status.setHostname(a.get(HOSTNAME));
+        String caps = a.get(CAPABILITIES);
+        status.setReportedCapabilities(
+            caps == null || caps.isBlank() ? List.of() : Arrays.asList(caps.split(",")));
+        try {
+          status.setActiveJobs(
+              a.get(ACTIVE_JOBS) == null ? null : Integer.valueOf(a.get(ACTIVE_JOBS)));
+        } catch (NumberFormatException e) {
+          status.setActiveJobs(null);
+        }
+      }
+    }
+    if (liveness.lastRenewal() != null) {
+      status.setLastHeartbeatTime(Conditions.timestamp(liveness.lastRenewal()));
+    }
+    Duration recheck = null;
+    if (liveness.alive()) {
+      Conditions.ready(status, generation, "Heartbeat", liveness.message(), now);
+      recheck = Duration.between(now, liveness.expires()).plusSeconds(1);
+    } else {
+      String reason = lease == null ? "NeverConnected" : "HeartbeatMissed";
+      Conditions.stalled(status, generation, reason, liveness.message(), now);
+      if (wasReady) {
+        KubernetesEvents.record(
+            context.getClient(), agent, "Warning", reason, liveness.message(), now);
+      }
+    }
+    var control = UpdateControl.patchStatus(StatusPatch.of(agent, status, Agent::new));
+    return recheck == null ? control : control.rescheduleAfter(recheck);
+  }
+}

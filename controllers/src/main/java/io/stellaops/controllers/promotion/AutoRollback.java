@@ -1,0 +1,73 @@
+package io.stellaops.controllers.promotion;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stellaops.controllers.kubernetes.CreateOnce;
+import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.environment.Environment;
+import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.crds.promotion.PromotionSpec;
+import java.time.Instant;
+
+/**
+ * When a deployment into an Environment with {@code rollbackOnFailure} fails, promotes the
+ * environment's current release (the last one that succeeded there) again. The rollback is an
+ * ordinary promotion, named {@code <failed promotion>-rollback} so it is made once, and passes the
+ * same gates; a rollback that fails is not rolled back again.
+ */
+public final class AutoRollback {
+  /**
+   * Annotation on a rollback promotion: the promotion it undoes. Jobs of such promotions are
+   * rollbacks.
+   */
+  public static final String ROLLBACK_OF = "stellaops.io/rollback-of";
+
+  private AutoRollback() {}
+
+  static void startIfWanted(KubernetesClient client, Promotion failed, String why, Instant now) {
+    if (failed.getMetadata().getAnnotations() != null
+        && failed.getMetadata().getAnnotations().containsKey(ROLLBACK_OF)) {
+      return;
+    }
+    Environment env =
+        client
+            .resources(Environment.class)
+            .inNamespace(failed.getMetadata().getNamespace())
+            .withName(failed.getSpec().environment())
+            .get();
+    if (env == null
+        || !Boolean.TRUE.equals(env.getSpec().rollbackOnFailure())
+        || env.getStatus() == null
+        || env.getStatus().getCurrent() == null
+        || env.getStatus().getCurrent().release().equals(failed.getSpec().release())) {
+      return;
+    }
+    String previous = env.getStatus().getCurrent().release();
+    Promotion rollback = new Promotion();
+    rollback.getMetadata().setName(name(failed.getMetadata().getName()));
+    rollback.getMetadata().setNamespace(failed.getMetadata().getNamespace());
+    rollback.getMetadata().getAnnotations().put(ROLLBACK_OF, failed.getMetadata().getName());
+    String reason = "automatic rollback: " + failed.getMetadata().getName() + " failed: " + why;
+    rollback.setSpec(
+        new PromotionSpec(
+            previous,
+            failed.getSpec().environment(),
+            failed.getSpec().targets(),
+            reason.length() <= 1024 ? reason : reason.substring(0, 1021) + "...",
+            null,
+            null));
+    if (CreateOnce.createIfAbsent(client, rollback)) {
+      KubernetesEvents.record(
+          client,
+          failed,
+          "Warning",
+          "RollbackStarted",
+          "rolling " + failed.getSpec().environment() + " back to " + previous,
+          now);
+    }
+  }
+
+  static String name(String promotion) {
+    String name = promotion + "-rollback";
+    return name.length() <= 253 ? name : promotion.substring(0, 244) + "-rollback";
+  }
+}
