@@ -1,6 +1,7 @@
 package io.stellaops.operator;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -15,6 +16,7 @@ import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.webhooks.AdmissionServer;
 import io.stellaops.webhooks.WebhookConfigurations;
+import io.stellaops.webhooks.agent.AgentStatusAdmission;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
 import io.stellaops.webhooks.release.ReleaseAdmission;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +121,8 @@ public final class StellaOperator implements AutoCloseable {
         PromotionAdmission.PATH, new PromotionAdmission(client.getKubernetesSerialization()));
     handlers.put(ApprovalAdmission.PATH, new ApprovalAdmission(client));
     handlers.put(
+        AgentStatusAdmission.PATH, new AgentStatusAdmission(client, Set.of(selfUsername())));
+    handlers.put(
         ReleaseAdmission.PATH,
         new ReleaseAdmission(
             client.getKubernetesSerialization(),
@@ -135,6 +140,22 @@ public final class StellaOperator implements AutoCloseable {
         .resource(WebhookConfigurations.mutating(endpoint, certificates.caPem()))
         .forceConflicts()
         .serverSideApply();
+    client
+        .resource(WebhookConfigurations.validating(endpoint, certificates.caPem()))
+        .forceConflicts()
+        .serverSideApply();
+  }
+
+  /** Who the operator is to the API server: it may always write job and target status. */
+  private String selfUsername() {
+    return client
+        .authentication()
+        .v1()
+        .selfSubjectReviews()
+        .create(new SelfSubjectReview())
+        .getStatus()
+        .getUserInfo()
+        .getUsername();
   }
 
   private Map<String, String> readinessProblems() {

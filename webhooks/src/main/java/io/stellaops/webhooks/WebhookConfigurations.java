@@ -4,8 +4,11 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
+import io.stellaops.webhooks.agent.AgentStatusAdmission;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
 import io.stellaops.webhooks.release.ReleaseAdmission;
@@ -18,6 +21,7 @@ import java.util.Base64;
  */
 public final class WebhookConfigurations {
   public static final String MUTATING = "stella-operator";
+  public static final String VALIDATING = "stella-operator";
   public static final int TIMEOUT_SECONDS = 10;
 
   private WebhookConfigurations() {}
@@ -63,6 +67,34 @@ public final class WebhookConfigurations {
             webhook("promotions", PromotionAdmission.PATH, endpoint, caPem, "CREATE"),
             webhook("releases", ReleaseAdmission.PATH, endpoint, caPem, "CREATE", "UPDATE"),
             webhook("approvals", ApprovalAdmission.PATH, endpoint, caPem, "CREATE"))
+        .build();
+  }
+
+  public static ValidatingWebhookConfiguration validating(String baseUrl, String caPem) {
+    return validating(new Url(baseUrl), caPem);
+  }
+
+  /** Only an object's own agent may write its status (DeploymentJobs and Targets). */
+  public static ValidatingWebhookConfiguration validating(Endpoint endpoint, String caPem) {
+    return new ValidatingWebhookConfigurationBuilder()
+        .withNewMetadata()
+        .withName(VALIDATING)
+        .addToLabels("app.kubernetes.io/part-of", "stella-operator")
+        .endMetadata()
+        .addNewWebhook()
+        .withName("agent-status.stellaops.io")
+        .withClientConfig(client(endpoint, AgentStatusAdmission.PATH, caPem))
+        .addNewRule()
+        .withApiGroups("stellaops.io")
+        .withApiVersions("v1alpha1")
+        .withResources("deploymentjobs/status", "targets/status")
+        .withOperations("UPDATE")
+        .endRule()
+        .withAdmissionReviewVersions("v1")
+        .withSideEffects("None")
+        .withFailurePolicy("Fail")
+        .withTimeoutSeconds(TIMEOUT_SECONDS)
+        .endWebhook()
         .build();
   }
 
