@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stellaops.agents.driver.Drivers;
 import io.stellaops.crds.agent.Agent;
+import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.common.TargetType;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.supplychain.json.CanonicalJson;
@@ -110,7 +111,7 @@ public final class AgentRuntime implements AutoCloseable {
         client
             .resources(DeploymentJob.class)
             .inNamespace(settings.namespace())
-            .withLabel(Heartbeat.AGENT_LABEL, settings.name())
+            .withLabel(AgentLease.AGENT_LABEL, settings.name())
             .inform(
                 new ResourceEventHandler<>() {
                   @Override

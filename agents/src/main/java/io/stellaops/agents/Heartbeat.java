@@ -3,6 +3,7 @@ package io.stellaops.agents;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stellaops.crds.agent.AgentLease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -11,17 +12,11 @@ import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 /**
- * The agent's heartbeat: a {@code coordination.k8s.io} Lease named {@code stella-agent-<name>}
- * renewed by server-side apply. Its annotations carry what the operator shows in Agent status
- * (version, capabilities, host, active jobs), so the agent needs no write access to Agents.
+ * The agent's heartbeat: its {@link AgentLease} renewed by server-side apply. The annotations carry
+ * what the operator shows in Agent status (version, capabilities, host, active jobs), so the agent
+ * needs no write access to Agents.
  */
 public final class Heartbeat {
-  public static final String LEASE_PREFIX = "stella-agent-";
-  public static final String VERSION = "stellaops.io/agent-version";
-  public static final String CAPABILITIES = "stellaops.io/capabilities";
-  public static final String HOSTNAME = "stellaops.io/hostname";
-  public static final String ACTIVE_JOBS = "stellaops.io/active-jobs";
-  public static final String AGENT_LABEL = "stellaops.io/agent";
 
   private final KubernetesClient client;
   private final AgentSettings settings;
@@ -35,10 +30,6 @@ public final class Heartbeat {
     this.clock = clock;
   }
 
-  public static String leaseName(String agent) {
-    return LEASE_PREFIX + agent;
-  }
-
   /** Renews the Lease now; {@code duration} is the Agent's heartbeatTimeout. */
   public void renew(Duration duration, List<String> capabilities, IntSupplier activeJobs) {
     java.time.ZonedDateTime now =
@@ -46,13 +37,14 @@ public final class Heartbeat {
     Lease lease =
         new LeaseBuilder()
             .withNewMetadata()
-            .withName(leaseName(settings.name()))
+            .withName(AgentLease.name(settings.name()))
             .withNamespace(settings.namespace())
-            .addToLabels(AGENT_LABEL, settings.name())
-            .addToAnnotations(VERSION, version)
-            .addToAnnotations(CAPABILITIES, capabilities.stream().collect(Collectors.joining(",")))
-            .addToAnnotations(HOSTNAME, settings.hostname())
-            .addToAnnotations(ACTIVE_JOBS, Integer.toString(activeJobs.getAsInt()))
+            .addToLabels(AgentLease.AGENT_LABEL, settings.name())
+            .addToAnnotations(AgentLease.VERSION, version)
+            .addToAnnotations(
+                AgentLease.CAPABILITIES, capabilities.stream().collect(Collectors.joining(",")))
+            .addToAnnotations(AgentLease.HOSTNAME, settings.hostname())
+            .addToAnnotations(AgentLease.ACTIVE_JOBS, Integer.toString(activeJobs.getAsInt()))
             .endMetadata()
             .withNewSpec()
             .withHolderIdentity(settings.name() + "@" + settings.hostname())

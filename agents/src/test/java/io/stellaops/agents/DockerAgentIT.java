@@ -11,6 +11,7 @@ import io.stellaops.agents.driver.Drivers;
 import io.stellaops.agents.driver.docker.DockerDriver;
 import io.stellaops.agents.driver.docker.DockerEngine;
 import io.stellaops.crds.agent.Agent;
+import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.agent.AgentSpec;
 import io.stellaops.crds.common.ComponentDigest;
 import io.stellaops.crds.common.TargetType;
@@ -144,9 +145,9 @@ class DockerAgentIT {
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("edge-01@edge-host");
     assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(10);
     assertThat(lease.getMetadata().getAnnotations())
-        .containsEntry(Heartbeat.VERSION, "test")
-        .containsEntry(Heartbeat.CAPABILITIES, "docker")
-        .containsEntry(Heartbeat.HOSTNAME, "edge-host");
+        .containsEntry(AgentLease.VERSION, "test")
+        .containsEntry(AgentLease.CAPABILITIES, "docker")
+        .containsEntry(AgentLease.HOSTNAME, "edge-host");
   }
 
   @Test

@@ -21,9 +21,11 @@ import io.stellaops.agents.driver.docker.DockerDriver;
 import io.stellaops.agents.driver.docker.DockerEngine;
 import io.stellaops.cli.StellaCli;
 import io.stellaops.controllers.PromotionTestSupport;
+import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.KubeApiServerSupport;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.StellaStatus;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus;
@@ -196,8 +198,7 @@ class DockerPromotionE2E {
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(() -> {
           Agent a = client.resources(Agent.class).inNamespace(NS).withName("edge-01").get();
-          assertThat(condition(a.getStatus().getConditions(), "Ready"))
-              .isEqualTo(Condition.Status.TRUE);
+          assertThat(condition(a.getStatus(), "Ready")).isEqualTo(Condition.Status.TRUE);
           assertThat(a.getStatus().getVersion()).isEqualTo("e2e");
         });
   }
@@ -233,10 +234,8 @@ class DockerPromotionE2E {
         .untilAsserted(() -> {
           Target t = client.resources(Target.class).inNamespace(NS).withName("dev-docker").get();
           assertThat(t.getStatus().getRelease()).isEqualTo("shop-1.0.0");
-          assertThat(condition(t.getStatus().getConditions(), "Ready"))
-              .isEqualTo(Condition.Status.TRUE);
-          assertThat(condition(t.getStatus().getConditions(), "Drifted"))
-              .isEqualTo(Condition.Status.FALSE);
+          assertThat(condition(t.getStatus(), "Ready")).isEqualTo(Condition.Status.TRUE);
+          assertThat(condition(t.getStatus(), "Drifted")).isEqualTo(Condition.Status.FALSE);
         });
   }
 
@@ -293,8 +292,7 @@ class DockerPromotionE2E {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(() -> {
           Target t = client.resources(Target.class).inNamespace(NS).withName("dev-docker").get();
-          assertThat(condition(t.getStatus().getConditions(), "Drifted"))
-              .isEqualTo(Condition.Status.TRUE);
+          assertThat(condition(t.getStatus(), "Drifted")).isEqualTo(Condition.Status.TRUE);
           assertThat(t.getStatus().getConditions())
               .anySatisfy(c -> assertThat(c.message()).contains("web: not running"));
         });
@@ -303,8 +301,7 @@ class DockerPromotionE2E {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(() -> {
           Target t = client.resources(Target.class).inNamespace(NS).withName("dev-docker").get();
-          assertThat(condition(t.getStatus().getConditions(), "Drifted"))
-              .isEqualTo(Condition.Status.FALSE);
+          assertThat(condition(t.getStatus(), "Drifted")).isEqualTo(Condition.Status.FALSE);
         });
   }
 
@@ -329,12 +326,8 @@ class DockerPromotionE2E {
         .containsEntry(DockerDriver.LABEL_DIGEST, digests.get(version));
   }
 
-  private static Condition.Status condition(List<Condition> conditions, String type) {
-    return conditions.stream()
-        .filter(c -> c.type().equals(type))
-        .map(Condition::status)
-        .findFirst()
-        .orElse(null);
+  private static Condition.Status condition(StellaStatus status, String type) {
+    return Conditions.find(status, type).map(Condition::status).orElse(null);
   }
 
   static int freePort() throws Exception {

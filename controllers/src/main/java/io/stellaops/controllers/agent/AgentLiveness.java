@@ -3,23 +3,22 @@ package io.stellaops.controllers.agent;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.crds.agent.Agent;
+import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.supplychain.time.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Whether an agent is alive: its Lease {@code stella-agent-<name>} was renewed within the Agent's
- * heartbeatTimeout. The Lease name and annotations are the agent's side of the contract.
+ * Whether an agent is alive: its {@link AgentLease} was renewed within the Agent's
+ * heartbeatTimeout.
  */
 public record AgentLiveness(boolean alive, Instant lastRenewal, Instant expires, String message) {
-  public static final String LEASE_PREFIX = "stella-agent-";
-
   public static Lease leaseOf(KubernetesClient client, String namespace, String agent) {
     return client
         .resources(Lease.class)
         .inNamespace(namespace)
-        .withName(LEASE_PREFIX + agent)
+        .withName(AgentLease.name(agent))
         .get();
   }
 
@@ -41,8 +40,7 @@ public record AgentLiveness(boolean alive, Instant lastRenewal, Instant expires,
           "agent "
               + name
               + " has never connected (no Lease "
-              + LEASE_PREFIX
-              + name
+              + AgentLease.name(name)
               + "); start it with a kubeconfig for service account "
               + agent.getSpec().serviceAccountName());
     }

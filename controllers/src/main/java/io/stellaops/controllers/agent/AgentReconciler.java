@@ -14,6 +14,7 @@ import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.agent.Agent;
+import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.agent.AgentStatus;
 import io.stellaops.crds.common.ConditionTypes;
 import java.time.Clock;
@@ -31,11 +32,6 @@ import java.util.Set;
  */
 @ControllerConfiguration
 public class AgentReconciler implements Reconciler<Agent> {
-  static final String AGENT_LABEL = "stellaops.io/agent";
-  private static final String VERSION = "stellaops.io/agent-version";
-  private static final String CAPABILITIES = "stellaops.io/capabilities";
-  private static final String HOSTNAME = "stellaops.io/hostname";
-  private static final String ACTIVE_JOBS = "stellaops.io/active-jobs";
 
   private final Clock clock;
 
@@ -47,11 +43,11 @@ public class AgentReconciler implements Reconciler<Agent> {
   public List<EventSource<?, Agent>> prepareEventSources(EventSourceContext<Agent> context) {
     var leases =
         InformerEventSourceConfiguration.from(Lease.class, Agent.class)
-            .withLabelSelector(AGENT_LABEL)
+            .withLabelSelector(AgentLease.AGENT_LABEL)
             .withSecondaryToPrimaryMapper(lease ->
                 Set.of(
                     new ResourceID(
-                        lease.getMetadata().getLabels().get(AGENT_LABEL),
+                        lease.getMetadata().getLabels().get(AgentLease.AGENT_LABEL),
                         lease.getMetadata().getNamespace())))
             .build();
     return List.of(new InformerEventSource<>(leases, context));
@@ -76,14 +72,16 @@ public class AgentReconciler implements Reconciler<Agent> {
     if (lease != null) {
       Map<String, String> a = lease.getMetadata().getAnnotations();
       if (a != null) {
-        status.setVersion(a.get(VERSION));
-        status.setHostname(a.get(HOSTNAME));
-        String caps = a.get(CAPABILITIES);
+        status.setVersion(a.get(AgentLease.VERSION));
+        status.setHostname(a.get(AgentLease.HOSTNAME));
+        String caps = a.get(AgentLease.CAPABILITIES);
         status.setReportedCapabilities(
             caps == null || caps.isBlank() ? List.of() : Arrays.asList(caps.split(",")));
         try {
           status.setActiveJobs(
-              a.get(ACTIVE_JOBS) == null ? null : Integer.valueOf(a.get(ACTIVE_JOBS)));
+              a.get(AgentLease.ACTIVE_JOBS) == null
+                  ? null
+                  : Integer.valueOf(a.get(AgentLease.ACTIVE_JOBS)));
         } catch (NumberFormatException e) {
           status.setActiveJobs(null);
         }

@@ -3,6 +3,7 @@ package io.stellaops.controllers.promotion;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.kubernetes.OwnerReferences;
+import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.common.ComponentDigest;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
@@ -57,7 +58,7 @@ record DeploymentPlan(List<DeploymentJob> jobs, String problem) {
     job.getMetadata().setNamespace(promotion.getMetadata().getNamespace());
     job.getMetadata().getLabels().put("stellaops.io/promotion", promotion.getMetadata().getName());
     job.getMetadata().getLabels().put("stellaops.io/target", target.getMetadata().getName());
-    job.getMetadata().getLabels().put("stellaops.io/agent", target.getSpec().agent());
+    job.getMetadata().getLabels().put(AgentLease.AGENT_LABEL, target.getSpec().agent());
     job.getMetadata().setOwnerReferences(List.of(OwnerReferences.controlledBy(promotion)));
     job.setSpec(
         new DeploymentJobSpec(

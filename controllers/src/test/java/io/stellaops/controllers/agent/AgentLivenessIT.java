@@ -9,9 +9,11 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
+import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.common.ComponentDigest;
 import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.StellaStatus;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus;
@@ -197,15 +199,17 @@ class AgentLivenessIT {
     report(List.of(new ComponentDigest("api", "registry.example.com/shop/api", D1)));
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> assertThat(condition(target(), "Drifted")).isEqualTo(Condition.Status.FALSE));
-    assertThat(condition(target(), "Ready")).isEqualTo(Condition.Status.TRUE);
+        .untilAsserted(() ->
+            assertThat(condition(target().getStatus(), "Drifted"))
+                .isEqualTo(Condition.Status.FALSE));
+    assertThat(condition(target().getStatus(), "Ready")).isEqualTo(Condition.Status.TRUE);
 
     report(List.of(new ComponentDigest("api", "registry.example.com/shop/api", D2)));
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> assertThat(condition(target(), "Drifted")).isEqualTo(Condition.Status.TRUE));
+        .untilAsserted(() ->
+            assertThat(condition(target().getStatus(), "Drifted"))
+                .isEqualTo(Condition.Status.TRUE));
     assertThat(target().getStatus().getConditions())
         .anySatisfy(c -> assertThat(c.message()).contains("api: runs " + D2 + ", want " + D1));
     assertThat(target().getStatus().getRunning()).as("the agent's report is kept").hasSize(1);
@@ -238,14 +242,8 @@ class AgentLivenessIT {
     return client.resources(Target.class).inNamespace(NS).withName("drifting").get();
   }
 
-  private static Condition.Status condition(Target t, String type) {
-    return t.getStatus() == null
-        ? null
-        : t.getStatus().getConditions().stream()
-            .filter(c -> c.type().equals(type))
-            .map(Condition::status)
-            .findFirst()
-            .orElse(null);
+  private static Condition.Status condition(StellaStatus status, String type) {
+    return Conditions.find(status, type).map(Condition::status).orElse(null);
   }
 
   private static void renew(String agent) {
@@ -270,13 +268,7 @@ class AgentLivenessIT {
   }
 
   private static Condition.Status ready(Agent a) {
-    return a == null || a.getStatus() == null
-        ? null
-        : a.getStatus().getConditions().stream()
-            .filter(c -> c.type().equals("Ready"))
-            .map(Condition::status)
-            .findFirst()
-            .orElse(null);
+    return a == null ? null : condition(a.getStatus(), "Ready");
   }
 
   private static void promote(String name, String release) {
