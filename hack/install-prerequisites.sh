@@ -6,6 +6,7 @@ missing=()
 command -v mvn >/dev/null || missing+=(maven)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v python3 >/dev/null || missing+=(python3)
+python3 -c "import venv, ensurepip" 2>/dev/null || missing+=(python3-venv) # the ECS emulator's venv
 command -v git >/dev/null || missing+=(git)
 [[ -x /usr/bin/docker-registry ]] || missing+=(docker-registry) # the OCI registry tests push to
 [[ -x /usr/sbin/dockerd ]] || missing+=(docker.io)              # the Docker Engine agents deploy to

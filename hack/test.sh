@@ -10,11 +10,13 @@ source hack/env.sh
 bash hack/peers/build-kube.sh
 STELLA_COSIGN=$(bash hack/peers/build-tools.sh cosign)
 export STELLA_COSIGN
+STELLA_MOTO_SERVER=$(bash hack/peers/install-moto.sh)
+export STELLA_MOTO_SERVER
 
 mvn -B -ntp verify "$@"
 
-# The *IT suites run against real peers (kube-apiserver + etcd, cosign); say how many ran so a
-# silent skip shows.
+# The *IT suites run against real peers (kube-apiserver + etcd, cosign, dockerd, registry,
+# moto); say how many ran so a silent skip shows.
 python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET
 total = failed = skipped = 0

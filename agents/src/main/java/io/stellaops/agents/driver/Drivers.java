@@ -3,6 +3,7 @@ package io.stellaops.agents.driver;
 import io.stellaops.agents.driver.compose.ComposeDriver;
 import io.stellaops.agents.driver.docker.DockerDriver;
 import io.stellaops.agents.driver.docker.DockerEngine;
+import io.stellaops.agents.driver.ecs.EcsDriver;
 import io.stellaops.crds.common.TargetType;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,7 +20,8 @@ public final class Drivers {
 
   /** Every driver this build knows; each says itself whether it can work on this host. */
   public static Drivers standard(DockerEngine docker) {
-    return new Drivers(List.of(new DockerDriver(docker), new ComposeDriver(docker)));
+    return new Drivers(
+        List.of(new DockerDriver(docker), new ComposeDriver(docker), new EcsDriver()));
   }
 
   public Optional<TargetDriver> forType(TargetType type) {
