@@ -12,11 +12,13 @@ STELLA_COSIGN=$(bash hack/peers/build-tools.sh cosign)
 export STELLA_COSIGN
 STELLA_MOTO_SERVER=$(bash hack/peers/install-moto.sh)
 export STELLA_MOTO_SERVER
+STELLA_NOMAD=$(bash hack/peers/build-nomad.sh)
+export STELLA_NOMAD
 
 mvn -B -ntp verify "$@"
 
 # The *IT suites run against real peers (kube-apiserver + etcd, cosign, dockerd, registry,
-# moto); say how many ran so a silent skip shows.
+# moto, nomad); say how many ran so a silent skip shows.
 python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET
 total = failed = skipped = 0

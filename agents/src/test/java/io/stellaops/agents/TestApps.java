@@ -24,6 +24,17 @@ public final class TestApps {
 
   /** Pushes {@code imageWithTag} and returns its digest. */
   public static String push(String imageWithTag, String version, boolean healthy) throws Exception {
+    return push(
+        imageWithTag, version, healthy, "/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www");
+  }
+
+  /** Pushes an image whose process exits with status 1 at once; returns its digest. */
+  public static String pushCrashing(String imageWithTag, String version) throws Exception {
+    return push(imageWithTag, version, false, "/bin/busybox", "false");
+  }
+
+  private static String push(
+      String imageWithTag, String version, boolean healthy, String... entrypoint) throws Exception {
     Path dir = Files.createTempDirectory("stella-app");
     Path busybox = Path.of(System.getenv().getOrDefault("STELLA_BUSYBOX", "/bin/busybox"));
     if (!Files.isExecutable(busybox)) {
@@ -46,7 +57,7 @@ public final class TestApps {
     var container =
         Jib.fromScratch()
             .addFileEntriesLayer(layer.build())
-            .setEntrypoint("/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www")
+            .setEntrypoint(entrypoint)
             .setCreationTime(Instant.EPOCH)
             .containerize(
                 Containerizer.to(RegistryImage.named(imageWithTag))

@@ -4,6 +4,7 @@ import io.stellaops.agents.driver.compose.ComposeDriver;
 import io.stellaops.agents.driver.docker.DockerDriver;
 import io.stellaops.agents.driver.docker.DockerEngine;
 import io.stellaops.agents.driver.ecs.EcsDriver;
+import io.stellaops.agents.driver.nomad.NomadDriver;
 import io.stellaops.crds.common.TargetType;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,7 +22,11 @@ public final class Drivers {
   /** Every driver this build knows; each says itself whether it can work on this host. */
   public static Drivers standard(DockerEngine docker) {
     return new Drivers(
-        List.of(new DockerDriver(docker), new ComposeDriver(docker), new EcsDriver()));
+        List.of(
+            new DockerDriver(docker),
+            new ComposeDriver(docker),
+            new EcsDriver(),
+            new NomadDriver()));
   }
 
   public Optional<TargetDriver> forType(TargetType type) {
