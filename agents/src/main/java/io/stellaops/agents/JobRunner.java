@@ -8,12 +8,16 @@ import io.stellaops.agents.driver.Drivers;
 import io.stellaops.agents.driver.JobLog;
 import io.stellaops.agents.driver.TargetDriver;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
+import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
 import io.stellaops.crds.target.Target;
+import io.stellaops.supplychain.time.GoDuration;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -85,7 +89,9 @@ final class JobRunner {
                   job.getSpec().components(),
                   target,
                   settings.dataDirectory(),
-                  clock.instant()),
+                  clock.instant(),
+                  deadlineOf(job),
+                  timeoutOf(job)),
               log);
       String message =
           "deployed "
@@ -112,6 +118,16 @@ final class JobRunner {
       LOG.error("job {} failed", name, e);
       fail(job, log, "agent error: " + e);
     }
+  }
+
+  private static String timeoutOf(DeploymentJob job) {
+    return Objects.requireNonNullElse(job.getSpec().timeout(), DeploymentJobSpec.DEFAULT_TIMEOUT);
+  }
+
+  /** The job's creation plus its timeout: the operator times the job out then too. */
+  private static Instant deadlineOf(DeploymentJob job) {
+    return Instant.parse(job.getMetadata().getCreationTimestamp())
+        .plus(GoDuration.parse(timeoutOf(job)));
   }
 
   private Target targetOf(DeploymentJob job) throws DeploymentFailure {

@@ -230,7 +230,7 @@ class EcsAgentIT {
         run("r1", "shop-batch", "1.0.0", DeploymentJobSpec.Action.DEPLOY, "batch", digest("b1"));
     assertThat(job.getStatus().getPhase()).isEqualTo(JobPhase.FAILED);
     assertThat(job.getStatus().getMessage())
-        .contains("did not complete within 3s (rolloutTimeout)")
+        .contains("did not complete within rolloutTimeout 3s")
         .contains("running 2 of 3");
     assertThat(job.getStatus().getLogTail()).contains("pointing service batch back at " + before);
     assertThat(service("batch").taskDefinition()).isEqualTo(before);
@@ -238,6 +238,25 @@ class EcsAgentIT {
 
   @Test
   @Order(4)
+  void theJobsOwnTimeoutCutsTheRolloutShort() {
+    String before = service("batch").taskDefinition();
+    DeploymentJob job =
+        run(
+            "r2",
+            "shop-batch",
+            "2.0.0",
+            DeploymentJobSpec.Action.DEPLOY,
+            "batch",
+            digest("b2"),
+            "1s");
+    assertThat(job.getStatus().getPhase()).isEqualTo(JobPhase.FAILED);
+    assertThat(job.getStatus().getMessage())
+        .contains("did not complete within the job's timeout 1s");
+    assertThat(service("batch").taskDefinition()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(5)
   void aMissingServiceOrContainerFailsWithTheReason() {
     DeploymentJob noService =
         run("r1", "missing", "1.0.0", DeploymentJobSpec.Action.DEPLOY, "payments", digest("p"));
@@ -283,6 +302,17 @@ class EcsAgentIT {
       DeploymentJobSpec.Action action,
       String component,
       String digest) {
+    return run(promotion, target, version, action, component, digest, null);
+  }
+
+  private static DeploymentJob run(
+      String promotion,
+      String target,
+      String version,
+      DeploymentJobSpec.Action action,
+      String component,
+      String digest,
+      String timeout) {
     DeploymentJob job = new DeploymentJob();
     job.getMetadata().setName(promotion + "-" + target);
     job.getMetadata().getLabels().put("stellaops.io/agent", "aws-01");
@@ -295,7 +325,7 @@ class EcsAgentIT {
             "shop-" + version,
             version,
             List.of(new ComponentDigest(component, API, digest)),
-            null));
+            timeout));
     client.resource(job).inNamespace(NS).create();
     return AgentTestSupport.awaitFinished(
         client, NS, job.getMetadata().getName(), Duration.ofSeconds(60));

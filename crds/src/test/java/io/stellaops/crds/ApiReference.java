@@ -99,8 +99,17 @@ final class ApiReference {
                   .toList()));
       md.append(".\n\n");
     }
-    md.append("| field | type | description |\n|---|---|---|\n");
     var root = version.getSchema().getOpenAPIV3Schema();
+    if (root.getXKubernetesValidations() != null) {
+      for (ValidationRule r : root.getXKubernetesValidations()) {
+        md.append("Rule on the whole object: ")
+            .append(r.getMessage())
+            .append(" (`")
+            .append(r.getRule())
+            .append("`).\n\n");
+      }
+    }
+    md.append("| field | type | description |\n|---|---|---|\n");
     for (String top : List.of("spec", "status")) {
       JSONSchemaProps props = root.getProperties().get(top);
       if (props != null) {

@@ -7,6 +7,7 @@ import io.stellaops.controllers.decision.Decision;
 import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.OwnerReferences;
+import io.stellaops.crds.common.LabelValues;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.io.IOException;
@@ -53,7 +54,8 @@ public record DecisionRecord(
             .withNewMetadata()
             .withName(name(promotion))
             .withNamespace(promotion.getMetadata().getNamespace())
-            .addToLabels("stellaops.io/promotion", promotion.getMetadata().getName())
+            .addToLabels(
+                "stellaops.io/promotion", LabelValues.of(promotion.getMetadata().getName()))
             .addToOwnerReferences(OwnerReferences.controlledBy(promotion))
             .endMetadata()
             .withImmutable(true)

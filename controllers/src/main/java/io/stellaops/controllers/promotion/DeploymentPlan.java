@@ -5,6 +5,7 @@ import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.kubernetes.OwnerReferences;
 import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.common.ComponentDigest;
+import io.stellaops.crds.common.LabelValues;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
 import io.stellaops.crds.promotion.Promotion;
@@ -56,8 +57,12 @@ record DeploymentPlan(List<DeploymentJob> jobs, String problem) {
     job.getMetadata()
         .setName(jobName(promotion.getMetadata().getName(), target.getMetadata().getName()));
     job.getMetadata().setNamespace(promotion.getMetadata().getNamespace());
-    job.getMetadata().getLabels().put("stellaops.io/promotion", promotion.getMetadata().getName());
-    job.getMetadata().getLabels().put("stellaops.io/target", target.getMetadata().getName());
+    job.getMetadata()
+        .getLabels()
+        .put("stellaops.io/promotion", LabelValues.of(promotion.getMetadata().getName()));
+    job.getMetadata()
+        .getLabels()
+        .put("stellaops.io/target", LabelValues.of(target.getMetadata().getName()));
     job.getMetadata().getLabels().put(AgentLease.AGENT_LABEL, target.getSpec().agent());
     job.getMetadata().setOwnerReferences(List.of(OwnerReferences.controlledBy(promotion)));
     job.setSpec(

@@ -23,6 +23,7 @@ import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
+import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
 import io.stellaops.crds.environment.Environment;
@@ -41,6 +42,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -313,7 +315,9 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       String ns = job.getMetadata().getNamespace();
       Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
       Duration timeout =
-          GoDuration.parse(job.getSpec().timeout() == null ? "30m" : job.getSpec().timeout());
+          GoDuration.parse(
+              Objects.requireNonNullElse(
+                  job.getSpec().timeout(), DeploymentJobSpec.DEFAULT_TIMEOUT));
       String message = null;
       if (now.isAfter(created.plus(timeout))) {
         message = "ran longer than its timeout " + job.getSpec().timeout();

@@ -2,6 +2,7 @@ package io.stellaops.crds.agent;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -12,6 +13,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group("stellaops.io")
 @Version("v1alpha1")
 @ShortNames("agt")
+@ValidationRule(
+    value = "self.metadata.name.size() <= 63",
+    message =
+        "an Agent's name labels its Lease and DeploymentJobs, and label values hold at most 63 characters",
+    reason = "FieldValueInvalid")
 @AdditionalPrinterColumn(name = "Service Account", jsonPath = ".spec.serviceAccountName")
 @AdditionalPrinterColumn(name = "Version", jsonPath = ".status.version")
 @AdditionalPrinterColumn(

@@ -30,7 +30,7 @@ public record DeploymentJobSpec(
         @JsonPropertyDescription("Target to act on.")
         String target,
     @Required
-        @Size(max = 253)
+        @Size(max = 63)
         @Pattern(ApiPatterns.NAME)
         @JsonPropertyDescription("Agent that must execute the job.")
         String agent,
@@ -50,10 +50,12 @@ public record DeploymentJobSpec(
         @JsonPropertyDescription(
             "Component images pinned by digest; the agent fails the job if it pulls anything else.")
         List<ComponentDigest> components,
-    @Default("30m")
+    @Default(DEFAULT_TIMEOUT)
         @Pattern(ApiPatterns.DURATION)
         @JsonPropertyDescription("How long the job may run before it times out.")
         String timeout) {
+
+  public static final String DEFAULT_TIMEOUT = "30m";
 
   /** What the agent does. */
   public enum Action {

@@ -54,7 +54,7 @@ public record TargetSpec(
         TargetType type,
     @Required
         @Pattern(ApiPatterns.NAME)
-        @Size(max = 253)
+        @Size(max = 63)
         @JsonPropertyDescription("The Agent (same namespace) that deploys to this target.")
         String agent,
     @Size(max = 32)

@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 public final class ComposeDriver implements TargetDriver {
   static final String PREVIOUS = "compose.stella.lock.previous.yml";
   private static final String PROJECT_LABEL = "com.docker.compose.project";
+  private static final Duration UP_TIMEOUT = Duration.ofMinutes(10);
 
   private final DockerEngine engine;
   private final String composeCommand;
@@ -97,14 +100,18 @@ public final class ComposeDriver implements TargetDriver {
       throw new DeploymentFailure("cannot write " + file + ": " + e.getMessage(), e);
     }
     try {
-      up(settings.projectName(), file, log);
+      up(settings.projectName(), file, deployment.waitFor(UP_TIMEOUT, "10m"), log);
       verifyRunning(settings.projectName(), deployment.components());
     } catch (DeploymentFailure failure) {
       if (Files.exists(previous)) {
         log.info("bringing the previous lockfile up again");
         try {
           Files.copy(previous, file, StandardCopyOption.REPLACE_EXISTING);
-          up(settings.projectName(), file, log);
+          up(
+              settings.projectName(),
+              file,
+              new Deployment.Wait(Instant.now().plus(UP_TIMEOUT), "10m"),
+              log);
         } catch (IOException | DeploymentFailure again) {
           log.info("restoring the previous lockfile failed too: " + again.getMessage());
         }
@@ -118,7 +125,8 @@ public final class ComposeDriver implements TargetDriver {
     return new DeployResult(observe(deployment.target()), artifacts);
   }
 
-  private void up(String project, Path file, JobLog log) throws DeploymentFailure {
+  private void up(String project, Path file, Deployment.Wait wait, JobLog log)
+      throws DeploymentFailure {
     List<String> command =
         List.of(
             composeCommand, "-p", project, "-f", file.toString(), "up", "-d", "--remove-orphans");
@@ -129,9 +137,10 @@ public final class ComposeDriver implements TargetDriver {
       builder.environment().put("DOCKER_HOST", engine.host());
       Process process = builder.start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      long millis = Math.max(0, Duration.between(Instant.now(), wait.until()).toMillis());
+      if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new DeploymentFailure("docker-compose up did not finish within 10 minutes");
+        throw new DeploymentFailure("docker-compose up did not finish within " + wait.limit());
       }
       output.lines().forEach(line -> log.info("compose: " + line));
       if (process.exitValue() != 0) {

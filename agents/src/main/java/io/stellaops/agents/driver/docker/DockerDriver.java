@@ -109,10 +109,11 @@ public final class DockerDriver implements TargetDriver {
         engine.client().startContainerCmd(id).exec();
         log.info("started " + swap.candidate() + " from " + Deployment.pinned(swap.component()));
       }
-      Duration timeout =
-          GoDuration.parse(Objects.requireNonNullElse(settings.healthTimeout(), "2m"));
+      String healthTimeout = Objects.requireNonNullElse(settings.healthTimeout(), "2m");
+      Deployment.Wait wait =
+          deployment.waitFor(GoDuration.parse(healthTimeout), "healthTimeout " + healthTimeout);
       for (int i = 0; i < swaps.size(); i++) {
-        awaitHealthy(swaps.get(i).candidate(), started.get(i), timeout, log);
+        awaitHealthy(swaps.get(i).candidate(), started.get(i), wait, log);
       }
     } catch (DeploymentFailure | RuntimeException e) {
       started.forEach(engine::removeQuietly);
@@ -187,9 +188,8 @@ public final class DockerDriver implements TargetDriver {
     return cmd;
   }
 
-  private void awaitHealthy(String name, String id, Duration timeout, JobLog log)
+  private void awaitHealthy(String name, String id, Deployment.Wait wait, JobLog log)
       throws DeploymentFailure {
-    Instant deadline = Instant.now().plus(timeout);
     Instant upSince = null;
     while (true) {
       InspectContainerResponse c = engine.client().inspectContainerCmd(id).exec();
@@ -214,12 +214,12 @@ public final class DockerDriver implements TargetDriver {
           return;
         }
       }
-      if (Instant.now().isAfter(deadline)) {
+      if (wait.over()) {
         throw new DeploymentFailure(
             name
                 + " did not become healthy within "
-                + timeout.toSeconds()
-                + "s (healthTimeout); last check: "
+                + wait.limit()
+                + "; last check: "
                 + (health == null ? "none" : lastHealthOutput(health.getLog())));
       }
       try {

@@ -15,7 +15,6 @@ import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.time.GoDuration;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -114,7 +113,7 @@ public final class EcsDriver implements TargetDriver {
         log.info("service " + settings.service() + " updated from " + previous);
       }
       try {
-        awaitRollout(ecs, settings, next.taskDefinitionArn(), log);
+        awaitRollout(ecs, settings, next.taskDefinitionArn(), deployment, log);
       } catch (DeploymentFailure failure) {
         if (!previous.equals(next.taskDefinitionArn())) {
           log.info("pointing service " + settings.service() + " back at " + previous);
@@ -130,10 +129,13 @@ public final class EcsDriver implements TargetDriver {
     }
   }
 
-  private void awaitRollout(EcsClient ecs, EcsSettings settings, String arn, JobLog log)
+  private void awaitRollout(
+      EcsClient ecs, EcsSettings settings, String arn, Deployment deployment, JobLog log)
       throws DeploymentFailure {
-    Duration timeout = GoDuration.parse(settings.rolloutTimeout());
-    Instant deadline = Instant.now().plus(timeout);
+    Deployment.Wait wait =
+        deployment.waitFor(
+            GoDuration.parse(settings.rolloutTimeout()),
+            "rolloutTimeout " + settings.rolloutTimeout());
     String lastReason = null;
     while (true) {
       EcsRollout rollout = EcsRollout.of(service(ecs, settings), arn);
@@ -150,13 +152,13 @@ public final class EcsDriver implements TargetDriver {
                 "ECS deployment of " + arn + " failed: " + rollout.reason());
         case IN_PROGRESS -> {}
       }
-      if (Instant.now().isAfter(deadline)) {
+      if (wait.over()) {
         throw new DeploymentFailure(
             "ECS deployment of "
                 + arn
                 + " did not complete within "
-                + settings.rolloutTimeout()
-                + " (rolloutTimeout): "
+                + wait.limit()
+                + ": "
                 + rollout.reason());
       }
       try {

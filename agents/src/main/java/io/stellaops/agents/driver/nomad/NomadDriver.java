@@ -113,7 +113,7 @@ public final class NomadDriver implements TargetDriver {
           "registered job " + settings.job() + " version " + version + " (was " + previous + ")");
     }
     try {
-      awaitDeployment(api, settings, version, log);
+      awaitDeployment(api, settings, version, deployment, log);
       checkAllocations(api, settings, version, deployment.components());
     } catch (DeploymentFailure failure) {
       if (version != previous) {
@@ -131,9 +131,14 @@ public final class NomadDriver implements TargetDriver {
         observed(running, deployment.target()), List.of(artifact(running, settings)));
   }
 
-  private void awaitDeployment(NomadApi api, NomadSettings settings, long version, JobLog log)
+  private void awaitDeployment(
+      NomadApi api, NomadSettings settings, long version, Deployment deployment, JobLog log)
       throws DeploymentFailure {
-    Instant deadline = Instant.now().plus(GoDuration.parse(settings.deploymentTimeout()));
+    Deployment.Wait wait =
+        deployment.waitFor(
+            GoDuration.parse(settings.deploymentTimeout()),
+            "deploymentTimeout " + settings.deploymentTimeout());
+    Instant deadline = wait.until();
     long index = 0;
     String last = null;
     while (true) {
@@ -188,8 +193,8 @@ public final class NomadDriver implements TargetDriver {
                 + " version "
                 + version
                 + " did not succeed within "
-                + settings.deploymentTimeout()
-                + " (deploymentTimeout): "
+                + wait.limit()
+                + ": "
                 + state);
       }
     }
