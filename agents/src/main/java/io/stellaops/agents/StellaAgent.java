@@ -1,10 +1,14 @@
 package io.stellaops.agents;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stellaops.agents.driver.Drivers;
 import io.stellaops.agents.driver.docker.DockerEngine;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -14,18 +18,41 @@ import java.util.concurrent.CountDownLatch;
 public final class StellaAgent {
   private StellaAgent() {}
 
+  /** The build's version, from a resource so it survives both the shaded jar and the image. */
   public static String version() {
-    return Objects.requireNonNullElse(
-        StellaAgent.class.getPackage().getImplementationVersion(), "dev");
+    Properties p = new Properties();
+    try (InputStream in =
+        StellaAgent.class.getResourceAsStream("/stella-agent-version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      return "dev";
+    }
+    String version = p.getProperty("version", "dev");
+    return version.startsWith("${") ? "dev" : version;
   }
 
   public static void main(String[] args) throws Exception {
     var client = new KubernetesClientBuilder().build();
     String namespace = Objects.requireNonNullElse(client.getNamespace(), "default");
-    var settings = AgentSettings.fromEnvironment(System.getenv(), namespace);
-    var docker = new DockerEngine(settings.dockerHost());
-    var runtime =
-        new AgentRuntime(client, settings, Drivers.standard(docker), version(), Clock.systemUTC());
+    AgentRuntime runtime;
+    try {
+      var settings = AgentSettings.fromEnvironment(System.getenv(), namespace);
+      var docker = new DockerEngine(settings.dockerHost());
+      runtime =
+          new AgentRuntime(
+              client, settings, Drivers.standard(docker), version(), Clock.systemUTC());
+      runtime.start();
+    } catch (IllegalArgumentException
+        | IllegalStateException
+        | KubernetesClientException misconfigured) {
+      // a setup mistake, not a crash: one line that says what to fix
+      System.err.println("stella-agent: " + misconfigured.getMessage());
+      client.close();
+      System.exit(2);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -36,7 +63,6 @@ public final class StellaAgent {
                   stopped.countDown();
                 },
                 "stella-agent-shutdown"));
-    runtime.start();
     stopped.await();
   }
 }

@@ -14,7 +14,10 @@ import io.stellaops.crds.KubeApiServerSupport;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 
 /**
  * Agents on a test API server as in production: their own ServiceAccount, the least-privilege Role
@@ -41,6 +44,23 @@ public final class AgentTestSupport {
    */
   public static KubernetesClient agentClient(
       KubernetesClient admin, String namespace, String serviceAccount) throws Exception {
+    String token = agentToken(admin, namespace, serviceAccount);
+    var config = admin.getConfiguration();
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder()
+                .withMasterUrl(config.getMasterUrl())
+                .withCaCertData(config.getCaCertData())
+                .withCaCertFile(config.getCaCertFile())
+                .withOauthToken(token)
+                .withNamespace(namespace)
+                .build())
+        .build();
+  }
+
+  /** Creates {@code serviceAccount} bound to the agent Role and returns a token of it. */
+  public static String agentToken(KubernetesClient admin, String namespace, String serviceAccount)
+      throws Exception {
     admin
         .serviceAccounts()
         .inNamespace(namespace)
@@ -89,17 +109,39 @@ public final class AgentTestSupport {
                     .build())
             .getStatus()
             .getToken();
+    return token;
+  }
+
+  /**
+   * A kubeconfig for the agent, as docs/agents.md has users write it: the API server, its CA and
+   * the service account's token.
+   */
+  public static String kubeconfig(KubernetesClient admin, String namespace, String token)
+      throws Exception {
     var config = admin.getConfiguration();
-    return new KubernetesClientBuilder()
-        .withConfig(
-            new ConfigBuilder()
-                .withMasterUrl(config.getMasterUrl())
-                .withCaCertData(config.getCaCertData())
-                .withCaCertFile(config.getCaCertFile())
-                .withOauthToken(token)
-                .withNamespace(namespace)
-                .build())
-        .build();
+    String ca =
+        config.getCaCertData() != null
+            ? config.getCaCertData()
+            : Base64.getEncoder()
+                .encodeToString(Files.readAllBytes(Path.of(config.getCaCertFile())));
+    return """
+    apiVersion: v1
+    kind: Config
+    clusters:
+      - name: stella
+        cluster:
+          server: %s
+          certificate-authority-data: %s
+    users:
+      - name: agent
+        user:
+          token: %s
+    contexts:
+      - name: stella
+        context: {cluster: stella, user: agent, namespace: %s}
+    current-context: stella
+    """
+        .formatted(config.getMasterUrl(), ca, token, namespace);
   }
 
   public static DeploymentJob awaitFinished(
