@@ -16,9 +16,7 @@ import io.stellaops.supplychain.time.GoDuration;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumSet;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +24,6 @@ import org.slf4j.LoggerFactory;
 /** Executes one DeploymentJob: marks it Running, deploys through the driver, reports the result. */
 final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
-  static final Set<JobPhase> FINISHED =
-      EnumSet.of(JobPhase.SUCCEEDED, JobPhase.FAILED, JobPhase.TIMED_OUT);
 
   private final KubernetesClient client;
   private final AgentSettings settings;
@@ -196,7 +192,7 @@ final class JobRunner {
       resource.editStatus(current -> {
         DeploymentJobStatus status =
             current.getStatus() == null ? new DeploymentJobStatus() : current.getStatus();
-        if (status.getPhase() != null && FINISHED.contains(status.getPhase())) {
+        if (status.getPhase() != null && status.getPhase().finished()) {
           LOG.warn(
               "job {} is already {}; not overwriting it",
               job.getMetadata().getName(),
@@ -224,6 +220,6 @@ final class JobRunner {
   static boolean finished(DeploymentJob job) {
     return job.getStatus() != null
         && job.getStatus().getPhase() != null
-        && FINISHED.contains(job.getStatus().getPhase());
+        && job.getStatus().getPhase().finished();
   }
 }

@@ -270,7 +270,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       status.setJobs(refs);
       List<String> failed =
           jobs.stream()
-              .filter(j -> phaseOf(j) == JobPhase.FAILED || phaseOf(j) == JobPhase.TIMED_OUT)
+              .filter(j -> phaseOf(j) != null && phaseOf(j).unsuccessful())
               .map(j -> j.getSpec().target() + ": " + messageOf(j))
               .toList();
       boolean allSucceeded = jobs.stream().allMatch(j -> phaseOf(j) == JobPhase.SUCCEEDED);
@@ -309,7 +309,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
      */
     private DeploymentJob timeOutIfAbandoned(DeploymentJob job) {
       JobPhase phase = phaseOf(job);
-      if (phase == JobPhase.SUCCEEDED || phase == JobPhase.FAILED || phase == JobPhase.TIMED_OUT) {
+      if (phase != null && phase.finished()) {
         return job;
       }
       String ns = job.getMetadata().getNamespace();

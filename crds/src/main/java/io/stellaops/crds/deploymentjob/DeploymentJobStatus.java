@@ -99,6 +99,15 @@ public class DeploymentJobStatus extends StellaStatus {
     @JsonProperty("Failed")
     FAILED,
     @JsonProperty("TimedOut")
-    TIMED_OUT
+    TIMED_OUT;
+
+    /** A finished job is never written again, by the agent or the operator. */
+    public boolean finished() {
+      return this == SUCCEEDED || this == FAILED || this == TIMED_OUT;
+    }
+
+    public boolean unsuccessful() {
+      return this == FAILED || this == TIMED_OUT;
+    }
   }
 }
