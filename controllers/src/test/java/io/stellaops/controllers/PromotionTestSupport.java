@@ -65,7 +65,7 @@ public final class PromotionTestSupport {
     op.register(
         new io.stellaops.controllers.release.ReleaseReconciler(
             clock,
-            new io.stellaops.supplychain.cosign.CosignSignatureVerifier(
+            io.stellaops.supplychain.policy.TrustEvaluator.cosign(
                 new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5)))));
     op.register(
         new PromotionReconciler(clock, () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));

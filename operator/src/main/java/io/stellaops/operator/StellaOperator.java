@@ -4,20 +4,26 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.agent.AgentReconciler;
 import io.stellaops.controllers.environment.EnvironmentReconciler;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
+import io.stellaops.controllers.kubernetes.KubernetesSecrets;
 import io.stellaops.controllers.promotion.PromotionReconciler;
 import io.stellaops.controllers.release.ReleaseReconciler;
 import io.stellaops.controllers.target.TargetReconciler;
-import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
+import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.webhooks.AdmissionServer;
 import io.stellaops.webhooks.WebhookConfigurations;
 import io.stellaops.webhooks.agent.AgentStatusAdmission;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
+import io.stellaops.webhooks.imagepolicy.AdmissionEvents;
+import io.stellaops.webhooks.imagepolicy.ImagePolicy;
+import io.stellaops.webhooks.imagepolicy.PodAdmission;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
 import io.stellaops.webhooks.release.ReleaseAdmission;
 import io.stellaops.webhooks.tls.WebhookCertificates;
@@ -47,6 +53,10 @@ public final class StellaOperator implements AutoCloseable {
   private AdmissionServer admission;
   private HealthServer health;
   private EvidenceSigningKey cachedKey;
+  private SharedIndexInformer<TrustPolicy> trustPolicies;
+  // shared by admission and the Release controller: a verdict reached once serves both
+  private final TrustEvaluator trustEvaluator =
+      TrustEvaluator.cosign(new RegistryClient(Duration.ofSeconds(5)));
 
   public StellaOperator(OperatorSettings settings, KubernetesClient client) {
     this.settings = settings;
@@ -61,10 +71,7 @@ public final class StellaOperator implements AutoCloseable {
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(new GatePolicyReconciler(Clock.systemUTC()));
     operator.register(new EnvironmentReconciler(Clock.systemUTC()));
-    operator.register(
-        new ReleaseReconciler(
-            Clock.systemUTC(),
-            new CosignSignatureVerifier(new RegistryClient(Duration.ofSeconds(5)))));
+    operator.register(new ReleaseReconciler(Clock.systemUTC(), trustEvaluator));
     operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));
     operator.register(new AgentReconciler(Clock.systemUTC()));
     operator.register(new TargetReconciler(Clock.systemUTC()));
@@ -122,12 +129,19 @@ public final class StellaOperator implements AutoCloseable {
     handlers.put(ApprovalAdmission.PATH, new ApprovalAdmission(client));
     handlers.put(
         AgentStatusAdmission.PATH, new AgentStatusAdmission(client, Set.of(selfUsername())));
+    trustPolicies = client.resources(TrustPolicy.class).inform();
+    var imagePolicy =
+        new ImagePolicy(
+            trustEvaluator, () -> trustPolicies.getStore().list(), new KubernetesSecrets(client));
+    var events = new AdmissionEvents(client, Clock.systemUTC());
+    var registry = new RegistryClient(Duration.ofSeconds(5));
     handlers.put(
         ReleaseAdmission.PATH,
         new ReleaseAdmission(
-            client.getKubernetesSerialization(),
-            Clock.systemUTC(),
-            new RegistryClient(Duration.ofSeconds(5))));
+            client.getKubernetesSerialization(), Clock.systemUTC(), registry, imagePolicy, events));
+    handlers.put(
+        PodAdmission.PATH,
+        new PodAdmission(client.getKubernetesSerialization(), registry, imagePolicy, events));
     admission =
         new AdmissionServer(
             new InetSocketAddress(settings.webhookPort()),
@@ -168,6 +182,8 @@ public final class StellaOperator implements AutoCloseable {
     }
     if (admission == null) {
       problems.put("admission", "not started");
+    } else if (!trustPolicies.hasSynced()) {
+      problems.put("admission", "TrustPolicy informer not synced");
     }
     try {
       client.getKubernetesVersion();
@@ -185,6 +201,9 @@ public final class StellaOperator implements AutoCloseable {
     }
     if (admission != null) {
       admission.close();
+    }
+    if (trustPolicies != null) {
+      trustPolicies.close();
     }
     if (health != null) {
       health.close();

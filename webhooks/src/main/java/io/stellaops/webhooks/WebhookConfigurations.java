@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientCon
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.stellaops.webhooks.agent.AgentStatusAdmission;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
+import io.stellaops.webhooks.imagepolicy.PodAdmission;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
 import io.stellaops.webhooks.release.ReleaseAdmission;
 import java.nio.charset.StandardCharsets;
@@ -65,8 +66,33 @@ public final class WebhookConfigurations {
         .endMetadata()
         .withWebhooks(
             webhook("promotions", PromotionAdmission.PATH, endpoint, caPem, "CREATE"),
-            webhook("releases", ReleaseAdmission.PATH, endpoint, caPem, "CREATE", "UPDATE"),
-            webhook("approvals", ApprovalAdmission.PATH, endpoint, caPem, "CREATE"))
+            new MutatingWebhookBuilder(
+                    webhook("releases", ReleaseAdmission.PATH, endpoint, caPem, "CREATE", "UPDATE"))
+                .withSideEffects("NoneOnDryRun") // warn mode records an Event
+                .build(),
+            webhook("approvals", ApprovalAdmission.PATH, endpoint, caPem, "CREATE"),
+            pods(endpoint, caPem))
+        .build();
+  }
+
+  /** Pods of namespaces that opted in with {@code stellaops.io/image-policy: enforce}. */
+  private static MutatingWebhook pods(Endpoint endpoint, String caPem) {
+    return new MutatingWebhookBuilder()
+        .withName("pods.image-policy.stellaops.io")
+        .withClientConfig(client(endpoint, PodAdmission.PATH, caPem))
+        .addNewRule()
+        .withApiGroups("")
+        .withApiVersions("v1")
+        .withResources("pods")
+        .withOperations("CREATE")
+        .endRule()
+        .withNewNamespaceSelector()
+        .addToMatchLabels(PodAdmission.NAMESPACE_LABEL, "enforce")
+        .endNamespaceSelector()
+        .withAdmissionReviewVersions("v1")
+        .withSideEffects("NoneOnDryRun")
+        .withFailurePolicy("Fail")
+        .withTimeoutSeconds(TIMEOUT_SECONDS)
         .build();
   }
 

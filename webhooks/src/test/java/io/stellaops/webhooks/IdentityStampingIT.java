@@ -86,11 +86,7 @@ class IdentityStampingIT {
                 PromotionAdmission.PATH,
                     new PromotionAdmission(client.getKubernetesSerialization()),
                 ApprovalAdmission.PATH, new ApprovalAdmission(client),
-                ReleaseAdmission.PATH,
-                    new ReleaseAdmission(
-                        client.getKubernetesSerialization(),
-                        java.time.Clock.systemUTC(),
-                        new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5)))));
+                ReleaseAdmission.PATH, LoopbackAdmission.releaseAdmission(client)));
     operator = PromotionTestSupport.startOperator(client);
 
     apply(

@@ -2,9 +2,17 @@ package io.stellaops.webhooks;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
+import io.stellaops.controllers.kubernetes.KubernetesSecrets;
+import io.stellaops.crds.trustpolicy.TrustPolicy;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.policy.TrustEvaluator;
+import io.stellaops.webhooks.imagepolicy.AdmissionEvents;
+import io.stellaops.webhooks.imagepolicy.ImagePolicy;
+import io.stellaops.webhooks.release.ReleaseAdmission;
 import io.stellaops.webhooks.tls.WebhookCertificates;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +20,31 @@ import java.util.Map;
 /** An admission server on a loopback port, registered with the test API server. */
 final class LoopbackAdmission {
   private LoopbackAdmission() {}
+
+  /** The image policy as the operator wires it: informer-free here, one List per request. */
+  static ImagePolicy imagePolicy(KubernetesClient client, TrustEvaluator evaluator) {
+    return new ImagePolicy(
+        evaluator,
+        () -> client.resources(TrustPolicy.class).list().getItems(),
+        new KubernetesSecrets(client));
+  }
+
+  static TrustEvaluator evaluator() {
+    return TrustEvaluator.cosign(new RegistryClient(Duration.ofSeconds(5)));
+  }
+
+  static ReleaseAdmission releaseAdmission(KubernetesClient client) {
+    return releaseAdmission(client, evaluator());
+  }
+
+  static ReleaseAdmission releaseAdmission(KubernetesClient client, TrustEvaluator evaluator) {
+    return new ReleaseAdmission(
+        client.getKubernetesSerialization(),
+        Clock.systemUTC(),
+        new RegistryClient(Duration.ofSeconds(5)),
+        imagePolicy(client, evaluator),
+        new AdmissionEvents(client, Clock.systemUTC()));
+  }
 
   static AdmissionServer start(
       KubernetesClient client, Map<String, AdmissionRequestHandler> handlers) throws Exception {

@@ -9,10 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.crds.release.Release;
 import io.stellaops.supplychain.oci.LocalRegistry;
-import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.TestImages;
 import io.stellaops.webhooks.release.ReleaseAdmission;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -38,13 +36,7 @@ class ReleaseTagResolutionIT {
     apiDigest = TestImages.push(registry.host() + "/shop/api:1.4.2", "shop api 1.4.2");
     server =
         LoopbackAdmission.start(
-            client,
-            Map.of(
-                ReleaseAdmission.PATH,
-                new ReleaseAdmission(
-                    client.getKubernetesSerialization(),
-                    Clock.systemUTC(),
-                    new RegistryClient(Duration.ofSeconds(3)))));
+            client, Map.of(ReleaseAdmission.PATH, LoopbackAdmission.releaseAdmission(client)));
   }
 
   @AfterAll

@@ -3,10 +3,9 @@ package io.stellaops.controllers.gates;
 import com.google.protobuf.Timestamp;
 import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.gatepolicy.DecisionInputVariables;
-import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.json.CelValues;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The variables gate rules see, built from a decision input (documented in docs/policy.md). */
@@ -34,23 +33,7 @@ public final class CelInput {
     return vars;
   }
 
-  /** JSON-shaped maps and lists with CEL's number type (int64) for integers. */
   private static Object tree(Object value) {
-    return normalise(CanonicalJson.MAPPER.convertValue(value, Object.class));
-  }
-
-  private static Object normalise(Object value) {
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put(String.valueOf(k), normalise(v)));
-      return out;
-    }
-    if (value instanceof List<?> list) {
-      return list.stream().map(CelInput::normalise).toList();
-    }
-    if (value instanceof Integer i) {
-      return i.longValue();
-    }
-    return value == null ? Map.of() : value;
+    return CelValues.tree(value);
   }
 }

@@ -1,6 +1,5 @@
 package io.stellaops.controllers.release;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -11,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stellaops.controllers.kubernetes.KubernetesSecrets;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.common.Condition;
@@ -19,17 +19,13 @@ import io.stellaops.crds.release.ComponentStatus;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseComponent;
 import io.stellaops.crds.release.ReleaseStatus;
-import io.stellaops.crds.trustpolicy.Authority;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
-import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
-import io.stellaops.supplychain.keys.PemKeys;
-import java.nio.charset.StandardCharsets;
-import java.security.PublicKey;
+import io.stellaops.supplychain.policy.TrustEvaluator;
+import io.stellaops.supplychain.policy.TrustMaterial;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -45,11 +41,12 @@ public class ReleaseReconciler implements Reconciler<Release> {
   private static final Duration RECHECK = Duration.ofMinutes(2);
 
   private final Clock clock;
-  private final CosignSignatureVerifier verifier;
+  private final TrustEvaluator evaluator;
 
-  public ReleaseReconciler(Clock clock, CosignSignatureVerifier verifier) {
+  /** {@code evaluator} is shared with the admission webhook, so its verdicts serve both. */
+  public ReleaseReconciler(Clock clock, TrustEvaluator evaluator) {
     this.clock = clock;
-    this.verifier = verifier;
+    this.evaluator = evaluator;
   }
 
   @Override
@@ -72,18 +69,19 @@ public class ReleaseReconciler implements Reconciler<Release> {
     Instant now = clock.instant();
     // All policies, not just those mapped to this release: a policy may predate the release.
     List<TrustPolicy> policies = client.resources(TrustPolicy.class).list().getItems();
+    TrustMaterial material = new TrustMaterial(new KubernetesSecrets(client));
+    var pullSecrets = material.pullSecrets(release.getMetadata().getNamespace(), List.of());
     List<ComponentStatus> components = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (ReleaseComponent c : release.getSpec().components()) {
       if (c.digest() == null) {
         components.add(
             new ComponentStatus(
-                c.name(), null, c.tag(), SignatureCheck.FAILED, null, null, null, null));
+                c.name(), null, c.tag(), TrustEvaluator.FAILED, null, null, null, null));
         problems.add(c.name() + ": no digest (the tag was not resolved at admission)");
         continue;
       }
-      var result =
-          SignatureCheck.check(c.image(), c.digest(), policies, a -> keyOf(client, a), verifier);
+      var result = evaluator.evaluate(c.image(), c.digest(), policies, material, pullSecrets);
       components.add(
           new ComponentStatus(
               c.name(),
@@ -92,9 +90,9 @@ public class ReleaseReconciler implements Reconciler<Release> {
               result.signature(),
               result.verifiedBy(),
               Conditions.timestamp(now),
-              null,
+              sbomAttestation(result),
               null));
-      if (!SignatureCheck.VERIFIED.equals(result.signature())) {
+      if (!TrustEvaluator.VERIFIED.equals(result.signature())) {
         problems.add(c.name() + ": " + result.message());
       }
     }
@@ -134,21 +132,12 @@ public class ReleaseReconciler implements Reconciler<Release> {
     return problems.isEmpty() ? control : control.rescheduleAfter(RECHECK);
   }
 
-  /** The authority's public key: inline PEM, or a Secret key (default cosign.pub). */
-  static PublicKey keyOf(KubernetesClient client, Authority authority) {
-    var key = authority.key();
-    if (key.publicKey() != null) {
-      return PemKeys.parsePublicKey(key.publicKey());
-    }
-    var ref = key.secretRef();
-    Secret secret = client.secrets().inNamespace(ref.namespace()).withName(ref.name()).get();
-    String field = ref.key() == null ? "cosign.pub" : ref.key();
-    if (secret == null || secret.getData() == null || !secret.getData().containsKey(field)) {
-      throw new IllegalArgumentException(
-          "Secret " + ref.namespace() + "/" + ref.name() + " with key " + field + " not found");
-    }
-    return PemKeys.parsePublicKey(
-        new String(
-            Base64.getDecoder().decode(secret.getData().get(field)), StandardCharsets.UTF_8));
+  /** The DSSE envelope of the SBOM attestation (CycloneDX or SPDX) a policy required, if any. */
+  private static String sbomAttestation(TrustEvaluator.Result result) {
+    return result.attestations().entrySet().stream()
+        .filter(e -> e.getKey().contains("cyclonedx") || e.getKey().contains("spdx"))
+        .map(java.util.Map.Entry::getValue)
+        .findFirst()
+        .orElse(null);
   }
 }

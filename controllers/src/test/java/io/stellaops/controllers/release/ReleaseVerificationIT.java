@@ -8,6 +8,7 @@ import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
+import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
 import io.stellaops.crds.promotion.Phase;
@@ -34,6 +35,8 @@ class ReleaseVerificationIT {
   static Operator operator;
   static String signed;
   static String unsigned;
+  static String attested;
+  static String releasePem;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -44,6 +47,15 @@ class ReleaseVerificationIT {
     signed = TestImages.push(registry.host() + "/shop/api:2.0.0", "shop api 2.0.0");
     cosign.sign(registry.host() + "/shop/api@" + signed, "release");
     unsigned = TestImages.push(registry.host() + "/shop/worker:2.0.0", "shop worker 2.0.0");
+    attested = TestImages.push(registry.host() + "/shop/sbom-app:2.0.0", "shop sbom app 2.0.0");
+    cosign.sign(registry.host() + "/shop/sbom-app@" + attested, "release");
+    cosign.attest(
+        registry.host() + "/shop/sbom-app@" + attested,
+        "release",
+        "cyclonedx",
+        Path.of("..", "..", "shared", "testdata", "sbom", "guac-data-syft-cyclonedx")
+            .resolve("syft-cyclonedx-docker.io-library-busybox.latest.json"));
+    releasePem = cosign.publicKeyPem("release").strip();
 
     PromotionTestSupport.installCrdsAndNamespaces(client, NS);
     operator = PromotionTestSupport.startOperator(client);
@@ -113,6 +125,48 @@ class ReleaseVerificationIT {
                     .anyMatch(
                         c -> c.type().equals(ConditionTypes.VERIFIED) && c.status() == expected));
     return resource.get();
+  }
+
+  static void sbomPolicy(String condition) {
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: TrustPolicy
+        metadata: {name: sbom-app}
+        spec:
+          images: ["%s/shop/sbom-app"]
+          authorities:
+            - name: release-key
+              key:
+                publicKey: |
+                  %s
+          attestations:
+            - {name: sbom, predicateType: "https://cyclonedx.org/bom", condition: "%s"}
+        """
+            .formatted(registry.host(), releasePem.replace("\n", "\n              "), condition));
+  }
+
+  @Test
+  void aTrustPolicyChangeReverifiesAndTheSbomAttestationIsRecorded() {
+    sbomPolicy("predicate.specVersion == '1.6'");
+    release("sbom-app", "sbom-app", attested);
+    Release refused = awaitVerified("sbom-app", Condition.Status.FALSE);
+    assertThat(refused.getStatus().getComponents().getFirst().signature()).isEqualTo("Failed");
+    assertThat(
+            Conditions.find(refused.getStatus(), ConditionTypes.VERIFIED).orElseThrow().message())
+        .contains("sbom-app: attestation sbom")
+        .contains("is false");
+
+    sbomPolicy("predicate.specVersion == '1.4'");
+    Release verified = awaitVerified("sbom-app", Condition.Status.TRUE);
+    assertThat(verified.getStatus().getComponents())
+        .singleElement()
+        .satisfies(c -> {
+          assertThat(c.verifiedBy()).contains("sbom-app/release-key");
+          assertThat(c.sbomDigest()).startsWith("sha256:");
+        });
   }
 
   @Test

@@ -31,6 +31,9 @@ public final class CosignCli {
     command.addAll(List.of(args));
     var builder = new ProcessBuilder(command).directory(keys.toFile()).redirectErrorStream(true);
     builder.environment().putAll(Map.of("COSIGN_PASSWORD", "", "COSIGN_YES", "true"));
+    if (Files.exists(keys.resolve("docker").resolve("config.json"))) {
+      builder.environment().put("DOCKER_CONFIG", keys.resolve("docker").toString());
+    }
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -39,6 +42,17 @@ public final class CosignCli {
   }
 
   /** Generates {@code <name>.key} / {@code <name>.pub} and returns the public key. */
+  /** Logs cosign in to {@code registry} (its own docker config, not the user's). */
+  public void login(String registry, String user, String password) throws Exception {
+    String auth =
+        java.util.Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    Files.createDirectories(keys.resolve("docker"));
+    Files.writeString(
+        keys.resolve("docker").resolve("config.json"),
+        "{\"auths\": {\"" + registry + "\": {\"auth\": \"" + auth + "\"}}}");
+  }
+
   public PublicKey generateKeyPair(String name) throws Exception {
     run("generate-key-pair", "--output-key-prefix", name);
     return PemKeys.parsePublicKey(publicKeyPem(name));
@@ -46,6 +60,22 @@ public final class CosignCli {
 
   public String publicKeyPem(String name) throws Exception {
     return Files.readString(keys.resolve(name + ".pub"));
+  }
+
+  /** Attests {@code predicate} of {@code type} (e.g. cyclonedx) to an image by digest, offline. */
+  public void attest(String imageAtDigest, String key, String type, Path predicate)
+      throws Exception {
+    run(
+        "attest",
+        "--key",
+        keys.resolve(key + ".key").toString(),
+        "--type",
+        type,
+        "--predicate",
+        predicate.toAbsolutePath().toString(),
+        "--tlog-upload=false",
+        "--allow-http-registry",
+        imageAtDigest);
   }
 
   /** Signs an image by digest, offline (no transparency log), over plain HTTP for loopback. */

@@ -8,8 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * Debian's docker-registry (distribution 2.8) on a loopback port with its storage in a temporary
@@ -27,6 +29,17 @@ public final class LocalRegistry implements AutoCloseable {
   }
 
   public static LocalRegistry start() throws IOException, InterruptedException {
+    return start(null, null);
+  }
+
+  /** A registry that serves only {@code user} with {@code password} (HTTP basic, htpasswd). */
+  public static LocalRegistry startWithBasicAuth(String user, String password)
+      throws IOException, InterruptedException {
+    return start(user, password);
+  }
+
+  private static LocalRegistry start(String user, String password)
+      throws IOException, InterruptedException {
     Path binary =
         Path.of(System.getenv().getOrDefault("STELLA_REGISTRY", "/usr/bin/docker-registry"));
     if (!Files.isExecutable(binary)) {
@@ -51,7 +64,8 @@ public final class LocalRegistry implements AutoCloseable {
         http:
           addr: 127.0.0.1:%d
         """
-            .formatted(dir.resolve("data"), port));
+                .formatted(dir.resolve("data"), port)
+            + (user == null ? "" : htpasswd(dir, user, password)));
     Process process =
         new ProcessBuilder(binary.toString(), "serve", config.toString())
             .redirectErrorStream(true)
@@ -60,6 +74,19 @@ public final class LocalRegistry implements AutoCloseable {
     var registry = new LocalRegistry(process, dir, port);
     registry.awaitReady();
     return registry;
+  }
+
+  private static String htpasswd(Path dir, String user, String password) throws IOException {
+    byte[] salt = new byte[16];
+    new SecureRandom().nextBytes(salt);
+    Path file = dir.resolve("htpasswd");
+    Files.writeString(
+        file, user + ":" + OpenBSDBCrypt.generate("2a", password.toCharArray(), salt, 6) + "\n");
+    return """
+    auth:
+      htpasswd: {realm: stella-test, path: %s}
+    """
+        .formatted(file);
   }
 
   /** {@code 127.0.0.1:<port>}, the registry part of image names. */
@@ -80,7 +107,7 @@ public final class LocalRegistry implements AutoCloseable {
             client.send(
                 HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
                 HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
+        if (response.statusCode() == 200 || response.statusCode() == 401) {
           return;
         }
       } catch (IOException e) {

@@ -16,6 +16,16 @@ public final class TestImages {
 
   /** Builds an image holding one file with {@code content} and pushes it; returns its digest. */
   public static String push(String imageWithTag, String content) throws Exception {
+    return push(imageWithTag, content, null, null);
+  }
+
+  /** Pushes with HTTP basic credentials (null for none); returns the digest. */
+  public static String push(String imageWithTag, String content, String user, String password)
+      throws Exception {
+    if (user != null) {
+      // loopback test registries speak plain HTTP; jib sends credentials there only when told
+      System.setProperty("sendCredentialsOverHttp", "true");
+    }
     Path dir = Files.createTempDirectory("stella-image");
     Path file = Files.writeString(dir.resolve("release.txt"), content);
     var container =
@@ -26,7 +36,10 @@ public final class TestImages {
                     .build())
             .setCreationTime(java.time.Instant.EPOCH)
             .containerize(
-                Containerizer.to(RegistryImage.named(imageWithTag))
+                Containerizer.to(
+                        user == null
+                            ? RegistryImage.named(imageWithTag)
+                            : RegistryImage.named(imageWithTag).addCredential(user, password))
                     .setAllowInsecureRegistries(true)
                     .setApplicationLayersCache(dir.resolve("cache"))
                     .setBaseImageLayersCache(dir.resolve("base-cache")));

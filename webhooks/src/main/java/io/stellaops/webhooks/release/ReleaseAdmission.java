@@ -12,6 +12,8 @@ import io.stellaops.crds.release.ReleaseSpec;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import io.stellaops.webhooks.Violations;
+import io.stellaops.webhooks.imagepolicy.AdmissionEvents;
+import io.stellaops.webhooks.imagepolicy.ImagePolicy;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +36,10 @@ import java.util.concurrent.Executors;
  *   <li>Quarantine: setting {@code stellaops.io/quarantine} stamps who did it and when from the
  *       authenticated request; once set, a quarantine can be neither removed nor rewritten, and its
  *       stamps cannot be written by clients.
+ *   <li>On creation every component digest is checked against the TrustPolicies covering its image
+ *       (offline, verdicts shared with the Release controller): an enforce-mode policy that is not
+ *       satisfied denies, naming image, policy, authority and the failed check; a warn-mode one
+ *       admits with an admission warning and a Warning Event.
  * </ul>
  */
 public final class ReleaseAdmission implements AdmissionRequestHandler {
@@ -43,12 +48,20 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
   private final KubernetesSerialization serialization;
   private final Clock clock;
   private final RegistryClient registry;
+  private final ImagePolicy imagePolicy;
+  private final AdmissionEvents events;
 
   public ReleaseAdmission(
-      KubernetesSerialization serialization, Clock clock, RegistryClient registry) {
+      KubernetesSerialization serialization,
+      Clock clock,
+      RegistryClient registry,
+      ImagePolicy imagePolicy,
+      AdmissionEvents events) {
     this.serialization = serialization;
     this.clock = clock;
     this.registry = registry;
+    this.imagePolicy = imagePolicy;
+    this.events = events;
   }
 
   @Override
@@ -61,15 +74,59 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
             : serialization.convertValue(request.getOldObject(), Release.class);
     Violations violations = new Violations();
     quarantine(stamped, old, request.getUserInfo().getUsername(), violations);
+    List<String> warnings = List.of();
     if ("CREATE".equals(request.getOperation())) {
       resolveTags(stamped, violations);
+      if (violations.isEmpty()) {
+        warnings = verifySignatures(stamped, violations);
+      }
     }
     if (!violations.isEmpty()) {
       return violations.deny();
     }
-    return serialization.asJson(original).equals(serialization.asJson(stamped))
-        ? AdmissionUtils.allowedAdmissionResponse()
-        : AdmissionUtils.admissionResponseFromMutation(original, stamped);
+    AdmissionResponse response =
+        serialization.asJson(original).equals(serialization.asJson(stamped))
+            ? AdmissionUtils.allowedAdmissionResponse()
+            : AdmissionUtils.admissionResponseFromMutation(original, stamped);
+    if (!warnings.isEmpty()) {
+      response.setWarnings(warnings);
+      if (!Boolean.TRUE.equals(request.getDryRun())) {
+        events.warn(
+            "stellaops.io/v1alpha1",
+            "Release",
+            request.getNamespace(),
+            Objects.requireNonNullElse(
+                stamped.getMetadata().getName(), stamped.getMetadata().getGenerateName()),
+            String.join("; ", warnings));
+      }
+    }
+    return response;
+  }
+
+  /** Denies components enforce-mode policies reject; returns the warnings of warn-mode ones. */
+  private List<String> verifySignatures(Release release, Violations violations) {
+    List<ReleaseComponent> components = release.getSpec().components();
+    List<ImagePolicy.Image> images = new ArrayList<>();
+    for (int i = 0; i < components.size(); i++) {
+      ReleaseComponent c = components.get(i);
+      images.add(new ImagePolicy.Image("spec.components[" + i + "]", c.image(), c.digest()));
+    }
+    List<String> warnings = new ArrayList<>();
+    for (ImagePolicy.Checked checked :
+        imagePolicy.check(release.getMetadata().getNamespace(), List.of(), images)) {
+      var result = checked.result();
+      if (!result.enforced().isEmpty()) {
+        violations.add(
+            checked.image().where(),
+            checked.pinned()
+                + " is not admitted by TrustPolicy "
+                + String.join("; ", result.enforced()));
+      }
+      result
+          .warned()
+          .forEach(w -> warnings.add(checked.pinned() + " (TrustPolicy, warn mode) " + w));
+    }
+    return warnings;
   }
 
   /** Pins every component given only by tag to its digest. */
@@ -82,7 +139,14 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
             c.digest() != null || c.tag() == null
                 ? CompletableFuture.completedFuture(c.digest())
                 : CompletableFuture.supplyAsync(
-                    () -> registry.manifest(c.image(), c.tag(), Optional.empty()).digest(),
+                    () ->
+                        registry
+                            .manifest(
+                                c.image(),
+                                c.tag(),
+                                imagePolicy.credentials(
+                                    release.getMetadata().getNamespace(), List.of(), c.image()))
+                            .digest(),
                     lookups));
       }
     }
@@ -94,8 +158,9 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
             new ReleaseComponent(c.name(), c.image(), c.tag(), digests.get(i).join(), c.sbom()));
       } catch (CompletionException e) {
         String why =
-            e.getCause() instanceof RegistryException r
-                ? r.getMessage()
+            e.getCause() instanceof RegistryException
+                    || e.getCause() instanceof IllegalArgumentException
+                ? e.getCause().getMessage()
                 : String.valueOf(e.getCause());
         violations.add(
             "spec.components[" + i + "]",

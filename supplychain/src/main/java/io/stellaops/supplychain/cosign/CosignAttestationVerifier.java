@@ -1,0 +1,174 @@
+package io.stellaops.supplychain.cosign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.dsse.Dsse;
+import io.stellaops.supplychain.dsse.DsseVerificationException;
+import io.stellaops.supplychain.dsse.Envelope;
+import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.json.CelValues;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
+import java.io.IOException;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Verifies attestations {@code cosign attest --key} stored beside an image: the OCI manifest tagged
+ * {@code sha256-<hex>.att}, each layer a DSSE envelope of an in-toto Statement. An attestation
+ * counts when a signature verifies with the key, the statement's subject is the image digest, the
+ * predicate type is the one required, and the optional CEL condition over {@code predicate} holds.
+ * Offline apart from the registry. Hand-written for the same reason as {@link
+ * CosignSignatureVerifier}: sigstore-java reads bundles, not this registry layout.
+ */
+public final class CosignAttestationVerifier {
+  static final String DSSE_LAYER = "application/vnd.dsse.envelope.v1+json";
+  private static final CelCompiler COMPILER =
+      CelCompilerFactory.standardCelCompilerBuilder()
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          .addLibraries(CelExtensions.strings(), CelExtensions.lists())
+          .addVar("predicate", SimpleType.DYN)
+          .setResultType(SimpleType.BOOL)
+          .build();
+  private static final CelRuntime RUNTIME =
+      CelRuntimeFactory.standardCelRuntimeBuilder()
+          .addLibraries(CelExtensions.strings(), CelExtensions.lists())
+          .build();
+
+  private final RegistryClient registry;
+  private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
+
+  public CosignAttestationVerifier(RegistryClient registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * The outcome for one requirement.
+   *
+   * @param envelopeDigest digest of the DSSE envelope that satisfied it (e.g. the SBOM attestation)
+   */
+  public record Verdict(boolean verified, String reason, String envelopeDigest) {}
+
+  /** Null when {@code condition} compiles, else the compiler's message. */
+  public static String compileError(String condition) {
+    try {
+      COMPILER.compile(condition).getAst();
+      return null;
+    } catch (CelValidationException e) {
+      return e.getMessage().strip();
+    }
+  }
+
+  public Verdict verify(
+      String image,
+      String digest,
+      PublicKey key,
+      String predicateType,
+      String condition,
+      Optional<RegistryClient.Credentials> credentials) {
+    String where = image + "@" + digest;
+    String tag = "sha256-" + Sha256.hexOf(digest) + ".att";
+    JsonNode manifest;
+    try {
+      manifest = CanonicalJson.MAPPER.readTree(registry.manifest(image, tag, credentials).bytes());
+    } catch (RegistryException e) {
+      return new Verdict(
+          false,
+          where
+              + ": no attestation found (looked for "
+              + image
+              + ":"
+              + tag
+              + "): "
+              + e.getMessage(),
+          null);
+    } catch (IOException e) {
+      return new Verdict(false, where + ": the attestation manifest is not JSON", null);
+    }
+    List<String> problems = new ArrayList<>();
+    for (JsonNode layer : manifest.path("layers")) {
+      if (!DSSE_LAYER.equals(layer.path("mediaType").asText())) {
+        continue;
+      }
+      String layerDigest = layer.path("digest").asText();
+      try {
+        Envelope envelope =
+            CanonicalJson.MAPPER.readValue(
+                registry.blob(image, layerDigest, credentials), Envelope.class);
+        JsonNode statement = CanonicalJson.MAPPER.readTree(Dsse.verify(envelope, key));
+        if (!predicateType.equals(statement.path("predicateType").asText())) {
+          continue; // another kind of attestation
+        }
+        if (!subjectIs(statement, Sha256.hexOf(digest))) {
+          problems.add("a " + predicateType + " attestation names another subject");
+          continue;
+        }
+        if (condition != null && !condition.isBlank()) {
+          String failed = evaluate(condition, statement.path("predicate"));
+          if (failed != null) {
+            problems.add(failed);
+            continue;
+          }
+        }
+        return new Verdict(
+            true, where + ": " + predicateType + " attested by the key", layerDigest);
+      } catch (DsseVerificationException e) {
+        problems.add("an attestation is not signed by the key (" + e.getMessage() + ")");
+      } catch (RegistryException | IOException | IllegalArgumentException e) {
+        problems.add("an attestation cannot be read: " + e.getMessage());
+      }
+    }
+    return new Verdict(
+        false,
+        where
+            + ": no "
+            + predicateType
+            + " attestation verifies"
+            + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"),
+        null);
+  }
+
+  private static boolean subjectIs(JsonNode statement, String hex) {
+    for (JsonNode subject : statement.path("subject")) {
+      if (hex.equals(subject.path("digest").path("sha256").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Null when the condition holds, else why not. */
+  private String evaluate(String condition, JsonNode predicate) {
+    try {
+      CelRuntime.Program program =
+          programs.computeIfAbsent(
+              condition,
+              c -> {
+                try {
+                  return RUNTIME.createProgram(COMPILER.compile(c).getAst());
+                } catch (CelValidationException | CelEvaluationException e) {
+                  throw new IllegalArgumentException(e.getMessage().strip(), e);
+                }
+              });
+      Object value = program.eval(Map.of("predicate", CelValues.tree(predicate)));
+      return Boolean.TRUE.equals(value) ? null : "the condition `" + condition + "` is false";
+    } catch (IllegalArgumentException e) {
+      return "the condition `" + condition + "` does not compile: " + e.getMessage();
+    } catch (CelEvaluationException e) {
+      return "the condition `" + condition + "` failed: " + e.getMessage();
+    }
+  }
+}

@@ -1,0 +1,304 @@
+package io.stellaops.supplychain.policy;
+
+import io.stellaops.crds.common.SecretKeyRef;
+import io.stellaops.crds.trustpolicy.AttestationRequirement;
+import io.stellaops.crds.trustpolicy.Authority;
+import io.stellaops.crds.trustpolicy.TrustPolicy;
+import io.stellaops.crds.trustpolicy.TrustPolicySpec;
+import io.stellaops.supplychain.cosign.CosignAttestationVerifier;
+import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.oci.ImageGlob;
+import io.stellaops.supplychain.oci.RegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decides whether {@code image@digest} satisfies the TrustPolicies whose globs match the image:
+ * each matching policy must be satisfied by one of its authorities. The admission webhook and the
+ * Release controller share one instance, so a verdict reached at admission serves the controller.
+ *
+ * <p>Verdicts are cached under (image, digest, hash of the matching policies, hash of the keys they
+ * resolve to): a digest is immutable, so a Verified verdict needs no TTL and changes only when a
+ * policy or a key changes, which changes the cache key. Other verdicts are not cached (signing the
+ * image may fix them at any moment); concurrent evaluations of one key are coalesced into one.
+ */
+public final class TrustEvaluator {
+  public static final String VERIFIED = "Verified";
+  public static final String FAILED = "Failed";
+  public static final String WARNED = "Warned";
+  public static final String UNVERIFIED = "Unverified";
+  private static final int MAX_CACHED = 10_000;
+
+  /** Checks a cosign signature of {@code image@digest} by {@code key}. */
+  @FunctionalInterface
+  public interface SignatureVerifier {
+    CosignSignatureVerifier.Verdict verify(
+        String image,
+        String digest,
+        PublicKey key,
+        Optional<RegistryClient.Credentials> credentials);
+  }
+
+  /** Checks a cosign attestation of {@code image@digest} by {@code key}. */
+  @FunctionalInterface
+  public interface AttestationVerifier {
+    CosignAttestationVerifier.Verdict verify(
+        String image,
+        String digest,
+        PublicKey key,
+        String predicateType,
+        String condition,
+        Optional<RegistryClient.Credentials> credentials);
+  }
+
+  /**
+   * The verdict for one image digest.
+   *
+   * @param signature Verified, Failed, Warned (only warn-mode policies failed) or Unverified (no
+   *     policy covers the image)
+   * @param verifiedBy {@code policy/authority} of each satisfied policy
+   * @param enforced why enforce-mode policies are not satisfied (admission denies)
+   * @param warned why warn-mode policies are not satisfied (admission warns)
+   * @param attestations predicate type → digest of the DSSE envelope that satisfied it
+   */
+  public record Result(
+      String signature,
+      String verifiedBy,
+      String message,
+      List<String> enforced,
+      List<String> warned,
+      Map<String, String> attestations) {}
+
+  private final SignatureVerifier verifier;
+  private final AttestationVerifier attestationVerifier;
+  private final Map<String, Result> verified =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Result> eldest) {
+              return size() > MAX_CACHED;
+            }
+          });
+  private final ConcurrentHashMap<String, CompletableFuture<Result>> inFlight =
+      new ConcurrentHashMap<>();
+  private final AtomicLong evaluations = new AtomicLong();
+  private final AtomicLong hits = new AtomicLong();
+
+  public TrustEvaluator(SignatureVerifier verifier, AttestationVerifier attestationVerifier) {
+    this.verifier = verifier;
+    this.attestationVerifier = attestationVerifier;
+  }
+
+  /** Signatures and attestations in cosign's registry layout, read with {@code registry}. */
+  public static TrustEvaluator cosign(RegistryClient registry) {
+    return new TrustEvaluator(
+        new CosignSignatureVerifier(registry)::verify,
+        new CosignAttestationVerifier(registry)::verify);
+  }
+
+  /** Evaluations that reached the registry. */
+  public long evaluations() {
+    return evaluations.get();
+  }
+
+  /** Evaluations answered from the cache or by joining one in flight. */
+  public long hits() {
+    return hits.get();
+  }
+
+  /**
+   * The verdict for {@code image@digest}. {@code pullSecrets} (e.g. the namespace's image pull
+   * secrets) are tried after each policy's own registry credentials.
+   */
+  public Result evaluate(
+      String image,
+      String digest,
+      List<TrustPolicy> policies,
+      TrustMaterial material,
+      List<SecretKeyRef> pullSecrets) {
+    List<TrustPolicy> matching = matching(image, policies);
+    if (matching.isEmpty()) {
+      return new Result(
+          UNVERIFIED, null, "no TrustPolicy covers " + image, List.of(), List.of(), Map.of());
+    }
+    Map<Authority, Object> keys = new LinkedHashMap<>();
+    StringBuilder trustRoot = new StringBuilder();
+    for (TrustPolicy p : matching) {
+      for (Authority a : p.getSpec().authorities()) {
+        Object key;
+        try {
+          key = a.keyless() != null ? "keyless" : material.keyOf(a);
+        } catch (RuntimeException e) {
+          key = e.getMessage();
+        }
+        keys.put(a, key);
+        trustRoot
+            .append(p.getMetadata().getName())
+            .append('/')
+            .append(a.name())
+            .append('=')
+            .append(key instanceof PublicKey k ? Sha256.digest(k.getEncoded()) : "error:" + key)
+            .append('\n');
+      }
+    }
+    String cacheKey =
+        image
+            + "@"
+            + digest
+            + "|"
+            + CanonicalJson.digest(
+                matching.stream()
+                    .map(p -> Map.of("name", p.getMetadata().getName(), "spec", p.getSpec()))
+                    .toList())
+            + "|"
+            + Sha256.digest(trustRoot.toString().getBytes(StandardCharsets.UTF_8));
+    Result cached = verified.get(cacheKey);
+    if (cached != null) {
+      hits.incrementAndGet();
+      return cached;
+    }
+    CompletableFuture<Result> mine = new CompletableFuture<>();
+    CompletableFuture<Result> running = inFlight.putIfAbsent(cacheKey, mine);
+    if (running != null) {
+      hits.incrementAndGet();
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    try {
+      evaluations.incrementAndGet();
+      Result result = check(image, digest, matching, keys, material, pullSecrets);
+      if (VERIFIED.equals(result.signature())) {
+        verified.put(cacheKey, result);
+      }
+      mine.complete(result);
+      return result;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(cacheKey, mine);
+    }
+  }
+
+  /** The policies whose globs match {@code image}, by name. */
+  public static List<TrustPolicy> matching(String image, List<TrustPolicy> policies) {
+    return policies.stream()
+        .filter(
+            p -> p.getSpec().images().stream().anyMatch(g -> ImageGlob.compile(g).matches(image)))
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  private Result check(
+      String image,
+      String digest,
+      List<TrustPolicy> matching,
+      Map<Authority, Object> keys,
+      TrustMaterial material,
+      List<SecretKeyRef> pullSecrets) {
+    List<String> satisfiedBy = new ArrayList<>();
+    Map<String, String> attested = new LinkedHashMap<>();
+    List<String> enforced = new ArrayList<>();
+    List<String> warned = new ArrayList<>();
+    for (TrustPolicy policy : matching) {
+      String name = policy.getMetadata().getName();
+      List<String> problems = new ArrayList<>();
+      Optional<RegistryClient.Credentials> credentials;
+      try {
+        List<SecretKeyRef> refs = new ArrayList<>();
+        if (policy.getSpec().registryCredentials() != null) {
+          refs.addAll(policy.getSpec().registryCredentials());
+        }
+        refs.addAll(pullSecrets);
+        credentials = material.credentials(refs, image);
+      } catch (RuntimeException e) {
+        credentials = Optional.empty();
+        // reported only if no authority is satisfied: a public registry needs no credentials
+        problems.add(name + ": registry credentials: " + e.getMessage());
+      }
+      String by = null;
+      for (Authority a : policy.getSpec().authorities()) {
+        Object key = keys.get(a);
+        String why;
+        if (a.keyless() != null) {
+          why = "keyless verification is not supported by this version";
+        } else if (key instanceof PublicKey publicKey) {
+          var verdict = verifier.verify(image, digest, publicKey, credentials);
+          why = verdict.verified() ? null : verdict.reason();
+        } else {
+          why = "key not loaded: " + key;
+        }
+        if (why == null) {
+          by = name + "/" + a.name();
+          break;
+        }
+        problems.add(name + "/" + a.name() + ": " + why);
+      }
+      if (by != null) {
+        satisfiedBy.add(by);
+        problems.clear();
+      }
+      var required = policy.getSpec().attestations();
+      for (AttestationRequirement r :
+          required == null ? List.<AttestationRequirement>of() : required) {
+        List<String> why = new ArrayList<>();
+        String envelope = null;
+        for (Authority a : policy.getSpec().authorities()) {
+          if (!(keys.get(a) instanceof PublicKey publicKey)) {
+            continue;
+          }
+          var verdict =
+              attestationVerifier.verify(
+                  image, digest, publicKey, r.predicateType(), r.condition(), credentials);
+          if (verdict.verified()) {
+            envelope = verdict.envelopeDigest();
+            break;
+          }
+          why.add(a.name() + ": " + verdict.reason());
+        }
+        if (envelope != null) {
+          attested.put(r.predicateType(), envelope);
+        } else {
+          problems.add(
+              name
+                  + ": attestation "
+                  + r.name()
+                  + " ("
+                  + r.predicateType()
+                  + "): "
+                  + (why.isEmpty() ? "no key authority to check it with" : String.join("; ", why)));
+        }
+      }
+      (policy.getSpec().mode() == TrustPolicySpec.Mode.WARN ? warned : enforced).addAll(problems);
+    }
+    String by = satisfiedBy.isEmpty() ? null : String.join(", ", satisfiedBy);
+    if (!enforced.isEmpty()) {
+      return new Result(FAILED, null, String.join("; ", enforced), enforced, warned, attested);
+    }
+    if (!warned.isEmpty()) {
+      return new Result(WARNED, by, String.join("; ", warned), enforced, warned, attested);
+    }
+    return new Result(
+        VERIFIED,
+        by,
+        "signed by " + by + (attested.isEmpty() ? "" : ", attested " + attested.keySet()),
+        List.of(),
+        List.of(),
+        attested);
+  }
+}

@@ -1,0 +1,107 @@
+package io.stellaops.supplychain.policy;
+
+import io.stellaops.crds.common.SecretKeyRef;
+import io.stellaops.crds.trustpolicy.Authority;
+import io.stellaops.supplychain.keys.PemKeys;
+import io.stellaops.supplychain.oci.DockerConfigJson;
+import io.stellaops.supplychain.oci.ImageReference;
+import io.stellaops.supplychain.oci.RegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What policies refer to outside themselves: public keys in Secrets and registry credentials in
+ * dockerconfigjson Secrets. Every failure is an IllegalArgumentException whose message names the
+ * Secret and what is wrong, so verdicts can quote it.
+ */
+public final class TrustMaterial {
+  static final String DEFAULT_KEY = "cosign.pub";
+  static final String DOCKER_CONFIG = ".dockerconfigjson";
+
+  private final SecretSource secrets;
+
+  public TrustMaterial(SecretSource secrets) {
+    this.secrets = secrets;
+  }
+
+  /** The authority's public key: inline PEM, or a Secret key (default {@code cosign.pub}). */
+  public PublicKey keyOf(Authority authority) {
+    var key = authority.key();
+    if (key == null) {
+      throw new IllegalArgumentException("authority " + authority.name() + " has no key");
+    }
+    if (key.publicKey() != null) {
+      return PemKeys.parsePublicKey(key.publicKey());
+    }
+    byte[] pem = secretValue(key.secretRef(), DEFAULT_KEY);
+    try {
+      return PemKeys.parsePublicKey(new String(pem, StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          where(key.secretRef(), DEFAULT_KEY) + " is not a PEM public key: " + e.getMessage());
+    }
+  }
+
+  /** Credentials for {@code image}'s registry from the first of {@code refs} that has some. */
+  public Optional<RegistryClient.Credentials> credentials(List<SecretKeyRef> refs, String image) {
+    String registry = ImageReference.parse(image).registry();
+    for (SecretKeyRef ref : refs == null ? List.<SecretKeyRef>of() : refs) {
+      DockerConfigJson config;
+      try {
+        config = DockerConfigJson.parse(secretValue(ref, DOCKER_CONFIG));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            where(ref, DOCKER_CONFIG) + " is not a dockerconfigjson: " + e.getMessage());
+      }
+      Optional<RegistryClient.Credentials> found = config.forRegistry(registry);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Pull secrets for reading images of {@code namespace}: {@code named} ones (a Pod's own) and
+   * those of the namespace's default ServiceAccount.
+   */
+  public List<SecretKeyRef> pullSecrets(String namespace, List<String> named) {
+    List<SecretKeyRef> refs = new ArrayList<>();
+    for (String name : named) {
+      refs.add(new SecretKeyRef(namespace, name, null));
+    }
+    for (String name : secrets.pullSecretNames(namespace)) {
+      refs.add(new SecretKeyRef(namespace, name, null));
+    }
+    return refs;
+  }
+
+  private byte[] secretValue(SecretKeyRef ref, String defaultKey) {
+    String field = ref.key() == null ? defaultKey : ref.key();
+    Map<String, byte[]> data =
+        secrets
+            .read(ref.namespace(), ref.name())
+            .orElseThrow(() ->
+                new IllegalArgumentException(
+                    "Secret " + ref.namespace() + "/" + ref.name() + " not found"));
+    byte[] value = data.get(field);
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "Secret " + ref.namespace() + "/" + ref.name() + " has no key " + field);
+    }
+    return value;
+  }
+
+  private static String where(SecretKeyRef ref, String defaultKey) {
+    return "Secret "
+        + ref.namespace()
+        + "/"
+        + ref.name()
+        + " key "
+        + (ref.key() == null ? defaultKey : ref.key());
+  }
+}

@@ -1,0 +1,176 @@
+package io.stellaops.webhooks.imagepolicy;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
+import io.javaoperatorsdk.webhook.admission.AdmissionUtils;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
+import io.stellaops.supplychain.policy.TrustEvaluator;
+import io.stellaops.webhooks.Violations;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Pod admission in namespaces labelled {@code stellaops.io/image-policy: enforce}: every container
+ * image is pinned to the digest its tag names now and must satisfy the TrustPolicies covering it,
+ * with the same verdicts (and cache) as Releases. An image no TrustPolicy covers is denied there:
+ * the label promises that nothing unverified runs in the namespace.
+ */
+public final class PodAdmission implements AdmissionRequestHandler {
+  public static final String PATH = "/mutate/pods";
+  public static final String NAMESPACE_LABEL = "stellaops.io/image-policy";
+
+  private final KubernetesSerialization serialization;
+  private final RegistryClient registry;
+  private final ImagePolicy imagePolicy;
+  private final AdmissionEvents events;
+
+  public PodAdmission(
+      KubernetesSerialization serialization,
+      RegistryClient registry,
+      ImagePolicy imagePolicy,
+      AdmissionEvents events) {
+    this.serialization = serialization;
+    this.registry = registry;
+    this.imagePolicy = imagePolicy;
+    this.events = events;
+  }
+
+  /** {@code repo[:tag][@digest]} split as a container runtime reads it. */
+  record ImageName(String repository, String tag, String digest) {
+    static ImageName parse(String image) {
+      String digest = null;
+      int at = image.indexOf('@');
+      if (at >= 0) {
+        digest = image.substring(at + 1);
+        image = image.substring(0, at);
+      }
+      String tag = null;
+      int colon = image.lastIndexOf(':');
+      if (colon > image.lastIndexOf('/')) {
+        tag = image.substring(colon + 1);
+        image = image.substring(0, colon);
+      }
+      return new ImageName(image, tag, digest);
+    }
+
+    String pinned(String resolved) {
+      return repository + (tag == null ? "" : ":" + tag) + "@" + resolved;
+    }
+  }
+
+  @Override
+  public AdmissionResponse handle(AdmissionRequest request) {
+    if (!"CREATE".equals(request.getOperation())) {
+      return AdmissionUtils.allowedAdmissionResponse();
+    }
+    Pod original = serialization.convertValue(request.getObject(), Pod.class);
+    Pod pinned = serialization.convertValue(request.getObject(), Pod.class);
+    String namespace = request.getNamespace();
+    List<String> pullSecrets =
+        pinned.getSpec().getImagePullSecrets() == null
+            ? List.of()
+            : pinned.getSpec().getImagePullSecrets().stream()
+                .map(LocalObjectReference::getName)
+                .toList();
+    Violations violations = new Violations();
+    List<Container> containers = new ArrayList<>();
+    List<ImagePolicy.Image> images = new ArrayList<>();
+    collect(pinned.getSpec().getInitContainers(), containers);
+    collect(pinned.getSpec().getContainers(), containers);
+    List<String> paths = new ArrayList<>();
+    paths.addAll(paths("spec.initContainers", pinned.getSpec().getInitContainers()));
+    paths.addAll(paths("spec.containers", pinned.getSpec().getContainers()));
+    for (int i = 0; i < containers.size(); i++) {
+      Container c = containers.get(i);
+      ImageName name = ImageName.parse(c.getImage());
+      String digest = name.digest();
+      if (digest == null) {
+        String tag = Objects.requireNonNullElse(name.tag(), "latest");
+        try {
+          digest =
+              registry
+                  .manifest(
+                      name.repository(),
+                      tag,
+                      imagePolicy.credentials(namespace, pullSecrets, name.repository()))
+                  .digest();
+        } catch (RegistryException | IllegalArgumentException e) {
+          violations.add(
+              paths.get(i) + ".image",
+              "cannot resolve "
+                  + name.repository()
+                  + ":"
+                  + tag
+                  + " to a digest: "
+                  + e.getMessage());
+          continue;
+        }
+      }
+      c.setImage(name.pinned(digest));
+      images.add(new ImagePolicy.Image(paths.get(i) + ".image", name.repository(), digest));
+    }
+    List<String> warnings = new ArrayList<>();
+    if (violations.isEmpty()) {
+      for (ImagePolicy.Checked checked : imagePolicy.check(namespace, pullSecrets, images)) {
+        var result = checked.result();
+        if (TrustEvaluator.UNVERIFIED.equals(result.signature())) {
+          violations.add(
+              checked.image().where(),
+              result.message()
+                  + ", and namespace "
+                  + namespace
+                  + " is labelled "
+                  + NAMESPACE_LABEL
+                  + "=enforce");
+        } else if (!result.enforced().isEmpty()) {
+          violations.add(
+              checked.image().where(),
+              checked.pinned()
+                  + " is not admitted by TrustPolicy "
+                  + String.join("; ", result.enforced()));
+        }
+        result
+            .warned()
+            .forEach(w -> warnings.add(checked.pinned() + " (TrustPolicy, warn mode) " + w));
+      }
+    }
+    if (!violations.isEmpty()) {
+      return violations.deny();
+    }
+    AdmissionResponse response = AdmissionUtils.admissionResponseFromMutation(original, pinned);
+    if (!warnings.isEmpty()) {
+      response.setWarnings(warnings);
+      if (!Boolean.TRUE.equals(request.getDryRun())) {
+        events.warn(
+            "v1",
+            "Pod",
+            namespace,
+            Objects.requireNonNullElse(
+                pinned.getMetadata().getName(), pinned.getMetadata().getGenerateName()),
+            String.join("; ", warnings));
+      }
+    }
+    return response;
+  }
+
+  private static void collect(List<Container> from, List<Container> into) {
+    if (from != null) {
+      into.addAll(from);
+    }
+  }
+
+  private static List<String> paths(String path, List<Container> containers) {
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; containers != null && i < containers.size(); i++) {
+      paths.add(path + "[" + i + "]");
+    }
+    return paths;
+  }
+}
