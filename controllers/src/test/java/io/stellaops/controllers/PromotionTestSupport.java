@@ -61,6 +61,7 @@ public final class PromotionTestSupport {
   public static Operator startOperator(KubernetesClient client, Clock clock) {
     var op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     op.register(new GatePolicyReconciler(clock));
+    op.register(new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(clock));
     op.register(new io.stellaops.controllers.environment.EnvironmentReconciler(clock));
     op.register(
         new io.stellaops.controllers.release.ReleaseReconciler(

@@ -70,6 +70,8 @@ public final class StellaOperator implements AutoCloseable {
     startAdmission();
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(new GatePolicyReconciler(Clock.systemUTC()));
+    operator.register(
+        new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(Clock.systemUTC()));
     operator.register(new EnvironmentReconciler(Clock.systemUTC()));
     operator.register(new ReleaseReconciler(Clock.systemUTC(), trustEvaluator));
     operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));

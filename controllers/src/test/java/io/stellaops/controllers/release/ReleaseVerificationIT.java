@@ -13,6 +13,7 @@ import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.release.Release;
+import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.cosign.CosignCli;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.TestImages;
@@ -167,6 +168,50 @@ class ReleaseVerificationIT {
           assertThat(c.verifiedBy()).contains("sbom-app/release-key");
           assertThat(c.sbomDigest()).startsWith("sha256:");
         });
+  }
+
+  @Test
+  void aPolicyThatCannotBeLoadedIsStalledNamingEveryProblem() {
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: TrustPolicy
+        metadata: {name: broken}
+        spec:
+          images: ["%s/broken/**"]
+          authorities:
+            - name: vault-key
+              key: {secretRef: {namespace: shop, name: no-such-secret}}
+          attestations:
+            - {name: sbom, predicateType: "https://cyclonedx.org/bom", condition: "predicate.("}
+          registryCredentials: [{namespace: shop, name: no-pull-secret}]
+        """
+            .formatted(registry.host()));
+    var resource = client.resources(TrustPolicy.class).withName("broken");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            resource.get().getStatus() != null
+                && Conditions.find(resource.get().getStatus(), ConditionTypes.STALLED).isPresent());
+    assertThat(
+            Conditions.find(resource.get().getStatus(), ConditionTypes.STALLED)
+                .orElseThrow()
+                .message())
+        .contains("authority vault-key: Secret shop/no-such-secret not found")
+        .contains("attestation sbom: condition does not compile")
+        .contains("registryCredentials: Secret shop/no-pull-secret not found");
+    assertThat(resource.get().getStatus().getAuthoritiesLoaded()).isZero();
+
+    var shop = client.resources(TrustPolicy.class).withName("shop-images").get();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            client.resources(TrustPolicy.class).withName("shop-images").get().getStatus() != null);
+    shop = client.resources(TrustPolicy.class).withName("shop-images").get();
+    assertThat(shop.getStatus().getAuthoritiesLoaded()).isEqualTo(1);
+    assertThat(shop.getStatus().getPolicyHash()).startsWith("sha256:");
   }
 
   @Test

@@ -68,7 +68,7 @@ public final class CosignAttestationVerifier {
       COMPILER.compile(condition).getAst();
       return null;
     } catch (CelValidationException e) {
-      return e.getMessage().strip();
+      return e.getMessage().strip().lines().findFirst().orElse("");
     }
   }
 

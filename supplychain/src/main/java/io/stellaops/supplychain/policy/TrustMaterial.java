@@ -50,9 +50,10 @@ public final class TrustMaterial {
   public Optional<RegistryClient.Credentials> credentials(List<SecretKeyRef> refs, String image) {
     String registry = ImageReference.parse(image).registry();
     for (SecretKeyRef ref : refs == null ? List.<SecretKeyRef>of() : refs) {
+      byte[] json = secretValue(ref, DOCKER_CONFIG);
       DockerConfigJson config;
       try {
-        config = DockerConfigJson.parse(secretValue(ref, DOCKER_CONFIG));
+        config = DockerConfigJson.parse(json);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             where(ref, DOCKER_CONFIG) + " is not a dockerconfigjson: " + e.getMessage());
