@@ -16,6 +16,7 @@ import io.stellaops.controllers.release.ReleaseReconciler;
 import io.stellaops.controllers.target.TargetReconciler;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.policy.CachingSecretSource;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.webhooks.AdmissionServer;
 import io.stellaops.webhooks.WebhookConfigurations;
@@ -134,7 +135,10 @@ public final class StellaOperator implements AutoCloseable {
     trustPolicies = client.resources(TrustPolicy.class).inform();
     var imagePolicy =
         new ImagePolicy(
-            trustEvaluator, () -> trustPolicies.getStore().list(), new KubernetesSecrets(client));
+            trustEvaluator,
+            () -> trustPolicies.getStore().list(),
+            new CachingSecretSource(
+                new KubernetesSecrets(client), Duration.ofSeconds(30), Clock.systemUTC()));
     var events = new AdmissionEvents(client, Clock.systemUTC());
     var registry = new RegistryClient(Duration.ofSeconds(5));
     handlers.put(

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
 import io.stellaops.controllers.kubernetes.KubernetesSecrets;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.policy.CachingSecretSource;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.webhooks.imagepolicy.AdmissionEvents;
 import io.stellaops.webhooks.imagepolicy.ImagePolicy;
@@ -21,12 +22,14 @@ import java.util.Map;
 final class LoopbackAdmission {
   private LoopbackAdmission() {}
 
-  /** The image policy as the operator wires it: informer-free here, one List per request. */
+  /** The image policy as the operator wires it: policies from an informer, Secrets cached. */
   static ImagePolicy imagePolicy(KubernetesClient client, TrustEvaluator evaluator) {
+    var policies = client.resources(TrustPolicy.class).inform();
     return new ImagePolicy(
         evaluator,
-        () -> client.resources(TrustPolicy.class).list().getItems(),
-        new KubernetesSecrets(client));
+        () -> policies.getStore().list(),
+        new CachingSecretSource(
+            new KubernetesSecrets(client), Duration.ofSeconds(30), Clock.systemUTC()));
   }
 
   static TrustEvaluator evaluator() {

@@ -108,6 +108,11 @@ public final class TrustEvaluator {
         new CosignAttestationVerifier(registry)::verify);
   }
 
+  /** Drops every cached verdict, as a changed policy or key does for its own (benchmarks). */
+  public void forget() {
+    verified.clear();
+  }
+
   /** Evaluations that reached the registry. */
   public long evaluations() {
     return evaluations.get();

@@ -78,6 +78,17 @@ public final class CosignCli {
         imageAtDigest);
   }
 
+  /** {@code cosign verify} with a key pair made by {@link #generateKeyPair}, offline. */
+  public void verify(String imageAtDigest, String key) throws Exception {
+    run(
+        "verify",
+        "--key",
+        keys.resolve(key + ".pub").toString(),
+        "--insecure-ignore-tlog=true",
+        "--allow-http-registry",
+        imageAtDigest);
+  }
+
   /** Signs an image by digest, offline (no transparency log), over plain HTTP for loopback. */
   public void sign(String imageAtDigest, String key) throws Exception {
     run(
