@@ -2,7 +2,10 @@ package io.stellaops.operator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.stellaops.supplychain.json.CanonicalJson;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +37,20 @@ final class HealthServer implements AutoCloseable {
                   : Map.of("status", "DOWN", "problems", problems));
         });
     server.createContext("/version", e -> respond(e, 200, version()));
+    server.createContext("/metrics", HealthServer::metrics);
+  }
+
+  /** Prometheus text format of every metric this process registered (docs/metrics.md). */
+  private static void metrics(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      PrometheusTextFormatWriter.create().write(body, PrometheusRegistry.defaultRegistry.scrape());
+      exchange.getResponseHeaders().set("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
+      exchange.sendResponseHeaders(200, body.size());
+      try (OutputStream out = exchange.getResponseBody()) {
+        body.writeTo(out);
+      }
+    }
   }
 
   void start() {

@@ -11,6 +11,7 @@ import io.stellaops.controllers.environment.EnvironmentReconciler;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
 import io.stellaops.controllers.kubernetes.KubernetesSecrets;
+import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.promotion.PromotionReconciler;
 import io.stellaops.controllers.release.ReleaseReconciler;
 import io.stellaops.controllers.target.TargetReconciler;
@@ -18,6 +19,7 @@ import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.policy.CachingSecretSource;
 import io.stellaops.supplychain.policy.TrustEvaluator;
+import io.stellaops.webhooks.AdmissionMetrics;
 import io.stellaops.webhooks.AdmissionServer;
 import io.stellaops.webhooks.WebhookConfigurations;
 import io.stellaops.webhooks.agent.AgentStatusAdmission;
@@ -69,7 +71,12 @@ public final class StellaOperator implements AutoCloseable {
     health = new HealthServer(settings.healthPort(), this::readinessProblems);
     health.start();
     startAdmission();
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    AdmissionMetrics.init();
+    operator =
+        new Operator(o ->
+            o.withKubernetesClient(client)
+                .withCloseClientOnStop(false)
+                .withMetrics(new ControllerMetrics()));
     operator.register(new GatePolicyReconciler(Clock.systemUTC()));
     operator.register(
         new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(Clock.systemUTC()));

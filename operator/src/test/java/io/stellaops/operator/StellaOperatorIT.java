@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubeapitest.junit.KubeConfig;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.crds.KubeApiServerSupport;
+import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import java.net.ServerSocket;
@@ -17,7 +19,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -134,5 +141,82 @@ class StellaOperatorIT {
                 .withName("stella-evidence-public-key")
                 .get())
         .isNotNull();
+  }
+
+  @Test
+  void metricsListEveryMetricTheDocsName() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/health/readiness").statusCode() == 200);
+    List<String> documented =
+        Files.readAllLines(Path.of("..", "docs", "metrics.md")).stream()
+            .filter(line -> line.startsWith("| `stella_"))
+            .map(line -> line.substring(3, line.indexOf('`', 3)))
+            .toList();
+    assertThat(documented).hasSizeGreaterThanOrEqualTo(9);
+    // Activity that every metric observes: a live agent, a denied promotion, a release admitted.
+    PromotionTestSupport.apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Agent
+        metadata: {name: metrics-agent}
+        spec: {serviceAccountName: metrics-agent, capabilities: [docker]}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: metrics-prod}
+        spec: {upstream: {environments: [metrics-stage]}}
+        """);
+    client
+        .resource(
+            new LeaseBuilder()
+                .withNewMetadata()
+                .withName(AgentLease.name("metrics-agent"))
+                .withNamespace(NS)
+                .addToLabels(AgentLease.AGENT_LABEL, "metrics-agent")
+                .endMetadata()
+                .withNewSpec()
+                .withHolderIdentity("metrics-agent@test")
+                .withLeaseDurationSeconds(30)
+                .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS))
+                .endSpec()
+                .build())
+        .serverSideApply();
+    String release =
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: metrics-app}
+        spec:
+          version: 1.0.0
+          components: [{name: app, image: registry.example.com/app, digest: sha256:%s}]
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Promotion
+        metadata: {name: metrics-app-to-prod}
+        spec: {release: metrics-app, environment: metrics-prod}
+        """
+            .formatted("6".repeat(64));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(() -> {
+          PromotionTestSupport.apply(client, NS, release);
+          return true;
+        });
+    PromotionTestSupport.awaitPhase(client, NS, "metrics-app-to-prod", Phase.Denied);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> {
+          var metrics = get("/metrics");
+          assertThat(metrics.statusCode()).isEqualTo(200);
+          assertThat(metrics.headers().firstValue("Content-Type").orElse(""))
+              .startsWith("text/plain");
+          for (String name : documented) {
+            assertThat(metrics.body()).as(name).contains("\n" + name);
+          }
+        });
   }
 }

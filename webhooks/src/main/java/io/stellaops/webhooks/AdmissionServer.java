@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -111,6 +112,16 @@ public final class AdmissionServer implements AutoCloseable {
             + request.getNamespace()
             + "/"
             + request.getName();
+    long start = System.nanoTime();
+    AdmissionResponse response = decide(path, handler, request, what);
+    AdmissionMetrics.ADMISSION_DURATION
+        .labelValues(path, String.valueOf(response.getAllowed()))
+        .observe((System.nanoTime() - start) / 1e9);
+    return response;
+  }
+
+  private AdmissionResponse decide(
+      String path, AdmissionRequestHandler handler, AdmissionRequest request, String what) {
     var future = CompletableFuture.supplyAsync(() -> handler.handle(request), workers);
     try {
       return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);

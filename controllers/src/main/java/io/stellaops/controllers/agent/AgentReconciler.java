@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stellaops.controllers.kubernetes.StatusPatch;
+import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.agent.Agent;
@@ -89,6 +90,8 @@ public class AgentReconciler implements Reconciler<Agent> {
     }
     if (liveness.lastRenewal() != null) {
       status.setLastHeartbeatTime(Conditions.timestamp(liveness.lastRenewal()));
+      ControllerMetrics.agentHeartbeat(
+          agent.getMetadata().getNamespace(), name, liveness.lastRenewal());
     }
     Duration recheck = null;
     if (liveness.alive()) {

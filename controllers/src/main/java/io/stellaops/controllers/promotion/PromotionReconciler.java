@@ -18,6 +18,7 @@ import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.evidence.PromotionEvidence;
 import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.StatusPatch;
+import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.agent.Agent;
@@ -200,6 +201,9 @@ public class PromotionReconciler implements Reconciler<Promotion> {
         return null;
       }
       if (Decision.DENY.equals(record.decision().result())) {
+        record.decision().gates().stream()
+            .filter(g -> "Fail".equals(g.result()) || "Error".equals(g.result()))
+            .forEach(g -> ControllerMetrics.GATE_DENIALS.labelValues(g.gate()).inc());
         finish(
             record, Phase.Denied, "Denied", String.join("; ", record.decision().reasons()), null);
         return null;
@@ -412,6 +416,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       EvidencePacket packet = PromotionEvidence.build(predicate, ilm, signingKey.get());
       // Not owned by the promotion: evidence outlives it, under its ILM class.
       if (CreateOnce.createIfAbsent(client, packet)) {
+        ControllerMetrics.EVIDENCE_PACKETS.labelValues(packet.getSpec().decision()).inc();
         KubernetesEvents.record(
             client,
             promotion,
@@ -448,6 +453,8 @@ public class PromotionReconciler implements Reconciler<Promotion> {
           client, promotion, warning ? "Warning" : "Normal", reason, phase + ": " + message, now);
       if (!TERMINAL.contains(phase)) {
         Conditions.reconciling(status, generation, reason, message, now);
+      } else {
+        ControllerMetrics.PROMOTIONS.labelValues(phase.name()).inc();
       }
     }
 

@@ -6,6 +6,7 @@ import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.policy.SecretSource;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.supplychain.policy.TrustMaterial;
+import io.stellaops.webhooks.AdmissionMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,6 +79,8 @@ public final class ImagePolicy {
                 pool));
       }
     }
-    return futures.stream().map(CompletableFuture::join).toList();
+    List<Checked> checked = futures.stream().map(CompletableFuture::join).toList();
+    checked.forEach(c -> AdmissionMetrics.record(c.result()));
+    return checked;
   }
 }
