@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.stellaops.crds.KubeApiServerSupport;
+import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
+import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -142,6 +144,24 @@ public final class AgentTestSupport {
     current-context: stella
     """
         .formatted(config.getMasterUrl(), ca, token, namespace);
+  }
+
+  /**
+   * Creates the DeploymentJob {@code <promotion>-<target>} for {@code agent}, as the operator
+   * would, and waits until it finished.
+   */
+  public static DeploymentJob runJob(
+      KubernetesClient client,
+      String namespace,
+      String agent,
+      DeploymentJobSpec spec,
+      Duration wait) {
+    DeploymentJob job = new DeploymentJob();
+    job.getMetadata().setName(spec.promotion() + "-" + spec.target());
+    job.getMetadata().getLabels().put(AgentLease.AGENT_LABEL, agent);
+    job.setSpec(spec);
+    client.resource(job).inNamespace(namespace).create();
+    return awaitFinished(client, namespace, job.getMetadata().getName(), wait);
   }
 
   public static DeploymentJob awaitFinished(

@@ -313,10 +313,10 @@ class EcsAgentIT {
       String component,
       String digest,
       String timeout) {
-    DeploymentJob job = new DeploymentJob();
-    job.getMetadata().setName(promotion + "-" + target);
-    job.getMetadata().getLabels().put("stellaops.io/agent", "aws-01");
-    job.setSpec(
+    return AgentTestSupport.runJob(
+        client,
+        NS,
+        "aws-01",
         new DeploymentJobSpec(
             promotion,
             target,
@@ -325,9 +325,7 @@ class EcsAgentIT {
             "shop-" + version,
             version,
             List.of(new ComponentDigest(component, API, digest)),
-            timeout));
-    client.resource(job).inNamespace(NS).create();
-    return AgentTestSupport.awaitFinished(
-        client, NS, job.getMetadata().getName(), Duration.ofSeconds(60));
+            timeout),
+        Duration.ofSeconds(60));
   }
 }

@@ -273,10 +273,10 @@ class NomadAgentIT {
       String component,
       String digest,
       String target) {
-    DeploymentJob job = new DeploymentJob();
-    job.getMetadata().setName(promotion + "-" + target);
-    job.getMetadata().getLabels().put("stellaops.io/agent", "nomad-01");
-    job.setSpec(
+    return AgentTestSupport.runJob(
+        client,
+        NS,
+        "nomad-01",
         new DeploymentJobSpec(
             promotion,
             target,
@@ -285,9 +285,7 @@ class NomadAgentIT {
             "shop-" + version,
             version,
             List.of(new ComponentDigest(component, web, digest)),
-            null));
-    client.resource(job).inNamespace(NS).create();
-    return AgentTestSupport.awaitFinished(
-        client, NS, job.getMetadata().getName(), Duration.ofSeconds(150));
+            null),
+        Duration.ofSeconds(150));
   }
 }

@@ -1,11 +1,16 @@
 package io.stellaops.webhooks.imagepolicy;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +25,31 @@ public final class AdmissionEvents {
   public AdmissionEvents(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
+  }
+
+  /**
+   * Adds {@code warnings} to {@code response} (kubectl shows them) and records them as one Warning
+   * Event on the object, unless the request is a dry run.
+   */
+  public void warnings(
+      AdmissionRequest request,
+      AdmissionResponse response,
+      List<String> warnings,
+      String apiVersion,
+      String kind,
+      ObjectMeta object) {
+    if (warnings.isEmpty()) {
+      return;
+    }
+    response.setWarnings(warnings);
+    if (!Boolean.TRUE.equals(request.getDryRun())) {
+      warn(
+          apiVersion,
+          kind,
+          request.getNamespace(),
+          Objects.requireNonNullElse(object.getName(), object.getGenerateName()),
+          String.join("; ", warnings));
+    }
   }
 
   /** A Warning Event on the admitted object; never fails the admission. */

@@ -7,6 +7,7 @@ import io.stellaops.supplychain.policy.SecretSource;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.supplychain.policy.TrustMaterial;
 import io.stellaops.webhooks.AdmissionMetrics;
+import io.stellaops.webhooks.Violations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +58,36 @@ public final class ImagePolicy {
     public String pinned() {
       return image.image() + "@" + image.digest();
     }
+  }
+
+  /**
+   * Checks {@code images} and adds a violation for each that enforce-mode policies reject, naming
+   * image, {@code policy/authority} and the failed check; with {@code unverifiedDenial}, also for
+   * each image no policy covers, with that text appended. Returns the warnings of warn-mode ones.
+   */
+  public List<String> admit(
+      String namespace,
+      List<String> pullSecrets,
+      List<Image> images,
+      Violations violations,
+      String unverifiedDenial) {
+    List<String> warnings = new ArrayList<>();
+    for (Checked checked : check(namespace, pullSecrets, images)) {
+      var result = checked.result();
+      if (unverifiedDenial != null && TrustEvaluator.UNVERIFIED.equals(result.signature())) {
+        violations.add(checked.image().where(), result.message() + unverifiedDenial);
+      } else if (!result.enforced().isEmpty()) {
+        violations.add(
+            checked.image().where(),
+            checked.pinned()
+                + " is not admitted by TrustPolicy "
+                + String.join("; ", result.enforced()));
+      }
+      result
+          .warned()
+          .forEach(w -> warnings.add(checked.pinned() + " (TrustPolicy, warn mode) " + w));
+    }
+    return warnings;
   }
 
   /**

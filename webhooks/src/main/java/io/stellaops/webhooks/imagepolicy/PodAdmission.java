@@ -10,7 +10,6 @@ import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
 import io.javaoperatorsdk.webhook.admission.AdmissionUtils;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
-import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.webhooks.Violations;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,47 +115,20 @@ public final class PodAdmission implements AdmissionRequestHandler {
       c.setImage(name.pinned(digest));
       images.add(new ImagePolicy.Image(paths.get(i) + ".image", name.repository(), digest));
     }
-    List<String> warnings = new ArrayList<>();
-    if (violations.isEmpty()) {
-      for (ImagePolicy.Checked checked : imagePolicy.check(namespace, pullSecrets, images)) {
-        var result = checked.result();
-        if (TrustEvaluator.UNVERIFIED.equals(result.signature())) {
-          violations.add(
-              checked.image().where(),
-              result.message()
-                  + ", and namespace "
-                  + namespace
-                  + " is labelled "
-                  + NAMESPACE_LABEL
-                  + "=enforce");
-        } else if (!result.enforced().isEmpty()) {
-          violations.add(
-              checked.image().where(),
-              checked.pinned()
-                  + " is not admitted by TrustPolicy "
-                  + String.join("; ", result.enforced()));
-        }
-        result
-            .warned()
-            .forEach(w -> warnings.add(checked.pinned() + " (TrustPolicy, warn mode) " + w));
-      }
-    }
+    List<String> warnings =
+        violations.isEmpty()
+            ? imagePolicy.admit(
+                namespace,
+                pullSecrets,
+                images,
+                violations,
+                ", and namespace " + namespace + " is labelled " + NAMESPACE_LABEL + "=enforce")
+            : List.of();
     if (!violations.isEmpty()) {
       return violations.deny();
     }
     AdmissionResponse response = AdmissionUtils.admissionResponseFromMutation(original, pinned);
-    if (!warnings.isEmpty()) {
-      response.setWarnings(warnings);
-      if (!Boolean.TRUE.equals(request.getDryRun())) {
-        events.warn(
-            "v1",
-            "Pod",
-            namespace,
-            Objects.requireNonNullElse(
-                pinned.getMetadata().getName(), pinned.getMetadata().getGenerateName()),
-            String.join("; ", warnings));
-      }
-    }
+    events.warnings(request, response, warnings, "v1", "Pod", pinned.getMetadata());
     return response;
   }
 

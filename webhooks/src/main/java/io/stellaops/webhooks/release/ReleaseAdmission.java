@@ -88,18 +88,8 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
         serialization.asJson(original).equals(serialization.asJson(stamped))
             ? AdmissionUtils.allowedAdmissionResponse()
             : AdmissionUtils.admissionResponseFromMutation(original, stamped);
-    if (!warnings.isEmpty()) {
-      response.setWarnings(warnings);
-      if (!Boolean.TRUE.equals(request.getDryRun())) {
-        events.warn(
-            "stellaops.io/v1alpha1",
-            "Release",
-            request.getNamespace(),
-            Objects.requireNonNullElse(
-                stamped.getMetadata().getName(), stamped.getMetadata().getGenerateName()),
-            String.join("; ", warnings));
-      }
-    }
+    events.warnings(
+        request, response, warnings, "stellaops.io/v1alpha1", "Release", stamped.getMetadata());
     return response;
   }
 
@@ -111,22 +101,8 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
       ReleaseComponent c = components.get(i);
       images.add(new ImagePolicy.Image("spec.components[" + i + "]", c.image(), c.digest()));
     }
-    List<String> warnings = new ArrayList<>();
-    for (ImagePolicy.Checked checked :
-        imagePolicy.check(release.getMetadata().getNamespace(), List.of(), images)) {
-      var result = checked.result();
-      if (!result.enforced().isEmpty()) {
-        violations.add(
-            checked.image().where(),
-            checked.pinned()
-                + " is not admitted by TrustPolicy "
-                + String.join("; ", result.enforced()));
-      }
-      result
-          .warned()
-          .forEach(w -> warnings.add(checked.pinned() + " (TrustPolicy, warn mode) " + w));
-    }
-    return warnings;
+    return imagePolicy.admit(
+        release.getMetadata().getNamespace(), List.of(), images, violations, null);
   }
 
   /** Pins every component given only by tag to its digest. */
