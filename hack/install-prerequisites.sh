@@ -11,6 +11,7 @@ command -v git >/dev/null || missing+=(git)
 [[ -x /usr/bin/docker-registry ]] || missing+=(docker-registry) # the OCI registry tests push to
 [[ -x /usr/sbin/dockerd ]] || missing+=(docker.io)              # the Docker Engine agents deploy to
 command -v docker-compose >/dev/null || missing+=(docker-compose) # Compose targets
+command -v lua5.4 >/dev/null || missing+=(lua5.4)                   # Argo CD health checks
 [[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1 || missing+=(busybox-static) # test app payload
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
