@@ -5,9 +5,11 @@ set -euo pipefail
 CACHE=${STELLA_CACHE:-$HOME/.cache/stella}
 declare -A MODULE=(
   [cosign]=github.com/sigstore/cosign/v2/cmd/cosign
+  [helm]=helm.sh/helm/v3/cmd/helm
 )
 declare -A VERSION=(
   [cosign]=${COSIGN_VERSION:-v2.6.5}
+  [helm]=${HELM_VERSION:-v3.19.0}
 )
 for tool in "$@"; do
   module=${MODULE[$tool]:?unknown tool $tool}

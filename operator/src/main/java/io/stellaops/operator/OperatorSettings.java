@@ -17,6 +17,13 @@ import java.util.Map;
  *   <li>{@code STELLA_HEALTH_PORT} — health and version endpoints (default 8080).
  *   <li>{@code STELLA_ADMISSION_DEADLINE} — seconds an admission check may take before it is denied
  *       with a clear message (default 8, below the webhook timeout of 10).
+ *   <li>{@code STELLA_WEBHOOK_CERT_SECRET} — a {@code kubernetes.io/tls} Secret in {@code
+ *       STELLA_NAMESPACE} holding the webhook CA and certificate, shared by every replica; the
+ *       operator creates and renews it. Unset: a fresh CA at every start (one replica only).
+ *   <li>{@code STELLA_WEBHOOK_CERT_EXTERNAL} — {@code true} when cert-manager (or another issuer)
+ *       writes that Secret: the operator only reads it.
+ *   <li>{@code STELLA_LEADER_ELECTION} — {@code true} to run the controllers on one replica at a
+ *       time (Lease {@code stella-operator}); admission is served by every replica.
  * </ul>
  */
 public record OperatorSettings(
@@ -25,7 +32,10 @@ public record OperatorSettings(
     String webhookUrl,
     String webhookService,
     int healthPort,
-    Duration admissionDeadline) {
+    Duration admissionDeadline,
+    String webhookCertificateSecret,
+    boolean webhookCertificateExternal,
+    boolean leaderElection) {
 
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String namespace = env.getOrDefault("STELLA_NAMESPACE", "stella-system");
@@ -35,7 +45,25 @@ public record OperatorSettings(
         env.get("STELLA_WEBHOOK_URL"),
         env.getOrDefault("STELLA_WEBHOOK_SERVICE", "stella-operator-webhook." + namespace),
         integer(env, "STELLA_HEALTH_PORT", 8080),
-        Duration.ofSeconds(integer(env, "STELLA_ADMISSION_DEADLINE", 8)));
+        Duration.ofSeconds(integer(env, "STELLA_ADMISSION_DEADLINE", 8)),
+        blankToNull(env.get("STELLA_WEBHOOK_CERT_SECRET")),
+        bool(env, "STELLA_WEBHOOK_CERT_EXTERNAL"),
+        bool(env, "STELLA_LEADER_ELECTION"));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static boolean bool(Map<String, String> env, String name) {
+    String value = blankToNull(env.get(name));
+    if (value == null || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new IllegalArgumentException(name + " must be true or false, not \"" + value + "\"");
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {

@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.stellaops.controllers.agent.AgentReconciler;
 import io.stellaops.controllers.environment.EnvironmentReconciler;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
@@ -57,6 +59,8 @@ public final class StellaOperator implements AutoCloseable {
   private HealthServer health;
   private EvidenceSigningKey cachedKey;
   private SharedIndexInformer<TrustPolicy> trustPolicies;
+  private volatile boolean leading;
+  private volatile boolean closing;
   // shared by admission and the Release controller: a verdict reached once serves both
   private final TrustEvaluator trustEvaluator =
       TrustEvaluator.cosign(new RegistryClient(Duration.ofSeconds(5)));
@@ -73,10 +77,23 @@ public final class StellaOperator implements AutoCloseable {
     startAdmission();
     AdmissionMetrics.init();
     operator =
-        new Operator(o ->
-            o.withKubernetesClient(client)
-                .withCloseClientOnStop(false)
-                .withMetrics(new ControllerMetrics()));
+        new Operator(o -> {
+          o.withKubernetesClient(client)
+              .withCloseClientOnStop(false)
+              .withMetrics(new ControllerMetrics());
+          if (settings.leaderElection()) {
+            o.withLeaderElectionConfiguration(
+                new LeaderElectionConfiguration(
+                    "stella-operator",
+                    settings.namespace(),
+                    LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                    null,
+                    new LeaderCallbacks(() -> leading = true, this::stoppedLeading, leader -> {}),
+                    false));
+          }
+        });
     operator.register(new GatePolicyReconciler(Clock.systemUTC()));
     operator.register(
         new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(Clock.systemUTC()));
@@ -92,6 +109,15 @@ public final class StellaOperator implements AutoCloseable {
         HealthServer.version().get("version"),
         health.port(),
         admission.port());
+  }
+
+  /** A leader that lost its Lease exits, so it restarts as a clean standby. */
+  private void stoppedLeading() {
+    leading = false;
+    if (!closing) {
+      LOG.error("lost the leader Lease stella-operator; exiting so this replica restarts clean");
+      System.exit(1);
+    }
   }
 
   private synchronized EvidenceSigningKey signingKey() {
@@ -129,9 +155,19 @@ public final class StellaOperator implements AutoCloseable {
       dns.add(service[0] + "." + service[1] + ".svc");
       dns.add(service[0] + "." + service[1] + ".svc.cluster.local");
     }
-    // A fresh CA and certificate at every start; the registration below carries the new CA, so
-    // certificates rotate with each restart and never need a Secret.
-    var certificates = WebhookCertificates.generate(dns, ips, Duration.ofDays(365));
+    // Without a Secret: a fresh CA at every start, carried by the registration below, so
+    // certificates rotate with each restart (one replica). With one: shared by every replica.
+    var certificates =
+        settings.webhookCertificateSecret() == null
+            ? WebhookCertificates.generate(dns, ips, Duration.ofDays(365))
+            : WebhookCertificateSecret.loadOrCreate(
+                client,
+                settings.namespace(),
+                settings.webhookCertificateSecret(),
+                settings.webhookCertificateExternal(),
+                dns,
+                ips,
+                Clock.systemUTC());
     Map<String, io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler> handlers =
         new LinkedHashMap<>();
     handlers.put(
@@ -189,6 +225,8 @@ public final class StellaOperator implements AutoCloseable {
     Map<String, String> problems = new LinkedHashMap<>();
     if (operator == null || !operator.getRuntimeInfo().isStarted()) {
       problems.put("controllers", "not started");
+    } else if (settings.leaderElection() && !leading) {
+      // a standby replica serves admission; its controllers start when it leads
     } else if (!operator.getRuntimeInfo().allEventSourcesAreHealthy()) {
       problems.put(
           "informers", String.valueOf(operator.getRuntimeInfo().unhealthyEventSources().keySet()));
@@ -208,6 +246,7 @@ public final class StellaOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     LOG.info("stopping Stella Operator");
     if (operator != null) {
       operator.stop();

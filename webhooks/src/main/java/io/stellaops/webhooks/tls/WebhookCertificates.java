@@ -1,13 +1,18 @@
 package io.stellaops.webhooks.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -15,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -26,6 +33,9 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -77,6 +87,64 @@ public record WebhookCertificates(X509Certificate ca, X509Certificate serving, K
         | IOException
         | org.bouncycastle.operator.OperatorCreationException e) {
       throw new IllegalStateException("cannot generate webhook certificates", e);
+    }
+  }
+
+  /** The three PEM files a {@code kubernetes.io/tls} Secret holds: ca.crt, tls.crt, tls.key. */
+  public Map<String, String> toPem() {
+    return Map.of(
+        "ca.crt",
+        caPem(),
+        "tls.crt",
+        servingCertificatePem(),
+        "tls.key",
+        pem(servingKey.getPrivate()));
+  }
+
+  /** Reads the three PEM files back; throws IllegalArgumentException naming what is wrong. */
+  public static WebhookCertificates fromPem(String caPem, String certificatePem, String keyPem) {
+    try {
+      var certificates = CertificateFactory.getInstance("X.509");
+      X509Certificate ca =
+          (X509Certificate)
+              certificates.generateCertificate(
+                  new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII)));
+      X509Certificate serving =
+          (X509Certificate)
+              certificates.generateCertificate(
+                  new ByteArrayInputStream(certificatePem.getBytes(StandardCharsets.US_ASCII)));
+      Object parsed;
+      try (PEMParser parser = new PEMParser(new StringReader(keyPem))) {
+        parsed = parser.readObject();
+      }
+      var converter = new JcaPEMKeyConverter();
+      PrivateKey key =
+          parsed instanceof PEMKeyPair pair
+              ? converter.getKeyPair(pair).getPrivate()
+              : parsed instanceof PrivateKeyInfo info ? converter.getPrivateKey(info) : null;
+      if (key == null) {
+        throw new IllegalArgumentException("tls.key is not a PEM private key");
+      }
+      return new WebhookCertificates(ca, serving, new KeyPair(serving.getPublicKey(), key));
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException("unreadable certificate or key: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether the serving certificate is valid at {@code until} and names every given host. */
+  public boolean serves(List<String> dnsNames, List<String> ipAddresses, Instant until) {
+    if (serving.getNotAfter().toInstant().isBefore(until)) {
+      return false;
+    }
+    try {
+      var names = serving.getSubjectAlternativeNames();
+      if (names == null) {
+        return false;
+      }
+      List<String> present = names.stream().map(n -> String.valueOf(n.get(1))).toList();
+      return present.containsAll(dnsNames) && present.containsAll(ipAddresses);
+    } catch (java.security.cert.CertificateParsingException e) {
+      return false;
     }
   }
 
