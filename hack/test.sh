@@ -14,11 +14,13 @@ STELLA_MOTO_SERVER=$(bash hack/peers/install-moto.sh)
 export STELLA_MOTO_SERVER
 STELLA_NOMAD=$(bash hack/peers/build-nomad.sh)
 export STELLA_NOMAD
+STELLA_HELM=$(bash hack/peers/build-tools.sh helm)
+export STELLA_HELM
 
 mvn -B -ntp verify "$@"
 
 # The *IT suites run against real peers (kube-apiserver + etcd, cosign, dockerd, registry,
-# moto, nomad); say how many ran so a silent skip shows.
+# moto, nomad, helm); say how many ran so a silent skip shows.
 python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET
 total = failed = skipped = 0

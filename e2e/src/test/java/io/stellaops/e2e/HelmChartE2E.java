@@ -1,0 +1,203 @@
+package io.stellaops.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubeapitest.junit.KubeConfig;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.stellaops.agents.AgentRuntime;
+import io.stellaops.crds.agent.Agent;
+import io.stellaops.operator.OperatorSettings;
+import io.stellaops.operator.StellaOperator;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm charts with the real helm CLI (STELLA_HELM, built by hack/peers/build-tools.sh helm):
+ * lint, CRDs identical to crds/generated, install into a real API server, and the operator run with
+ * nothing but the chart's RBAC (a token of the chart's ServiceAccount) becomes ready.
+ */
+@EnableKubeAPIServer
+class HelmChartE2E {
+  static final Path CHARTS = Path.of("..", "charts");
+  static KubernetesClient client;
+  @KubeConfig static String kubeConfigYaml;
+
+  static String helm(String... args) throws Exception {
+    String binary = System.getenv("STELLA_HELM");
+    assertThat(binary)
+        .as("STELLA_HELM must name a helm binary (hack/test.sh builds one)")
+        .isNotBlank();
+    Path kubeconfig = Files.createTempFile("kubeconfig", ".yaml");
+    Files.writeString(kubeconfig, kubeConfigYaml);
+    List<String> command = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as("helm %s:\n%s", String.join(" ", args), output).isZero();
+    return output;
+  }
+
+  @Test
+  void chartsLintAndCarryTheGeneratedCrds() throws Exception {
+    helm("lint", CHARTS.resolve("stella-operator").toString(), "--strict");
+    helm(
+        "lint",
+        CHARTS.resolve("stella-agent").toString(),
+        "--strict",
+        "--set",
+        "agent.name=edge-01");
+    Path generated = Path.of("..", "crds", "generated");
+    Path inChart = CHARTS.resolve("stella-operator").resolve("crds");
+    try (Stream<Path> a = Files.list(generated);
+        Stream<Path> b = Files.list(inChart)) {
+      assertThat(b.map(p -> p.getFileName().toString()).sorted().toList())
+          .isEqualTo(a.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    try (Stream<Path> files = Files.list(generated)) {
+      for (Path crd : files.toList()) {
+        assertThat(inChart.resolve(crd.getFileName()))
+            .as("charts/stella-operator/crds must equal crds/generated (hack/update-generated.sh)")
+            .hasSameBinaryContentAs(crd);
+      }
+    }
+  }
+
+  @Test
+  void installsAndTheOperatorRunsWithTheChartsRbacAlone() throws Exception {
+    helm(
+        "install",
+        "stella-operator",
+        CHARTS.resolve("stella-operator").toString(),
+        "--namespace",
+        "stella-system",
+        "--create-namespace",
+        "--set",
+        "ha.enabled=true",
+        "--set",
+        "replicaCount=2");
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("stella-system")
+                .withName("stella-operator")
+                .get())
+        .isNotNull();
+    assertThat(
+            client
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("promotions.stellaops.io")
+                .get())
+        .isNotNull();
+
+    String token =
+        client
+            .serviceAccounts()
+            .inNamespace("stella-system")
+            .withName("stella-operator")
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    var admin = client.getConfiguration();
+    KubernetesClient asChart =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder()
+                    .withMasterUrl(admin.getMasterUrl())
+                    .withCaCertData(admin.getCaCertData())
+                    .withCaCertFile(admin.getCaCertFile())
+                    .withOauthToken(token)
+                    .build())
+            .build();
+    int webhookPort = freePort();
+    int healthPort = freePort();
+    var settings =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "STELLA_NAMESPACE",
+                "stella-system",
+                "STELLA_WEBHOOK_PORT",
+                String.valueOf(webhookPort),
+                "STELLA_WEBHOOK_URL",
+                "https://127.0.0.1:" + webhookPort,
+                "STELLA_HEALTH_PORT",
+                String.valueOf(healthPort),
+                "STELLA_WEBHOOK_CERT_SECRET",
+                "stella-operator-webhook-tls",
+                "STELLA_LEADER_ELECTION",
+                "true"));
+    try (StellaOperator operator = new StellaOperator(settings, asChart)) {
+      operator.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() ->
+              assertThat(get(healthPort, "/health/readiness").body())
+                  .contains("\"status\":\"UP\""));
+    }
+
+    helm(
+        "install",
+        "edge",
+        CHARTS.resolve("stella-agent").toString(),
+        "--namespace",
+        "edge",
+        "--create-namespace",
+        "--set",
+        "agent.name=edge-01",
+        "--set",
+        "agent.capabilities={docker,compose}");
+    Agent agent = client.resources(Agent.class).inNamespace("edge").withName("edge-01").get();
+    assertThat(agent.getSpec().serviceAccountName()).isEqualTo("edge-01-agent");
+    Role shipped;
+    try (InputStream in = AgentRuntime.class.getResourceAsStream("agent-role.yaml")) {
+      shipped = client.getKubernetesSerialization().unmarshal(in, Role.class);
+    }
+    List<PolicyRule> installed =
+        client.rbac().roles().inNamespace("edge").withName("edge-01-agent").get().getRules();
+    assertThat(installed)
+        .as("the agent chart's Role is the one docs/agents.md ships")
+        .isEqualTo(shipped.getRules());
+  }
+
+  static int freePort() throws Exception {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+}
