@@ -25,6 +25,24 @@ public final class LocalDocker {
     return engine;
   }
 
+  /**
+   * Removes containers and networks before dockerd stops: a network left behind keeps its Linux
+   * bridge and route on the host, and enough of them exhaust dockerd's address pools.
+   */
+  private static void removeEverything(String host) {
+    try {
+      var client = new DockerEngine(host).client();
+      client
+          .listContainersCmd()
+          .withShowAll(true)
+          .exec()
+          .forEach(c -> client.removeContainerCmd(c.getId()).withForce(true).exec());
+      client.pruneCmd(com.github.dockerjava.api.model.PruneType.NETWORKS).exec();
+    } catch (RuntimeException e) {
+      // dockerd is already gone; nothing to clean
+    }
+  }
+
   private static String startDockerd() throws IOException, InterruptedException {
     Path binary = Path.of(System.getenv().getOrDefault("STELLA_DOCKERD", "/usr/sbin/dockerd"));
     if (!Files.isExecutable(binary)) {
@@ -47,13 +65,17 @@ public final class LocalDocker {
                 dir.resolve("docker.pid").toString(),
                 "--bridge",
                 "none",
-                "--iptables=false")
+                "--iptables=false",
+                // networks of tests get /24s from a private range: many runs never exhaust it
+                "--default-address-pool",
+                "base=10.213.0.0/16,size=24")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("dockerd.log").toFile())
             .start();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(() -> {
+              removeEverything(host);
               process.destroy();
               try {
                 process.waitFor();
