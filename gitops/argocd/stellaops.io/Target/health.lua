@@ -1,4 +1,5 @@
 -- Argo CD health of a Stella Target, from its kstatus conditions (Ready, Reconciling, Stalled, Drifted).
+-- Argo CD runs one self-contained script per kind, so the condition checks repeat across kinds.
 local hs = { status = "Progressing", message = "waiting for Stella Operator" }
 if obj.status == nil or obj.status.conditions == nil then
   return hs
