@@ -9,15 +9,10 @@ import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.common.SecretKeyRef;
 import io.stellaops.crds.trustpolicy.AttestationRequirement;
-import io.stellaops.crds.trustpolicy.Authority;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.crds.trustpolicy.TrustPolicyStatus;
 import io.stellaops.supplychain.cosign.CosignAttestationVerifier;
-import io.stellaops.supplychain.digest.Sha256;
-import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.policy.TrustMaterial;
-import java.nio.charset.StandardCharsets;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,25 +36,18 @@ public class TrustPolicyReconciler implements Reconciler<TrustPolicy> {
   @Override
   public UpdateControl<TrustPolicy> reconcile(TrustPolicy policy, Context<TrustPolicy> context) {
     TrustMaterial material = new TrustMaterial(new KubernetesSecrets(context.getClient()));
+    TrustMaterial.LoadedPolicy loaded = material.load(policy);
     List<String> problems = new ArrayList<>();
-    StringBuilder loaded = new StringBuilder();
-    int authorities = 0;
-    for (Authority a : policy.getSpec().authorities()) {
-      if (a.keyless() != null) {
-        problems.add(
-            "authority "
-                + a.name()
-                + ": keyless verification is not supported by this version (use a key)");
-        continue;
-      }
-      try {
-        PublicKey key = material.keyOf(a);
-        loaded.append(a.name()).append('=').append(Sha256.digest(key.getEncoded())).append('\n');
-        authorities++;
-      } catch (RuntimeException e) {
-        problems.add("authority " + a.name() + ": " + e.getMessage());
-      }
-    }
+    loaded
+        .problems()
+        .forEach((authority, why) ->
+            problems.add(
+                "authority "
+                    + authority
+                    + ": "
+                    + why
+                    + (why.equals(TrustMaterial.KEYLESS_UNSUPPORTED) ? " (use a key)" : "")));
+    int authorities = loaded.keys().size();
     var attestations = policy.getSpec().attestations();
     for (AttestationRequirement r :
         attestations == null ? List.<AttestationRequirement>of() : attestations) {
@@ -81,10 +69,7 @@ public class TrustPolicyReconciler implements Reconciler<TrustPolicy> {
     TrustPolicyStatus status =
         policy.getStatus() == null ? new TrustPolicyStatus() : policy.getStatus();
     status.setAuthoritiesLoaded(authorities);
-    status.setPolicyHash(
-        Sha256.digest(
-            (CanonicalJson.digest(policy.getSpec()) + "\n" + loaded)
-                .getBytes(StandardCharsets.UTF_8)));
+    status.setPolicyHash(loaded.hash());
     long generation = policy.getMetadata().getGeneration();
     if (problems.isEmpty()) {
       Conditions.ready(

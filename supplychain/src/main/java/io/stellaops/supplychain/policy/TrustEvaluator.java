@@ -7,11 +7,8 @@ import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.crds.trustpolicy.TrustPolicySpec;
 import io.stellaops.supplychain.cosign.CosignAttestationVerifier;
 import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
-import io.stellaops.supplychain.digest.Sha256;
-import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.oci.ImageGlob;
 import io.stellaops.supplychain.oci.RegistryClient;
-import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Decides whether {@code image@digest} satisfies the TrustPolicies whose globs match the image:
@@ -138,37 +136,14 @@ public final class TrustEvaluator {
       return new Result(
           UNVERIFIED, null, "no TrustPolicy covers " + image, List.of(), List.of(), Map.of());
     }
-    Map<Authority, Object> keys = new LinkedHashMap<>();
-    StringBuilder trustRoot = new StringBuilder();
-    for (TrustPolicy p : matching) {
-      for (Authority a : p.getSpec().authorities()) {
-        Object key;
-        try {
-          key = a.keyless() != null ? "keyless" : material.keyOf(a);
-        } catch (RuntimeException e) {
-          key = e.getMessage();
-        }
-        keys.put(a, key);
-        trustRoot
-            .append(p.getMetadata().getName())
-            .append('/')
-            .append(a.name())
-            .append('=')
-            .append(key instanceof PublicKey k ? Sha256.digest(k.getEncoded()) : "error:" + key)
-            .append('\n');
-      }
-    }
+    List<TrustMaterial.LoadedPolicy> loaded = matching.stream().map(material::load).toList();
     String cacheKey =
         image
             + "@"
             + digest
-            + "|"
-            + CanonicalJson.digest(
-                matching.stream()
-                    .map(p -> Map.of("name", p.getMetadata().getName(), "spec", p.getSpec()))
-                    .toList())
-            + "|"
-            + Sha256.digest(trustRoot.toString().getBytes(StandardCharsets.UTF_8));
+            + loaded.stream()
+                .map(l -> "|" + l.policy().getMetadata().getName() + "=" + l.hash())
+                .collect(Collectors.joining());
     Result cached = verified.get(cacheKey);
     if (cached != null) {
       hits.incrementAndGet();
@@ -186,7 +161,7 @@ public final class TrustEvaluator {
     }
     try {
       evaluations.incrementAndGet();
-      Result result = check(image, digest, matching, keys, material, pullSecrets);
+      Result result = check(image, digest, loaded, material, pullSecrets);
       if (VERIFIED.equals(result.signature())) {
         verified.put(cacheKey, result);
       }
@@ -212,25 +187,20 @@ public final class TrustEvaluator {
   private Result check(
       String image,
       String digest,
-      List<TrustPolicy> matching,
-      Map<Authority, Object> keys,
+      List<TrustMaterial.LoadedPolicy> loaded,
       TrustMaterial material,
       List<SecretKeyRef> pullSecrets) {
     List<String> satisfiedBy = new ArrayList<>();
     Map<String, String> attested = new LinkedHashMap<>();
     List<String> enforced = new ArrayList<>();
     List<String> warned = new ArrayList<>();
-    for (TrustPolicy policy : matching) {
+    for (TrustMaterial.LoadedPolicy policyKeys : loaded) {
+      TrustPolicy policy = policyKeys.policy();
       String name = policy.getMetadata().getName();
       List<String> problems = new ArrayList<>();
       Optional<RegistryClient.Credentials> credentials;
       try {
-        List<SecretKeyRef> refs = new ArrayList<>();
-        if (policy.getSpec().registryCredentials() != null) {
-          refs.addAll(policy.getSpec().registryCredentials());
-        }
-        refs.addAll(pullSecrets);
-        credentials = material.credentials(refs, image);
+        credentials = material.credentials(List.of(policy), pullSecrets, image);
       } catch (RuntimeException e) {
         credentials = Optional.empty();
         // reported only if no authority is satisfied: a public registry needs no credentials
@@ -238,15 +208,15 @@ public final class TrustEvaluator {
       }
       String by = null;
       for (Authority a : policy.getSpec().authorities()) {
-        Object key = keys.get(a);
+        PublicKey key = policyKeys.keys().get(a.name());
         String why;
         if (a.keyless() != null) {
-          why = "keyless verification is not supported by this version";
-        } else if (key instanceof PublicKey publicKey) {
-          var verdict = verifier.verify(image, digest, publicKey, credentials);
+          why = TrustMaterial.KEYLESS_UNSUPPORTED;
+        } else if (key != null) {
+          var verdict = verifier.verify(image, digest, key, credentials);
           why = verdict.verified() ? null : verdict.reason();
         } else {
-          why = "key not loaded: " + key;
+          why = "key not loaded: " + policyKeys.problems().get(a.name());
         }
         if (why == null) {
           by = name + "/" + a.name();
@@ -264,7 +234,8 @@ public final class TrustEvaluator {
         List<String> why = new ArrayList<>();
         String envelope = null;
         for (Authority a : policy.getSpec().authorities()) {
-          if (!(keys.get(a) instanceof PublicKey publicKey)) {
+          PublicKey publicKey = policyKeys.keys().get(a.name());
+          if (publicKey == null) {
             continue;
           }
           var verdict =

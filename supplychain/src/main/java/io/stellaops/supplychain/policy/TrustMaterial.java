@@ -2,6 +2,9 @@ package io.stellaops.supplychain.policy;
 
 import io.stellaops.crds.common.SecretKeyRef;
 import io.stellaops.crds.trustpolicy.Authority;
+import io.stellaops.crds.trustpolicy.TrustPolicy;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
 import io.stellaops.supplychain.oci.DockerConfigJson;
 import io.stellaops.supplychain.oci.ImageReference;
@@ -9,6 +12,7 @@ import io.stellaops.supplychain.oci.RegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +30,64 @@ public final class TrustMaterial {
 
   public TrustMaterial(SecretSource secrets) {
     this.secrets = secrets;
+  }
+
+  /** What keyless authorities get until keyless verification exists. */
+  public static final String KEYLESS_UNSUPPORTED =
+      "keyless verification is not supported by this version";
+
+  /**
+   * A policy with its authorities' keys loaded.
+   *
+   * @param keys authority name → its public key, for every key that loaded
+   * @param problems authority name → why its key did not load (keyless: {@link
+   *     #KEYLESS_UNSUPPORTED})
+   * @param hash sha256 over the canonical spec and what each authority resolved to: a changed
+   *     policy or a rotated key changes it, so verdicts cached under it need no time-to-live
+   */
+  public record LoadedPolicy(
+      TrustPolicy policy, Map<String, PublicKey> keys, Map<String, String> problems, String hash) {}
+
+  /** Loads every authority's key of {@code policy}, keeping each failure as a problem. */
+  public LoadedPolicy load(TrustPolicy policy) {
+    Map<String, PublicKey> keys = new LinkedHashMap<>();
+    Map<String, String> problems = new LinkedHashMap<>();
+    StringBuilder resolved = new StringBuilder(CanonicalJson.digest(policy.getSpec())).append('\n');
+    for (Authority a : policy.getSpec().authorities()) {
+      try {
+        if (a.keyless() != null) {
+          throw new IllegalArgumentException(KEYLESS_UNSUPPORTED);
+        }
+        PublicKey key = keyOf(a);
+        keys.put(a.name(), key);
+        resolved.append(a.name()).append('=').append(Sha256.digest(key.getEncoded()));
+      } catch (RuntimeException e) {
+        problems.put(a.name(), e.getMessage());
+        resolved.append(a.name()).append("=error:").append(e.getMessage());
+      }
+      resolved.append('\n');
+    }
+    return new LoadedPolicy(
+        policy,
+        keys,
+        problems,
+        Sha256.digest(resolved.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Credentials to read {@code image}: those named by {@code policies} first, then {@code
+   * pullSecrets}.
+   */
+  public Optional<RegistryClient.Credentials> credentials(
+      List<TrustPolicy> policies, List<SecretKeyRef> pullSecrets, String image) {
+    List<SecretKeyRef> refs = new ArrayList<>();
+    for (TrustPolicy p : policies) {
+      if (p.getSpec().registryCredentials() != null) {
+        refs.addAll(p.getSpec().registryCredentials());
+      }
+    }
+    refs.addAll(pullSecrets);
+    return credentials(refs, image);
   }
 
   /** The authority's public key: inline PEM, or a Secret key (default {@code cosign.pub}). */
