@@ -61,9 +61,10 @@ public final class StellaOperator implements AutoCloseable {
   private SharedIndexInformer<TrustPolicy> trustPolicies;
   private volatile boolean leading;
   private volatile boolean closing;
+  // one registry client for tag resolution and signature reads
+  private final RegistryClient registry = new RegistryClient(Duration.ofSeconds(5));
   // shared by admission and the Release controller: a verdict reached once serves both
-  private final TrustEvaluator trustEvaluator =
-      TrustEvaluator.cosign(new RegistryClient(Duration.ofSeconds(5)));
+  private final TrustEvaluator trustEvaluator = TrustEvaluator.cosign(registry);
 
   public StellaOperator(OperatorSettings settings, KubernetesClient client) {
     this.settings = settings;
@@ -181,16 +182,16 @@ public final class StellaOperator implements AutoCloseable {
             trustEvaluator,
             () -> trustPolicies.getStore().list(),
             new CachingSecretSource(
-                new KubernetesSecrets(client), Duration.ofSeconds(30), Clock.systemUTC()));
+                new KubernetesSecrets(client), Duration.ofSeconds(30), Clock.systemUTC()),
+            registry);
     var events = new AdmissionEvents(client, Clock.systemUTC());
-    var registry = new RegistryClient(Duration.ofSeconds(5));
     handlers.put(
         ReleaseAdmission.PATH,
         new ReleaseAdmission(
-            client.getKubernetesSerialization(), Clock.systemUTC(), registry, imagePolicy, events));
+            client.getKubernetesSerialization(), Clock.systemUTC(), imagePolicy, events));
     handlers.put(
         PodAdmission.PATH,
-        new PodAdmission(client.getKubernetesSerialization(), registry, imagePolicy, events));
+        new PodAdmission(client.getKubernetesSerialization(), imagePolicy, events));
     admission =
         new AdmissionServer(
             new InetSocketAddress(settings.webhookPort()),

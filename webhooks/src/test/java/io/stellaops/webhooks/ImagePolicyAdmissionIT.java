@@ -108,7 +108,6 @@ class ImagePolicyAdmissionIT {
     evaluator = LoopbackAdmission.evaluator();
     var imagePolicy = LoopbackAdmission.imagePolicy(client, evaluator);
     var events = new AdmissionEvents(client, Clock.systemUTC());
-    var registryClient = new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5));
     server =
         LoopbackAdmission.start(
             client,
@@ -116,8 +115,7 @@ class ImagePolicyAdmissionIT {
                 ReleaseAdmission.PATH,
                 LoopbackAdmission.releaseAdmission(client, evaluator),
                 PodAdmission.PATH,
-                new PodAdmission(
-                    client.getKubernetesSerialization(), registryClient, imagePolicy, events)));
+                new PodAdmission(client.getKubernetesSerialization(), imagePolicy, events)));
     // The API server may take a moment to start calling a newly registered webhook.
     String probe = push("shop/probe", "1.0.0");
     await()

@@ -29,7 +29,8 @@ final class LoopbackAdmission {
         evaluator,
         () -> policies.getStore().list(),
         new CachingSecretSource(
-            new KubernetesSecrets(client), Duration.ofSeconds(30), Clock.systemUTC()));
+            new KubernetesSecrets(client), Duration.ofSeconds(30), Clock.systemUTC()),
+        new RegistryClient(Duration.ofSeconds(5)));
   }
 
   static TrustEvaluator evaluator() {
@@ -44,7 +45,6 @@ final class LoopbackAdmission {
     return new ReleaseAdmission(
         client.getKubernetesSerialization(),
         Clock.systemUTC(),
-        new RegistryClient(Duration.ofSeconds(5)),
         imagePolicy(client, evaluator),
         new AdmissionEvents(client, Clock.systemUTC()));
   }

@@ -1,8 +1,8 @@
 package io.stellaops.webhooks.imagepolicy;
 
-import io.stellaops.crds.common.SecretKeyRef;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
 import io.stellaops.supplychain.policy.SecretSource;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.supplychain.policy.TrustMaterial;
@@ -25,29 +25,48 @@ public final class ImagePolicy {
   private final TrustEvaluator evaluator;
   private final Supplier<List<TrustPolicy>> policies;
   private final SecretSource secrets;
+  private final RegistryClient registry;
 
   public ImagePolicy(
-      TrustEvaluator evaluator, Supplier<List<TrustPolicy>> policies, SecretSource secrets) {
+      TrustEvaluator evaluator,
+      Supplier<List<TrustPolicy>> policies,
+      SecretSource secrets,
+      RegistryClient registry) {
     this.evaluator = evaluator;
     this.policies = policies;
     this.secrets = secrets;
+    this.registry = registry;
+  }
+
+  /** A tag that cannot be pinned; the message quotes the registry. */
+  public static final class Unresolvable extends RuntimeException {
+    Unresolvable(String message) {
+      super(message);
+    }
   }
 
   /**
-   * Credentials to read {@code image} from its registry: those of the TrustPolicies covering it,
-   * then the pull secrets of the object and of the namespace.
+   * The digest {@code repository:tag} names now, read with the credentials of the TrustPolicies
+   * covering it, then the object's and the namespace's pull secrets.
    */
-  public Optional<RegistryClient.Credentials> credentials(
+  public String resolve(String namespace, List<String> pullSecrets, String repository, String tag) {
+    try {
+      return registry
+          .manifest(repository, tag, credentials(namespace, pullSecrets, repository))
+          .digest();
+    } catch (RegistryException | IllegalArgumentException e) {
+      throw new Unresolvable(
+          "cannot resolve " + repository + ":" + tag + " to a digest: " + e.getMessage());
+    }
+  }
+
+  private Optional<RegistryClient.Credentials> credentials(
       String namespace, List<String> pullSecrets, String image) {
     TrustMaterial material = new TrustMaterial(secrets);
-    List<SecretKeyRef> refs = new ArrayList<>();
-    for (TrustPolicy p : TrustEvaluator.matching(image, policies.get())) {
-      if (p.getSpec().registryCredentials() != null) {
-        refs.addAll(p.getSpec().registryCredentials());
-      }
-    }
-    refs.addAll(material.pullSecrets(namespace, pullSecrets));
-    return material.credentials(refs, image);
+    return material.credentials(
+        TrustEvaluator.matching(image, policies.get()),
+        material.pullSecrets(namespace, pullSecrets),
+        image);
   }
 
   /** One image of a request, pinned by digest. */

@@ -8,11 +8,11 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
 import io.javaoperatorsdk.webhook.admission.AdmissionUtils;
-import io.stellaops.supplychain.oci.RegistryClient;
-import io.stellaops.supplychain.oci.RegistryException;
 import io.stellaops.webhooks.Violations;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,17 +26,12 @@ public final class PodAdmission implements AdmissionRequestHandler {
   public static final String NAMESPACE_LABEL = "stellaops.io/image-policy";
 
   private final KubernetesSerialization serialization;
-  private final RegistryClient registry;
   private final ImagePolicy imagePolicy;
   private final AdmissionEvents events;
 
   public PodAdmission(
-      KubernetesSerialization serialization,
-      RegistryClient registry,
-      ImagePolicy imagePolicy,
-      AdmissionEvents events) {
+      KubernetesSerialization serialization, ImagePolicy imagePolicy, AdmissionEvents events) {
     this.serialization = serialization;
-    this.registry = registry;
     this.imagePolicy = imagePolicy;
     this.events = events;
   }
@@ -79,41 +74,27 @@ public final class PodAdmission implements AdmissionRequestHandler {
                 .map(LocalObjectReference::getName)
                 .toList();
     Violations violations = new Violations();
-    List<Container> containers = new ArrayList<>();
     List<ImagePolicy.Image> images = new ArrayList<>();
-    collect(pinned.getSpec().getInitContainers(), containers);
-    collect(pinned.getSpec().getContainers(), containers);
-    List<String> paths = new ArrayList<>();
-    paths.addAll(paths("spec.initContainers", pinned.getSpec().getInitContainers()));
-    paths.addAll(paths("spec.containers", pinned.getSpec().getContainers()));
-    for (int i = 0; i < containers.size(); i++) {
-      Container c = containers.get(i);
+    for (var entry : containers(pinned).entrySet()) {
+      String where = entry.getKey() + ".image";
+      Container c = entry.getValue();
       ImageName name = ImageName.parse(c.getImage());
       String digest = name.digest();
       if (digest == null) {
-        String tag = Objects.requireNonNullElse(name.tag(), "latest");
         try {
           digest =
-              registry
-                  .manifest(
-                      name.repository(),
-                      tag,
-                      imagePolicy.credentials(namespace, pullSecrets, name.repository()))
-                  .digest();
-        } catch (RegistryException | IllegalArgumentException e) {
-          violations.add(
-              paths.get(i) + ".image",
-              "cannot resolve "
-                  + name.repository()
-                  + ":"
-                  + tag
-                  + " to a digest: "
-                  + e.getMessage());
+              imagePolicy.resolve(
+                  namespace,
+                  pullSecrets,
+                  name.repository(),
+                  Objects.requireNonNullElse(name.tag(), "latest"));
+        } catch (ImagePolicy.Unresolvable e) {
+          violations.add(where, e.getMessage());
           continue;
         }
       }
       c.setImage(name.pinned(digest));
-      images.add(new ImagePolicy.Image(paths.get(i) + ".image", name.repository(), digest));
+      images.add(new ImagePolicy.Image(where, name.repository(), digest));
     }
     List<String> warnings =
         violations.isEmpty()
@@ -132,17 +113,17 @@ public final class PodAdmission implements AdmissionRequestHandler {
     return response;
   }
 
-  private static void collect(List<Container> from, List<Container> into) {
-    if (from != null) {
-      into.addAll(from);
+  /** Init containers and containers by field path, e.g. {@code spec.containers[0]}. */
+  private static Map<String, Container> containers(Pod pod) {
+    Map<String, Container> byPath = new LinkedHashMap<>();
+    List<Container> init = pod.getSpec().getInitContainers();
+    for (int i = 0; init != null && i < init.size(); i++) {
+      byPath.put("spec.initContainers[" + i + "]", init.get(i));
     }
-  }
-
-  private static List<String> paths(String path, List<Container> containers) {
-    List<String> paths = new ArrayList<>();
-    for (int i = 0; containers != null && i < containers.size(); i++) {
-      paths.add(path + "[" + i + "]");
+    List<Container> main = pod.getSpec().getContainers();
+    for (int i = 0; main != null && i < main.size(); i++) {
+      byPath.put("spec.containers[" + i + "]", main.get(i));
     }
-    return paths;
+    return byPath;
   }
 }

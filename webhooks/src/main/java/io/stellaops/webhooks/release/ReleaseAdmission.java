@@ -9,8 +9,6 @@ import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseAnnotations;
 import io.stellaops.crds.release.ReleaseComponent;
 import io.stellaops.crds.release.ReleaseSpec;
-import io.stellaops.supplychain.oci.RegistryClient;
-import io.stellaops.supplychain.oci.RegistryException;
 import io.stellaops.webhooks.Violations;
 import io.stellaops.webhooks.imagepolicy.AdmissionEvents;
 import io.stellaops.webhooks.imagepolicy.ImagePolicy;
@@ -47,19 +45,16 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
 
   private final KubernetesSerialization serialization;
   private final Clock clock;
-  private final RegistryClient registry;
   private final ImagePolicy imagePolicy;
   private final AdmissionEvents events;
 
   public ReleaseAdmission(
       KubernetesSerialization serialization,
       Clock clock,
-      RegistryClient registry,
       ImagePolicy imagePolicy,
       AdmissionEvents events) {
     this.serialization = serialization;
     this.clock = clock;
-    this.registry = registry;
     this.imagePolicy = imagePolicy;
     this.events = events;
   }
@@ -116,13 +111,8 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
                 ? CompletableFuture.completedFuture(c.digest())
                 : CompletableFuture.supplyAsync(
                     () ->
-                        registry
-                            .manifest(
-                                c.image(),
-                                c.tag(),
-                                imagePolicy.credentials(
-                                    release.getMetadata().getNamespace(), List.of(), c.image()))
-                            .digest(),
+                        imagePolicy.resolve(
+                            release.getMetadata().getNamespace(), List.of(), c.image(), c.tag()),
                     lookups));
       }
     }
@@ -133,14 +123,11 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
         pinned.add(
             new ReleaseComponent(c.name(), c.image(), c.tag(), digests.get(i).join(), c.sbom()));
       } catch (CompletionException e) {
-        String why =
-            e.getCause() instanceof RegistryException
-                    || e.getCause() instanceof IllegalArgumentException
-                ? e.getCause().getMessage()
-                : String.valueOf(e.getCause());
         violations.add(
             "spec.components[" + i + "]",
-            "cannot resolve " + c.image() + ":" + c.tag() + " to a digest: " + why);
+            e.getCause() instanceof ImagePolicy.Unresolvable u
+                ? u.getMessage()
+                : "cannot resolve " + c.image() + ":" + c.tag() + " to a digest: " + e.getCause());
       }
     }
     var spec = release.getSpec();
