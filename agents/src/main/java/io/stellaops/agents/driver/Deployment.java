@@ -5,7 +5,10 @@ import io.stellaops.crds.target.Target;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * One job's work for a driver: put {@code components} (pinned by digest) on {@code target}.
@@ -26,6 +29,9 @@ public record Deployment(
     Instant now,
     Instant deadline,
     String timeout) {
+  public static final String STAMP_RELEASE = "stellaops.io/release";
+  public static final String STAMP_JOB = "stellaops.io/job";
+  public static final String STAMP_TARGET = "stellaops.io/target";
 
   /** When a wait bounded by the driver's own setting must end, and which limit that is. */
   public record Wait(Instant until, String limit) {
@@ -47,6 +53,20 @@ public record Deployment(
 
   public String targetName() {
     return target.getMetadata().getName();
+  }
+
+  /**
+   * What a deployment stamps on what it creates (ECS task definition tags, Nomad job meta): the
+   * release, version, promotion, job and target.
+   */
+  public Map<String, String> stamps() {
+    Map<String, String> stamps = new LinkedHashMap<>();
+    stamps.put(STAMP_RELEASE, Objects.requireNonNullElse(release, ""));
+    stamps.put("stellaops.io/version", Objects.requireNonNullElse(version, ""));
+    stamps.put("stellaops.io/promotion", Objects.requireNonNullElse(promotion, ""));
+    stamps.put(STAMP_JOB, Objects.requireNonNullElse(job, ""));
+    stamps.put(STAMP_TARGET, targetName());
+    return stamps;
   }
 
   /** {@code repo@sha256:…}: the only way an agent ever names an image. */

@@ -40,11 +40,11 @@ import java.util.Optional;
  * the new one does not become healthy.
  */
 public final class DockerDriver implements TargetDriver {
-  public static final String LABEL_TARGET = "stellaops.io/target";
+  public static final String LABEL_TARGET = Deployment.STAMP_TARGET;
   public static final String LABEL_COMPONENT = "stellaops.io/component";
-  public static final String LABEL_RELEASE = "stellaops.io/release";
+  public static final String LABEL_RELEASE = Deployment.STAMP_RELEASE;
   public static final String LABEL_DIGEST = "stellaops.io/digest";
-  public static final String LABEL_JOB = "stellaops.io/job";
+  public static final String LABEL_JOB = Deployment.STAMP_JOB;
   private static final String NEXT = "-next";
   // Without a health check, a container that stays up this long counts as started.
   private static final Duration STABLE = Duration.ofSeconds(3);

@@ -5,7 +5,6 @@ import io.stellaops.agents.driver.Deployment;
 import io.stellaops.agents.driver.DeploymentFailure;
 import io.stellaops.agents.driver.JobLog;
 import io.stellaops.agents.driver.TargetDriver;
-import io.stellaops.agents.driver.docker.DockerDriver;
 import io.stellaops.crds.common.ArtifactRef;
 import io.stellaops.crds.common.ComponentDigest;
 import io.stellaops.crds.common.TargetType;
@@ -261,16 +260,10 @@ public final class EcsDriver implements TargetDriver {
         .runtimePlatform(current.runtimePlatform())
         .enableFaultInjection(current.enableFaultInjection())
         .tags(
-            tag(DockerDriver.LABEL_RELEASE, deployment.release()),
-            tag("stellaops.io/version", deployment.version()),
-            tag("stellaops.io/promotion", deployment.promotion()),
-            tag(DockerDriver.LABEL_JOB, deployment.job()),
-            tag(DockerDriver.LABEL_TARGET, deployment.targetName()))
+            deployment.stamps().entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList())
         .build();
-  }
-
-  private static Tag tag(String key, String value) {
-    return Tag.builder().key(key).value(value == null ? "" : value).build();
   }
 
   /** The registered task definition, named by ARN, its digest over the images it pins. */
@@ -291,16 +284,8 @@ public final class EcsDriver implements TargetDriver {
     EcsSettings settings = target.getSpec().ecs();
     try (EcsClient ecs = clients.apply(settings)) {
       Service service = service(ecs, settings);
-      String running =
-          service.deployments().stream()
-              .filter(d -> "PRIMARY".equals(d.status()))
-              .map(d -> d.taskDefinition())
-              .findFirst()
-              .orElse(service.taskDefinition());
-      if (!running.equals(service.taskDefinition())) {
-        running = service.taskDefinition(); // the service's own answer wins over a stale record
-      }
-      return observed(taskDefinition(ecs, running), target);
+      // the service's own task definition, not a deployment record that may be stale
+      return observed(taskDefinition(ecs, service.taskDefinition()), target);
     } catch (SdkException e) {
       throw new DeploymentFailure(
           "ECS API in " + settings.region() + " failed: " + e.getMessage(), e);

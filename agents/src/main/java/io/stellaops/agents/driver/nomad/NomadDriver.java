@@ -8,7 +8,6 @@ import io.stellaops.agents.driver.Deployment;
 import io.stellaops.agents.driver.DeploymentFailure;
 import io.stellaops.agents.driver.JobLog;
 import io.stellaops.agents.driver.TargetDriver;
-import io.stellaops.agents.driver.docker.DockerDriver;
 import io.stellaops.crds.common.ArtifactRef;
 import io.stellaops.crds.common.ComponentDigest;
 import io.stellaops.crds.common.TargetType;
@@ -93,11 +92,7 @@ public final class NomadDriver implements TargetDriver {
               ((ObjectNode) tasks.get(c.name()).withObject("Config"))
                   .put("image", Deployment.pinned(c)));
       ObjectNode meta = next.withObject("Meta");
-      meta.put(DockerDriver.LABEL_RELEASE, deployment.release());
-      meta.put("stellaops.io/version", String.valueOf(deployment.version()));
-      meta.put("stellaops.io/promotion", deployment.promotion());
-      meta.put(DockerDriver.LABEL_JOB, deployment.job());
-      meta.put(DockerDriver.LABEL_TARGET, deployment.targetName());
+      deployment.stamps().forEach(meta::put);
       if (settings.datacenters() != null && !settings.datacenters().isEmpty()) {
         ArrayNode dcs = next.putArray("Datacenters");
         settings.datacenters().forEach(dcs::add);
