@@ -14,12 +14,12 @@ public final class CelInput {
 
   public static Map<String, Object> of(DecisionInput in, ApprovalCount.Tally approvals) {
     Map<String, Object> vars = new LinkedHashMap<>();
-    vars.put(DecisionInputVariables.RELEASE, tree(in.release()));
+    vars.put(DecisionInputVariables.RELEASE, CelValues.tree(in.release()));
     Map<String, Object> environment = new LinkedHashMap<>();
     environment.put("name", in.environment().name());
-    environment.put("upstreamSucceededAt", tree(in.environment().upstreamSucceededAt()));
+    environment.put("upstreamSucceededAt", CelValues.tree(in.environment().upstreamSucceededAt()));
     vars.put(DecisionInputVariables.ENVIRONMENT, environment);
-    vars.put(DecisionInputVariables.PROMOTION, tree(in.promotion()));
+    vars.put(DecisionInputVariables.PROMOTION, CelValues.tree(in.promotion()));
     vars.put(
         DecisionInputVariables.APPROVALS,
         Map.of(
@@ -31,9 +31,5 @@ public final class CelInput {
         DecisionInputVariables.NOW,
         Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build());
     return vars;
-  }
-
-  private static Object tree(Object value) {
-    return CelValues.tree(value);
   }
 }
