@@ -33,12 +33,10 @@ import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.target.Target;
-import io.stellaops.operator.OperatorSettings;
-import io.stellaops.operator.StellaOperator;
+import io.stellaops.operator.LocalOperator;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,7 +63,7 @@ class DockerPromotionE2E {
   static final String CONTAINER = "shop-dev-web";
   static KubernetesClient client;
   @KubeConfig static String kubeConfigYaml;
-  static StellaOperator stella;
+  static LocalOperator stella;
   static LocalRegistry registry;
   static DockerEngine docker;
   static AgentRuntime agent;
@@ -86,23 +84,11 @@ class DockerPromotionE2E {
     String network = "stella-e2e-" + ProcessHandle.current().pid();
     docker.client().createNetworkCmd().withName(network).exec();
 
-    int webhookPort = freePort();
     stella =
-        new StellaOperator(
-            OperatorSettings.fromEnvironment(
-                Map.of(
-                    "STELLA_NAMESPACE",
-                    "stella-system",
-                    "STELLA_WEBHOOK_PORT",
-                    String.valueOf(webhookPort),
-                    "STELLA_WEBHOOK_URL",
-                    "https://127.0.0.1:" + webhookPort,
-                    "STELLA_HEALTH_PORT",
-                    String.valueOf(freePort()))),
-            new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(kubeConfigYaml))
-                .build());
-    stella.start();
+        LocalOperator.start(
+            new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build(),
+            "stella-system",
+            Map.of());
 
     PromotionTestSupport.apply(
         client,
@@ -328,11 +314,5 @@ class DockerPromotionE2E {
 
   private static Condition.Status condition(StellaStatus status, String type) {
     return Conditions.find(status, type).map(Condition::status).orElse(null);
-  }
-
-  static int freePort() throws Exception {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

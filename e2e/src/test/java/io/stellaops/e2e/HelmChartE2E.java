@@ -13,14 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.stellaops.agents.AgentRuntime;
 import io.stellaops.crds.agent.Agent;
-import io.stellaops.operator.OperatorSettings;
-import io.stellaops.operator.StellaOperator;
+import io.stellaops.operator.LocalOperator;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,30 +132,17 @@ class HelmChartE2E {
                     .withOauthToken(token)
                     .build())
             .build();
-    int webhookPort = freePort();
-    int healthPort = freePort();
-    var settings =
-        OperatorSettings.fromEnvironment(
+    try (LocalOperator operator =
+        LocalOperator.start(
+            asChart,
+            "stella-system",
             Map.of(
-                "STELLA_NAMESPACE",
-                "stella-system",
-                "STELLA_WEBHOOK_PORT",
-                String.valueOf(webhookPort),
-                "STELLA_WEBHOOK_URL",
-                "https://127.0.0.1:" + webhookPort,
-                "STELLA_HEALTH_PORT",
-                String.valueOf(healthPort),
-                "STELLA_WEBHOOK_CERT_SECRET",
-                "stella-operator-webhook-tls",
-                "STELLA_LEADER_ELECTION",
-                "true"));
-    try (StellaOperator operator = new StellaOperator(settings, asChart)) {
-      operator.start();
+                "STELLA_WEBHOOK_CERT_SECRET", "stella-operator-webhook-tls",
+                "STELLA_LEADER_ELECTION", "true"))) {
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(() ->
-              assertThat(get(healthPort, "/health/readiness").body())
-                  .contains("\"status\":\"UP\""));
+              assertThat(operator.get("/health/readiness").body()).contains("\"status\":\"UP\""));
     }
 
     helm(
@@ -186,18 +167,5 @@ class HelmChartE2E {
     assertThat(installed)
         .as("the agent chart's Role is the one docs/agents.md ships")
         .isEqualTo(shipped.getRules());
-  }
-
-  static int freePort() throws Exception {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  static HttpResponse<String> get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-            HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -18,14 +18,12 @@ import io.stellaops.agents.LocalDocker;
 import io.stellaops.agents.driver.docker.DockerEngine;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.crds.KubeApiServerSupport;
-import io.stellaops.operator.OperatorSettings;
-import io.stellaops.operator.StellaOperator;
+import io.stellaops.operator.LocalOperator;
 import io.stellaops.supplychain.cosign.CosignCli;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.webhooks.imagepolicy.PodAdmission;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +44,7 @@ class OwnImagesE2E {
   static final String NS = "stella-run";
   static KubernetesClient client;
   @KubeConfig static String kubeConfigYaml;
-  static StellaOperator stella;
+  static LocalOperator stella;
   static LocalRegistry registry;
   static DockerEngine docker;
   static CosignCli cosign;
@@ -82,23 +80,11 @@ class OwnImagesE2E {
         Path.of("..", "operator", "target", "image-sbom.cdx.json"));
     cosign.sign(agentImage + "@" + digest(agentImage), "release"); // signed, SBOM not attested
 
-    int webhookPort = freePort();
     stella =
-        new StellaOperator(
-            OperatorSettings.fromEnvironment(
-                Map.of(
-                    "STELLA_NAMESPACE",
-                    "stella-system",
-                    "STELLA_WEBHOOK_PORT",
-                    String.valueOf(webhookPort),
-                    "STELLA_WEBHOOK_URL",
-                    "https://127.0.0.1:" + webhookPort,
-                    "STELLA_HEALTH_PORT",
-                    String.valueOf(freePort()))),
-            new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(kubeConfigYaml))
-                .build());
-    stella.start();
+        LocalOperator.start(
+            new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build(),
+            "stella-system",
+            Map.of());
     client
         .resource(
             """
@@ -199,11 +185,5 @@ class OwnImagesE2E {
     Pod agent =
         client.pods().inNamespace(NS).resource(pod("agent", agentImage + ":0.1.0")).create();
     assertThat(agent.getSpec().getContainers().getFirst().getImage()).contains("@sha256:");
-  }
-
-  static int freePort() throws Exception {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -12,11 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.crds.KubeApiServerSupport;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,52 +30,26 @@ class HighAvailabilityIT {
   static final String SECRET = "stella-operator-webhook-tls";
   static KubernetesClient client;
   @KubeConfig static String kubeConfigYaml;
-  static final List<StellaOperator> replicas = new ArrayList<>();
-  static final List<Integer> healthPorts = new ArrayList<>();
+  static final List<LocalOperator> replicas = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
     PromotionTestSupport.installCrdsAndNamespaces(client, "shop", SYSTEM);
     KubeApiServerSupport.installCrd(client, "agents");
     for (int i = 0; i < 2; i++) {
-      int webhookPort = freePort();
-      int healthPort = freePort();
-      healthPorts.add(healthPort);
-      var settings =
-          OperatorSettings.fromEnvironment(
-              Map.of(
-                  "STELLA_NAMESPACE",
-                  SYSTEM,
-                  "STELLA_WEBHOOK_PORT",
-                  String.valueOf(webhookPort),
-                  "STELLA_WEBHOOK_URL",
-                  "https://127.0.0.1:" + webhookPort,
-                  "STELLA_HEALTH_PORT",
-                  String.valueOf(healthPort),
-                  "STELLA_WEBHOOK_CERT_SECRET",
-                  SECRET,
-                  "STELLA_LEADER_ELECTION",
-                  "true"));
-      var replica =
-          new StellaOperator(
-              settings,
+      replicas.add(
+          LocalOperator.start(
               new KubernetesClientBuilder()
                   .withConfig(Config.fromKubeconfig(kubeConfigYaml))
-                  .build());
-      replica.start();
-      replicas.add(replica);
+                  .build(),
+              SYSTEM,
+              Map.of("STELLA_WEBHOOK_CERT_SECRET", SECRET, "STELLA_LEADER_ELECTION", "true")));
     }
   }
 
   @AfterAll
   static void stop() {
-    replicas.forEach(StellaOperator::close);
-  }
-
-  static int freePort() throws Exception {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    replicas.forEach(LocalOperator::close);
   }
 
   @Test
@@ -106,21 +75,12 @@ class HighAvailabilityIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(() -> {
-          for (int port : healthPorts) {
-            assertThat(get(port, "/health/readiness").statusCode())
-                .as("replica on :" + port)
-                .isEqualTo(200);
+          for (LocalOperator replica : replicas) {
+            assertThat(replica.get("/health/readiness").statusCode()).isEqualTo(200);
           }
           Lease lease = client.leases().inNamespace(SYSTEM).withName("stella-operator").get();
           assertThat(lease).isNotNull();
           assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
         });
-  }
-
-  static HttpResponse<String> get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-            HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -14,10 +14,6 @@ import io.stellaops.crds.KubeApiServerSupport;
 import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,33 +33,17 @@ class StellaOperatorIT {
   static final String NS = "shop";
   static KubernetesClient client;
   @KubeConfig static String kubeConfigYaml;
-  static StellaOperator stella;
-  static int healthPort;
+  static LocalOperator stella;
 
   @BeforeAll
   static void start() throws Exception {
     PromotionTestSupport.installCrdsAndNamespaces(client, NS);
     KubeApiServerSupport.installCrd(client, "agents");
-    int webhookPort = freePort();
-    healthPort = freePort();
-    var settings =
-        OperatorSettings.fromEnvironment(
-            Map.of(
-                "STELLA_NAMESPACE",
-                "stella-test",
-                "STELLA_WEBHOOK_PORT",
-                String.valueOf(webhookPort),
-                "STELLA_WEBHOOK_URL",
-                "https://127.0.0.1:" + webhookPort,
-                "STELLA_HEALTH_PORT",
-                String.valueOf(healthPort)));
     stella =
-        new StellaOperator(
-            settings,
-            new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(kubeConfigYaml))
-                .build());
-    stella.start();
+        LocalOperator.start(
+            new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build(),
+            "stella-test",
+            Map.of());
   }
 
   @AfterAll
@@ -71,17 +51,8 @@ class StellaOperatorIT {
     stella.close();
   }
 
-  static int freePort() throws Exception {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   static HttpResponse<String> get(String path) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path)).build(),
-            HttpResponse.BodyHandlers.ofString());
+    return stella.get(path);
   }
 
   @Test
