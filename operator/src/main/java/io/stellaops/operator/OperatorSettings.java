@@ -1,7 +1,9 @@
 package io.stellaops.operator;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Operator settings, from environment variables (the chart sets them; the quickstart too).
@@ -22,6 +24,8 @@ import java.util.Map;
  *       operator creates and renews it. Unset: a fresh CA at every start (one replica only).
  *   <li>{@code STELLA_WEBHOOK_CERT_EXTERNAL} — {@code true} when cert-manager (or another issuer)
  *       writes that Secret: the operator only reads it.
+ *   <li>{@code STELLA_INSECURE_REGISTRIES} — comma-separated {@code host[:port]} of registries that
+ *       speak plain HTTP (as dockerd's {@code insecure-registries}); loopback registries always do.
  *   <li>{@code STELLA_LEADER_ELECTION} — {@code true} to run the controllers on one replica at a
  *       time (Lease {@code stella-operator}); admission is served by every replica.
  * </ul>
@@ -35,7 +39,8 @@ public record OperatorSettings(
     Duration admissionDeadline,
     String webhookCertificateSecret,
     boolean webhookCertificateExternal,
-    boolean leaderElection) {
+    boolean leaderElection,
+    Set<String> insecureRegistries) {
 
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String namespace = env.getOrDefault("STELLA_NAMESPACE", "stella-system");
@@ -48,7 +53,24 @@ public record OperatorSettings(
         Duration.ofSeconds(integer(env, "STELLA_ADMISSION_DEADLINE", 8)),
         blankToNull(env.get("STELLA_WEBHOOK_CERT_SECRET")),
         bool(env, "STELLA_WEBHOOK_CERT_EXTERNAL"),
-        bool(env, "STELLA_LEADER_ELECTION"));
+        bool(env, "STELLA_LEADER_ELECTION"),
+        registries(env, "STELLA_INSECURE_REGISTRIES"));
+  }
+
+  private static Set<String> registries(Map<String, String> env, String name) {
+    Set<String> registries = new LinkedHashSet<>();
+    for (String entry : env.getOrDefault(name, "").split(",")) {
+      String registry = entry.strip();
+      if (registry.isEmpty()) {
+        continue;
+      }
+      if (!registry.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:]+](:[0-9]{1,5})?")) {
+        throw new IllegalArgumentException(
+            name + " lists registries as host[:port] separated by commas, not \"" + entry + "\"");
+      }
+      registries.add(registry);
+    }
+    return Set.copyOf(registries);
   }
 
   private static String blankToNull(String value) {

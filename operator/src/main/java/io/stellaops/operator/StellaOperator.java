@@ -62,13 +62,15 @@ public final class StellaOperator implements AutoCloseable {
   private volatile boolean leading;
   private volatile boolean closing;
   // one registry client for tag resolution and signature reads
-  private final RegistryClient registry = new RegistryClient(Duration.ofSeconds(5));
+  private final RegistryClient registry;
   // shared by admission and the Release controller: a verdict reached once serves both
-  private final TrustEvaluator trustEvaluator = TrustEvaluator.cosign(registry);
+  private final TrustEvaluator trustEvaluator;
 
   public StellaOperator(OperatorSettings settings, KubernetesClient client) {
     this.settings = settings;
     this.client = client;
+    this.registry = new RegistryClient(Duration.ofSeconds(5), settings.insecureRegistries());
+    this.trustEvaluator = TrustEvaluator.cosign(registry);
   }
 
   public void start() throws Exception {

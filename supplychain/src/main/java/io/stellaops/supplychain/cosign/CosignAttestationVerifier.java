@@ -92,8 +92,9 @@ public final class CosignAttestationVerifier {
               + image
               + ":"
               + tag
-              + "): "
-              + e.getMessage(),
+              + ": "
+              + e.answer()
+              + ")",
           null);
     } catch (IOException e) {
       return new Verdict(false, where + ": the attestation manifest is not JSON", null);

@@ -63,8 +63,9 @@ public final class CosignSignatureVerifier {
               + image
               + ":"
               + sigTag
-              + "): "
-              + e.getMessage());
+              + ": "
+              + e.answer()
+              + ")");
     } catch (IOException e) {
       return Verdict.failed(where + ": the signature manifest is not JSON");
     }

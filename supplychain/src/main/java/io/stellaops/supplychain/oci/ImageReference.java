@@ -24,8 +24,13 @@ public record ImageReference(String registry, String repository) {
   }
 
   public String apiBase() {
+    return apiBase(plainHttp());
+  }
+
+  /** The API base over plain HTTP or HTTPS, as the caller decided. */
+  public String apiBase(boolean plainHttp) {
     String host = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
-    return (plainHttp() ? "http://" : "https://") + host + "/v2/" + repository;
+    return (plainHttp ? "http://" : "https://") + host + "/v2/" + repository;
   }
 
   @Override

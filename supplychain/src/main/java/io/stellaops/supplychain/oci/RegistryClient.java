@@ -1,5 +1,6 @@
 package io.stellaops.supplychain.oci;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.io.IOException;
@@ -10,12 +11,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * Resolves tags and digests against an OCI distribution registry: GET the manifest, compute its
@@ -36,9 +41,19 @@ public final class RegistryClient {
 
   private final HttpClient http;
   private final Duration timeout;
+  private final Set<String> insecureRegistries;
 
   public RegistryClient(Duration timeout) {
+    this(timeout, Set.of());
+  }
+
+  /**
+   * {@code insecureRegistries} ({@code host[:port]}, as dockerd's {@code insecure-registries})
+   * speak plain HTTP; loopback registries always do.
+   */
+  public RegistryClient(Duration timeout, Set<String> insecureRegistries) {
     this.timeout = timeout;
+    this.insecureRegistries = Set.copyOf(insecureRegistries);
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
@@ -61,13 +76,7 @@ public final class RegistryClient {
     HttpResponse<byte[]> response = fetch(ref, "/manifests/" + reference, credentials);
     if (response.statusCode() != 200) {
       throw new RegistryException(
-          ref
-              + ":"
-              + reference
-              + ": registry answered "
-              + response.statusCode()
-              + " "
-              + errorText(response.body()));
+          ref + ":" + reference, response.statusCode() + " " + errorText(response.body()));
     }
     byte[] body = response.body();
     String digest = Sha256.digest(body);
@@ -85,13 +94,7 @@ public final class RegistryClient {
     HttpResponse<byte[]> response = fetch(ref, "/blobs/" + digest, credentials);
     if (response.statusCode() != 200) {
       throw new RegistryException(
-          ref
-              + "@"
-              + digest
-              + ": registry answered "
-              + response.statusCode()
-              + " "
-              + errorText(response.body()));
+          ref + "@" + digest, response.statusCode() + " " + errorText(response.body()));
     }
     if (!Sha256.digest(response.body()).equals(digest)) {
       throw new RegistryException(
@@ -103,7 +106,8 @@ public final class RegistryClient {
   /** GET {@code <api>/<path>}, answering a Bearer challenge once. */
   private HttpResponse<byte[]> fetch(
       ImageReference ref, String path, Optional<Credentials> credentials) {
-    URI uri = URI.create(ref.apiBase() + path);
+    boolean plainHttp = ref.plainHttp() || insecureRegistries.contains(ref.registry());
+    URI uri = URI.create(ref.apiBase(plainHttp) + path);
     HttpResponse<byte[]> response = get(uri, credentials.map(RegistryClient::basic).orElse(null));
     if (response.statusCode() == 401) {
       response = get(uri, "Bearer " + token(ref, response, credentials));
@@ -118,17 +122,23 @@ public final class RegistryClient {
     }
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
+    } catch (SSLException e) {
       throw new RegistryException(
           "cannot reach "
-              + uri.getHost()
-              + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
-              + ": "
-              + e.getMessage());
+              + authority(uri)
+              + " over HTTPS: "
+              + e.getMessage()
+              + " (a registry that speaks plain HTTP must be listed in STELLA_INSECURE_REGISTRIES)");
+    } catch (IOException e) {
+      throw new RegistryException("cannot reach " + authority(uri) + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException("interrupted while reaching " + uri.getHost());
     }
+  }
+
+  private static String authority(URI uri) {
+    return uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
   }
 
   /** The Bearer token flow of the distribution spec (token endpoint named by the challenge). */
@@ -188,7 +198,19 @@ public final class RegistryClient {
             .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The OCI error codes and messages of a registry's answer, else its text. */
   private static String errorText(byte[] body) {
+    try {
+      List<String> errors = new ArrayList<>();
+      for (JsonNode error : CanonicalJson.MAPPER.readTree(body).path("errors")) {
+        errors.add(error.path("code").asText() + ": " + error.path("message").asText());
+      }
+      if (!errors.isEmpty()) {
+        return String.join("; ", errors);
+      }
+    } catch (IOException | RuntimeException e) {
+      // not the OCI error format: quote the text
+    }
     String text = new String(body, StandardCharsets.UTF_8).strip();
     return text.length() > 300 ? text.substring(0, 300) + "..." : text;
   }

@@ -20,25 +20,32 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 public final class LocalRegistry implements AutoCloseable {
   private final Process process;
   private final Path dir;
+  private final String address;
   private final int port;
 
-  private LocalRegistry(Process process, Path dir, int port) {
+  private LocalRegistry(Process process, Path dir, String address, int port) {
     this.process = process;
     this.dir = dir;
+    this.address = address;
     this.port = port;
   }
 
   public static LocalRegistry start() throws IOException, InterruptedException {
-    return start(null, null);
+    return start(null, null, "127.0.0.1");
   }
 
   /** A registry that serves only {@code user} with {@code password} (HTTP basic, htpasswd). */
   public static LocalRegistry startWithBasicAuth(String user, String password)
       throws IOException, InterruptedException {
-    return start(user, password);
+    return start(user, password, "127.0.0.1");
   }
 
-  private static LocalRegistry start(String user, String password)
+  /** A registry listening on {@code address}, one of this host's own. */
+  public static LocalRegistry startOn(String address) throws IOException, InterruptedException {
+    return start(null, null, address);
+  }
+
+  private static LocalRegistry start(String user, String password, String address)
       throws IOException, InterruptedException {
     Path binary =
         Path.of(System.getenv().getOrDefault("STELLA_REGISTRY", "/usr/bin/docker-registry"));
@@ -62,16 +69,16 @@ public final class LocalRegistry implements AutoCloseable {
           filesystem: {rootdirectory: %s}
           delete: {enabled: true}
         http:
-          addr: 127.0.0.1:%d
+          addr: %s:%d
         """
-                .formatted(dir.resolve("data"), port)
+                .formatted(dir.resolve("data"), address, port)
             + (user == null ? "" : htpasswd(dir, user, password)));
     Process process =
         new ProcessBuilder(binary.toString(), "serve", config.toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("registry.log").toFile())
             .start();
-    var registry = new LocalRegistry(process, dir, port);
+    var registry = new LocalRegistry(process, dir, address, port);
     registry.awaitReady();
     return registry;
   }
@@ -89,9 +96,13 @@ public final class LocalRegistry implements AutoCloseable {
         .formatted(file);
   }
 
-  /** {@code 127.0.0.1:<port>}, the registry part of image names. */
+  /** {@code <address>:<port>}, the registry part of image names. */
   public String host() {
-    return "127.0.0.1:" + port;
+    return address + ":" + port;
+  }
+
+  public int port() {
+    return port;
   }
 
   private void awaitReady() throws IOException, InterruptedException {

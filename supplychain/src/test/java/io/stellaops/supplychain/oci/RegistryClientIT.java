@@ -3,8 +3,10 @@ package io.stellaops.supplychain.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,22 @@ class RegistryClientIT {
         .isInstanceOf(RegistryException.class)
         .hasMessageContaining("registry answered 404")
         .hasMessageContaining("MANIFEST_UNKNOWN");
+  }
+
+  @Test
+  void speaksPlainHttpOnlyToRegistriesListedAsInsecure() throws Exception {
+    // this host's name: not loopback to the client's eyes, so HTTPS unless listed
+    String name = InetAddress.getLocalHost().getHostName();
+    try (var named = LocalRegistry.startOn(InetAddress.getByName(name).getHostAddress())) {
+      String pushed = TestImages.push(named.host() + "/plain/app:1", "plain http");
+      String image = name + ":" + named.port() + "/plain/app";
+      assertThatThrownBy(() -> client.manifest(image, "1", Optional.empty()))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("over HTTPS")
+          .hasMessageContaining("STELLA_INSECURE_REGISTRIES");
+      var insecure = new RegistryClient(Duration.ofSeconds(5), Set.of(name + ":" + named.port()));
+      assertThat(insecure.manifest(image, "1", Optional.empty()).digest()).isEqualTo(pushed);
+    }
   }
 
   @Test
