@@ -4,7 +4,7 @@
 # certificates and RBAC, so kubectl and the operator talk to a real API server.
 #
 #   hack/local-control-plane.sh up     # prints the kubeconfig path
-#   hack/local-control-plane.sh down
+#   hack/local-control-plane.sh down   # also stops the quickstart's operator, agent, registry and dockerd
 #
 # State lives in $STELLA_HOME (default .stella/ in the repository, ignored by git).
 set -euo pipefail
@@ -17,12 +17,20 @@ state="$STELLA_HOME/control-plane"
 ETCD_PORT=${ETCD_PORT:-12379}
 API_PORT=${API_PORT:-16443}
 
+# Stops what this script and the quickstart started, each given up to 30s to exit (dockerd stops
+# its containers first).
 stop() {
-  for p in stella-operator kube-apiserver etcd; do
-    if [[ -f "$state/$p.pid" ]]; then
-      kill "$(cat "$state/$p.pid")" 2>/dev/null || true
-      rm -f "$state/$p.pid"
+  local pid
+  for p in stella-agent stella-operator docker-registry dockerd kube-apiserver etcd; do
+    [[ -f "$state/$p.pid" ]] || continue
+    pid=$(cat "$state/$p.pid")
+    if kill "$pid" 2>/dev/null; then
+      for _ in $(seq 1 60); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+      done
     fi
+    rm -f "$state/$p.pid"
   done
 }
 

@@ -46,6 +46,18 @@ public final class StellaCli implements Runnable {
       description = "Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
   Path kubeconfig;
 
+  @Option(
+      names = "--as",
+      scope = ScopeType.INHERIT,
+      description = "Act as this user (Kubernetes impersonation, as kubectl --as).")
+  String asUser;
+
+  @Option(
+      names = "--as-group",
+      scope = ScopeType.INHERIT,
+      description = "Act with this group; repeat for more (as kubectl --as-group).")
+  String[] asGroups;
+
   private KubernetesClient client;
 
   @Override
@@ -60,6 +72,13 @@ public final class StellaCli implements Runnable {
             kubeconfig == null
                 ? Config.autoConfigure(null)
                 : Config.fromKubeconfig(Files.readString(kubeconfig));
+        if (asUser != null) {
+          config.setImpersonateUsername(asUser);
+          config.setImpersonateGroups(asGroups);
+        } else if (asGroups != null) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "--as-group needs --as (as with kubectl)");
+        }
         client = new KubernetesClientBuilder().withConfig(config).build();
       } catch (IOException e) {
         throw new CommandLine.ParameterException(
