@@ -16,6 +16,8 @@ STELLA_NOMAD=$(bash hack/peers/build-nomad.sh)
 export STELLA_NOMAD
 STELLA_HELM=$(bash hack/peers/build-tools.sh helm)
 export STELLA_HELM
+STELLA_OSV_SCANNER=$(bash hack/peers/build-tools.sh osv-scanner)
+export STELLA_OSV_SCANNER
 
 mvn -B -ntp verify "$@"
 

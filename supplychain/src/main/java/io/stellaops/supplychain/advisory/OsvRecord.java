@@ -1,0 +1,54 @@
+package io.stellaops.supplychain.advisory;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** One OSV record (ossf.github.io/osv-schema), the fields matching and reporting need. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record OsvRecord(
+    String id,
+    String modified,
+    String withdrawn,
+    List<String> aliases,
+    String summary,
+    List<SeverityScore> severity,
+    List<Affected> affected,
+    @JsonProperty("database_specific") JsonNode databaseSpecific) {
+
+  public OsvRecord {
+    aliases = Objects.requireNonNullElse(aliases, List.of());
+    severity = Objects.requireNonNullElse(severity, List.of());
+    affected = Objects.requireNonNullElse(affected, List.of());
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record SeverityScore(String type, String score) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Affected(
+      @JsonProperty("package") Package pkg,
+      List<Range> ranges,
+      List<String> versions,
+      @JsonProperty("database_specific") JsonNode databaseSpecific,
+      @JsonProperty("ecosystem_specific") JsonNode ecosystemSpecific) {
+    public Affected {
+      ranges = Objects.requireNonNullElse(ranges, List.of());
+      versions = Objects.requireNonNullElse(versions, List.of());
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Package(String ecosystem, String name, String purl) {}
+
+  /** A range: {@code SEMVER}, {@code ECOSYSTEM} or {@code GIT} with its events. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Range(String type, String repo, List<Map<String, String>> events) {
+    public Range {
+      events = Objects.requireNonNullElse(events, List.of());
+    }
+  }
+}

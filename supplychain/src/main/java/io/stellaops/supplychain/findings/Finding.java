@@ -1,0 +1,57 @@
+package io.stellaops.supplychain.findings;
+
+import io.stellaops.supplychain.advisory.Severity;
+import java.util.List;
+
+/**
+ * One vulnerability of one package: the advisory id (aliases merged, so CVE-x and GHSA-y are one
+ * finding; {@code advisories} are the records that matched), the package, severity, the versions
+ * that fix it, and the VEX verdict if a statement applies.
+ */
+public record Finding(
+    String id,
+    List<String> aliases,
+    List<String> advisories,
+    String purl,
+    String ecosystem,
+    String packageName,
+    String version,
+    Severity severity,
+    Double score,
+    List<String> fixedIn,
+    String summary,
+    VexVerdict vex) {
+
+  /** Suppressed by VEX (not_affected or fixed). */
+  public boolean suppressed() {
+    return vex != null && vex.suppresses();
+  }
+
+  public boolean fixable() {
+    return !fixedIn.isEmpty();
+  }
+
+  /** Every id this finding is known by. */
+  public List<String> ids() {
+    List<String> ids = new java.util.ArrayList<>(aliases.size() + 1);
+    ids.add(id);
+    ids.addAll(aliases);
+    return ids;
+  }
+
+  Finding withVex(VexVerdict verdict) {
+    return new Finding(
+        id,
+        aliases,
+        advisories,
+        purl,
+        ecosystem,
+        packageName,
+        version,
+        severity,
+        score,
+        fixedIn,
+        summary,
+        verdict);
+  }
+}
