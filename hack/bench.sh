@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Runs a benchmark against real peers and prints its figures beside the peer's in the same run.
-# Usage: hack/bench.sh admission
+# Usage: hack/bench.sh admission|findings
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source hack/env.sh
 bash hack/peers/build-kube.sh >/dev/null
 STELLA_COSIGN=$(bash hack/peers/build-tools.sh cosign)
-export STELLA_COSIGN
+STELLA_OSV_SCANNER=$(bash hack/peers/build-tools.sh osv-scanner)
+export STELLA_COSIGN STELLA_OSV_SCANNER
 case "${1:-}" in
-  admission) module=webhooks test=AdmissionBenchmark ;;
-  *) echo "usage: hack/bench.sh admission" >&2; exit 2 ;;
+  admission) module=webhooks test=AdmissionBenchmark first='^Release admission' ;;
+  findings) module=supplychain test=FindingsBenchmark first='^SBOM x advisories' ;;
+  *) echo "usage: hack/bench.sh admission|findings" >&2; exit 2 ;;
 esac
 mvn -q -B -ntp install -DskipTests -Dspotless.check.skip -pl "$module" -am
 mvn -B -ntp verify -Dspotless.check.skip -pl "$module" -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test="$test" -Dfailsafe.failIfNoSpecifiedTests=false -Dstella.bench=true |
-  sed -n '/^Release admission/,/^$/p;/BUILD/p'
+  sed -n "/$first/,/^\$/p;/BUILD/p"

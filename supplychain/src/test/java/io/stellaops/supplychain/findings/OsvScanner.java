@@ -154,6 +154,49 @@ public final class OsvScanner {
     return new Result(groups);
   }
 
+  /** One timed osv-scanner run: wall time, peak memory (KiB, -1 when unknown), findings. */
+  public record Timed(long nanos, long maxRssKib, int findings) {}
+
+  /**
+   * Scans {@code sbom} under GNU time (when /usr/bin/time is there) for its wall time and peak
+   * resident memory.
+   */
+  public Timed timedScan(byte[] sbom) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("osv-bench");
+    Path file = dir.resolve("sbom.cdx.json");
+    Files.write(file, sbom);
+    Path out = dir.resolve("out.json");
+    Path time = dir.resolve("time.txt");
+    boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
+    List<String> command = new java.util.ArrayList<>();
+    if (gnuTime) {
+      command.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", time.toString()));
+    }
+    command.addAll(
+        List.of(binary.toString(), "scan", "--offline", "--format", "json", "-L", file.toString()));
+    var builder =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("OSV_SCALIBR_LOCAL_DB_CACHE_DIRECTORY", database.toString());
+    long start = System.nanoTime();
+    Process process = builder.start();
+    process.waitFor(5, TimeUnit.MINUTES);
+    long nanos = System.nanoTime() - start;
+    int findings = 0;
+    for (JsonNode result : JSON.readTree(out.toFile()).path("results")) {
+      for (JsonNode pkg : result.path("packages")) {
+        findings += pkg.path("groups").size();
+      }
+    }
+    long rss =
+        gnuTime
+            ? Long.parseLong(
+                Files.readString(time).strip().lines().reduce((a, b) -> b).orElse("-1"))
+            : -1;
+    return new Timed(nanos, rss, findings);
+  }
+
   /** How packages are named when both answers are compared. */
   public static String key(String ecosystem, String name, String version) {
     return ecosystem.split(":")[0] + " " + name + "@" + version;
