@@ -38,7 +38,8 @@ public final class PromotionTestSupport {
             "deploymentjobs",
             "evidencepackets",
             "trustpolicies",
-            "agents")) {
+            "agents",
+            "advisoryfeeds")) {
       KubeApiServerSupport.installCrd(client, crd);
     }
     for (String ns : namespaces) {
@@ -63,11 +64,16 @@ public final class PromotionTestSupport {
     op.register(new GatePolicyReconciler(clock));
     op.register(new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(clock));
     op.register(new io.stellaops.controllers.environment.EnvironmentReconciler(clock));
+    var registry = new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5));
+    var feeds = new io.stellaops.controllers.advisoryfeed.AdvisoryFeeds();
+    op.register(
+        new io.stellaops.controllers.advisoryfeed.AdvisoryFeedReconciler(clock, feeds, registry));
     op.register(
         new io.stellaops.controllers.release.ReleaseReconciler(
             clock,
-            io.stellaops.supplychain.policy.TrustEvaluator.cosign(
-                new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5)))));
+            io.stellaops.supplychain.policy.TrustEvaluator.cosign(registry),
+            feeds,
+            new io.stellaops.supplychain.sbom.AttestedSboms(registry)));
     op.register(
         new PromotionReconciler(clock, () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));
     op.register(new io.stellaops.controllers.agent.AgentReconciler(clock));

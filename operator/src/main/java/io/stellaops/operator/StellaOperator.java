@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.stellaops.controllers.advisoryfeed.AdvisoryFeedReconciler;
+import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
 import io.stellaops.controllers.agent.AgentReconciler;
 import io.stellaops.controllers.environment.EnvironmentReconciler;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
@@ -21,6 +23,7 @@ import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.policy.CachingSecretSource;
 import io.stellaops.supplychain.policy.TrustEvaluator;
+import io.stellaops.supplychain.sbom.AttestedSboms;
 import io.stellaops.webhooks.AdmissionMetrics;
 import io.stellaops.webhooks.AdmissionServer;
 import io.stellaops.webhooks.WebhookConfigurations;
@@ -101,7 +104,11 @@ public final class StellaOperator implements AutoCloseable {
     operator.register(
         new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(Clock.systemUTC()));
     operator.register(new EnvironmentReconciler(Clock.systemUTC()));
-    operator.register(new ReleaseReconciler(Clock.systemUTC(), trustEvaluator));
+    var advisoryFeeds = new AdvisoryFeeds();
+    operator.register(new AdvisoryFeedReconciler(Clock.systemUTC(), advisoryFeeds, registry));
+    operator.register(
+        new ReleaseReconciler(
+            Clock.systemUTC(), trustEvaluator, advisoryFeeds, new AttestedSboms(registry)));
     operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));
     operator.register(new AgentReconciler(Clock.systemUTC()));
     operator.register(new TargetReconciler(Clock.systemUTC()));

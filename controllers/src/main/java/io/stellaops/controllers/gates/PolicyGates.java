@@ -36,14 +36,18 @@ public final class PolicyGates {
                 name, "GatePolicy " + name + " is not Ready; see its status conditions"));
         continue;
       }
-      builtins(name, policy.spec().builtins(), in.release().components(), results);
+      builtins(name, policy.spec().builtins(), in.release().components(), in.now(), results);
       rules(name, policy, celInput, results);
     }
     return results;
   }
 
   private static void builtins(
-      String policy, BuiltinGates b, List<ComponentInput> components, List<GateResult> out) {
+      String policy,
+      BuiltinGates b,
+      List<ComponentInput> components,
+      String now,
+      List<GateResult> out) {
     if (b == null) {
       return;
     }
@@ -74,7 +78,7 @@ public final class PolicyGates {
               "provenance attestations are not verified by this version; remove the provenance gate or expect denials"));
     }
     if (b.vulnerabilities() != null) {
-      out.add(vulnerabilities(policy + "/vulnerabilities", b.vulnerabilities(), components));
+      out.add(vulnerabilities(policy + "/vulnerabilities", b.vulnerabilities(), components, now));
     }
   }
 
@@ -95,9 +99,14 @@ public final class PolicyGates {
         : GateResults.failed(gate, action, bad + ": " + String.join(", ", failing));
   }
 
+  /**
+   * Open findings above {@code maxSeverity} fail the gate, unless allow-listed (by id or alias,
+   * until the entry expires) or, with {@code fixableOnly}, without a fixed version.
+   */
   private static GateResult vulnerabilities(
-      String gate, VulnerabilityGate g, List<ComponentInput> components) {
+      String gate, VulnerabilityGate g, List<ComponentInput> components, String now) {
     List<String> problems = new ArrayList<>();
+    List<String> accepted = new ArrayList<>();
     for (ComponentInput c : components) {
       FindingsSummary f = c.findings();
       if (f == null) {
@@ -105,17 +114,90 @@ public final class PolicyGates {
             gate,
             "no vulnerability findings for component "
                 + c.name()
-                + " (no SBOM scanned against an advisory feed)");
+                + (c.sbomDigest() == null
+                    ? " (it has no SBOM attestation)"
+                    : " (no AdvisoryFeed is loaded; see kubectl get advisoryfeeds)"));
       }
-      int above = countAbove(f, g.maxSeverity());
-      if (above > 0) {
-        problems.add(
-            c.name() + ": " + above + " finding(s) above " + g.maxSeverity().name().toLowerCase());
+      if (f.open() == null) {
+        int above = countAbove(f, g.maxSeverity());
+        if (above > 0) {
+          problems.add(c.name() + ": " + above + " finding(s) above " + name(g.maxSeverity()));
+        }
+        continue;
+      }
+      List<String> blocking = new ArrayList<>();
+      for (FindingsSummary.OpenFinding o : f.open()) {
+        if (severityRank(o.severity()) <= g.maxSeverity().ordinal()) {
+          continue;
+        }
+        if (Boolean.TRUE.equals(g.fixableOnly())
+            && (o.fixedIn() == null || o.fixedIn().isEmpty())) {
+          continue;
+        }
+        var allowed = allowance(g, o, now);
+        if (allowed != null) {
+          accepted.add(o.id() + " (" + allowed.reason() + ", until " + allowed.expires() + ")");
+          continue;
+        }
+        blocking.add(
+            o.id()
+                + " "
+                + o.severity()
+                + " in "
+                + o.purl()
+                + (o.fixedIn() == null || o.fixedIn().isEmpty()
+                    ? ""
+                    : " (fixed in " + String.join(", ", o.fixedIn()) + ")"));
+      }
+      if (Boolean.TRUE.equals(f.truncated()) && blocking.isEmpty()) {
+        int above = countAbove(f, g.maxSeverity());
+        if (above > f.open().size()) {
+          blocking.add(above + " findings above " + name(g.maxSeverity()) + ", more than listed");
+        }
+      }
+      if (!blocking.isEmpty()) {
+        problems.add(c.name() + ": " + String.join(", ", blocking));
       }
     }
+    String acceptedNote = accepted.isEmpty() ? "" : "; accepted: " + String.join(", ", accepted);
     return problems.isEmpty()
-        ? GateResults.pass(gate, "no findings above " + g.maxSeverity().name().toLowerCase())
-        : GateResults.failed(gate, g.action(), String.join("; ", problems));
+        ? GateResults.pass(gate, "no open findings above " + name(g.maxSeverity()) + acceptedNote)
+        : GateResults.failed(gate, g.action(), String.join("; ", problems) + acceptedNote);
+  }
+
+  private static VulnerabilityGate.AllowedAdvisory allowance(
+      VulnerabilityGate g, FindingsSummary.OpenFinding o, String now) {
+    if (g.allow() == null) {
+      return null;
+    }
+    for (var a : g.allow()) {
+      boolean named =
+          a.id().equals(o.id()) || (o.aliases() != null && o.aliases().contains(a.id()));
+      boolean current =
+          now == null || java.time.Instant.parse(a.expires()).isAfter(java.time.Instant.parse(now));
+      if (named && current) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Ordinal of a finding's severity on the gate's scale (none=0 … critical=4). A finding without a
+   * severity counts as low: only {@code maxSeverity: none} blocks it.
+   */
+  private static int severityRank(String severity) {
+    return switch (severity == null ? "" : severity) {
+      case "low", "unknown" -> 1;
+      case "medium" -> 2;
+      case "high" -> 3;
+      case "critical" -> 4;
+      default -> 1;
+    };
+  }
+
+  private static String name(VulnerabilityGate.Severity s) {
+    return s.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static int countAbove(FindingsSummary f, VulnerabilityGate.Severity max) {

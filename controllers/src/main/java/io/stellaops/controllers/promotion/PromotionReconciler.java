@@ -36,6 +36,7 @@ import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.promotion.PromotionStatus;
 import io.stellaops.crds.promotion.Transition;
+import io.stellaops.crds.release.Release;
 import io.stellaops.supplychain.time.GoDuration;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,10 +99,25 @@ public class PromotionReconciler implements Reconciler<Promotion> {
                     .map(ResourceID::fromResource)
                     .collect(Collectors.toSet()))
             .build();
+    // A release whose findings change (a new advisory snapshot or VEX document) gates its
+    // promotions that have not started deploying again.
+    var releases =
+        InformerEventSourceConfiguration.from(Release.class, Promotion.class)
+            .withSecondaryToPrimaryMapper((Release changed) ->
+                context
+                    .getPrimaryCache()
+                    .list(changed.getMetadata().getNamespace())
+                    .filter(p -> p.getSpec().release().equals(changed.getMetadata().getName()))
+                    .filter(
+                        p -> p.getStatus() == null || !TERMINAL.contains(p.getStatus().getPhase()))
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
+            .build();
     return List.of(
         new InformerEventSource<>(approvals, context),
         new InformerEventSource<>(jobs, context),
-        new InformerEventSource<>(neighbours, context));
+        new InformerEventSource<>(neighbours, context),
+        new InformerEventSource<>(releases, context));
   }
 
   @Override

@@ -10,23 +10,31 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
 import io.stellaops.controllers.kubernetes.KubernetesSecrets;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.status.Conditions;
+import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
 import io.stellaops.crds.release.ComponentStatus;
+import io.stellaops.crds.release.FindingsSummary;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseComponent;
 import io.stellaops.crds.release.ReleaseStatus;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.supplychain.policy.TrustMaterial;
+import io.stellaops.supplychain.sbom.AttestedSboms;
+import io.stellaops.supplychain.sbom.Sbom;
+import io.stellaops.supplychain.sbom.SbomException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +43,11 @@ import java.util.stream.Collectors;
  * Stalled while a component is not verified (signing it or adding a TrustPolicy fixes that). A
  * release that is not fully verified is looked at again every two minutes (a signature may be
  * pushed after the Release) and whenever a TrustPolicy changes.
+ *
+ * <p>Components with an SBOM attestation are matched against every loaded AdvisoryFeed (findings in
+ * status, the full report in a ConfigMap), again whenever a feed loads a new snapshot or VEX
+ * document, from the SBOM kept in memory. Open findings that were not there before set
+ * NewFindings=True and are named in an Event.
  */
 @ControllerConfiguration
 public class ReleaseReconciler implements Reconciler<Release> {
@@ -42,11 +55,19 @@ public class ReleaseReconciler implements Reconciler<Release> {
 
   private final Clock clock;
   private final TrustEvaluator evaluator;
+  private final AdvisoryFeeds feeds;
+  private final AttestedSboms sboms;
 
-  /** {@code evaluator} is shared with the admission webhook, so its verdicts serve both. */
-  public ReleaseReconciler(Clock clock, TrustEvaluator evaluator) {
+  /**
+   * {@code evaluator} is shared with the admission webhook, so its verdicts serve both; {@code
+   * feeds} with the AdvisoryFeed controller.
+   */
+  public ReleaseReconciler(
+      Clock clock, TrustEvaluator evaluator, AdvisoryFeeds feeds, AttestedSboms sboms) {
     this.clock = clock;
     this.evaluator = evaluator;
+    this.feeds = feeds;
+    this.sboms = sboms;
   }
 
   @Override
@@ -60,7 +81,18 @@ public class ReleaseReconciler implements Reconciler<Release> {
                     .map(ResourceID::fromResource)
                     .collect(Collectors.toSet()))
             .build();
-    return List.of(new InformerEventSource<>(policies, context));
+    var advisoryFeeds =
+        InformerEventSourceConfiguration.from(AdvisoryFeed.class, Release.class)
+            .withSecondaryToPrimaryMapper((AdvisoryFeed changed) ->
+                context
+                    .getPrimaryCache()
+                    .list()
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
+            .build();
+    return List.of(
+        new InformerEventSource<>(policies, context),
+        new InformerEventSource<>(advisoryFeeds, context));
   }
 
   @Override
@@ -73,6 +105,19 @@ public class ReleaseReconciler implements Reconciler<Release> {
     var pullSecrets = material.pullSecrets(release.getMetadata().getNamespace(), List.of());
     List<ComponentStatus> components = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    List<AdvisoryFeeds.Loaded> loaded =
+        feeds.loaded(
+            client.resources(AdvisoryFeed.class).list().getItems().stream()
+                .map(f -> f.getMetadata().getName())
+                .toList());
+    Map<String, FindingsSummary> before = new java.util.HashMap<>();
+    if (release.getStatus() != null && release.getStatus().getComponents() != null) {
+      release.getStatus().getComponents().stream()
+          .filter(c -> c.findings() != null)
+          .forEach(c -> before.put(c.name(), c.findings()));
+    }
+    List<String> scanProblems = new ArrayList<>();
+    List<String> newFindings = new ArrayList<>();
     for (ReleaseComponent c : release.getSpec().components()) {
       if (c.digest() == null) {
         components.add(
@@ -82,6 +127,21 @@ public class ReleaseReconciler implements Reconciler<Release> {
         continue;
       }
       var result = evaluator.evaluate(c.image(), c.digest(), policies, material, pullSecrets);
+      String sbomDigest = sbomAttestation(result);
+      FindingsSummary findings = null;
+      if (sbomDigest != null && !loaded.isEmpty()) {
+        try {
+          Sbom sbom =
+              sboms.get(
+                  c.image(), sbomDigest, material.credentials(policies, pullSecrets, c.image()));
+          findings =
+              ReleaseFindings.summarise(client, release, c.name(), sbom, c.digest(), loaded, now);
+          ReleaseFindings.newIds(before.get(c.name()), findings)
+              .forEach(id -> newFindings.add(c.name() + ": " + id));
+        } catch (SbomException e) {
+          scanProblems.add(c.name() + ": " + e.getMessage());
+        }
+      }
       components.add(
           new ComponentStatus(
               c.name(),
@@ -90,8 +150,8 @@ public class ReleaseReconciler implements Reconciler<Release> {
               result.signature(),
               result.verifiedBy(),
               Conditions.timestamp(now),
-              sbomAttestation(result),
-              null));
+              sbomDigest,
+              findings));
       if (!TrustEvaluator.VERIFIED.equals(result.signature())) {
         problems.add(c.name() + ": " + result.message());
       }
@@ -99,6 +159,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
     ReleaseStatus status = release.getStatus() == null ? new ReleaseStatus() : release.getStatus();
     status.setComponents(components);
     long generation = release.getMetadata().getGeneration();
+    findingsConditions(client, release, status, loaded, newFindings, scanProblems, now);
     if (problems.isEmpty()) {
       Conditions.set(
           status,
@@ -130,6 +191,59 @@ public class ReleaseReconciler implements Reconciler<Release> {
     }
     var control = UpdateControl.patchStatus(StatusPatch.of(release, status, Release::new));
     return problems.isEmpty() ? control : control.rescheduleAfter(RECHECK);
+  }
+
+  /**
+   * NewFindings=True naming the open findings a new snapshot or VEX document brought (with an
+   * Event), False otherwise; SBOMs that cannot be read are named too.
+   */
+  private static void findingsConditions(
+      KubernetesClient client,
+      Release release,
+      ReleaseStatus status,
+      List<AdvisoryFeeds.Loaded> loaded,
+      List<String> newFindings,
+      List<String> scanProblems,
+      Instant now) {
+    if (loaded.isEmpty() && scanProblems.isEmpty()) {
+      return;
+    }
+    long generation = release.getMetadata().getGeneration();
+    if (!newFindings.isEmpty()) {
+      String message = "new open findings: " + String.join(", ", newFindings);
+      Conditions.set(
+          status,
+          Conditions.condition(
+              ConditionTypes.NEW_FINDINGS,
+              Condition.Status.TRUE,
+              "NewFindings",
+              message,
+              generation),
+          now);
+      KubernetesEvents.record(client, release, "Warning", "NewFindings", message, now);
+    } else if (!scanProblems.isEmpty()) {
+      Conditions.set(
+          status,
+          Conditions.condition(
+              ConditionTypes.NEW_FINDINGS,
+              Condition.Status.UNKNOWN,
+              "SbomUnreadable",
+              String.join("; ", scanProblems),
+              generation),
+          now);
+    } else if (Conditions.find(status, ConditionTypes.NEW_FINDINGS).isEmpty()
+        || Conditions.find(status, ConditionTypes.NEW_FINDINGS).get().status()
+            != Condition.Status.FALSE) {
+      Conditions.set(
+          status,
+          Conditions.condition(
+              ConditionTypes.NEW_FINDINGS,
+              Condition.Status.FALSE,
+              "NoNewFindings",
+              "the last evaluation found no open finding that was not there before",
+              generation),
+          now);
+    }
   }
 
   /** The DSSE envelope of the SBOM attestation (CycloneDX or SPDX) a policy required, if any. */

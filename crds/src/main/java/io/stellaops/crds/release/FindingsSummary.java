@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
-/** Counts of vulnerability findings by severity, after VEX suppression. */
+/**
+ * Vulnerability findings of one component after VEX: counts by severity, the open findings the
+ * gates read (most severe first), and where the full report is kept.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FindingsSummary(
     @JsonPropertyDescription("Critical findings.") Integer critical,
@@ -13,7 +16,34 @@ public record FindingsSummary(
     @JsonPropertyDescription("Low findings.") Integer low,
     @JsonPropertyDescription("Findings without a severity.") Integer unknown,
     @JsonPropertyDescription("Findings suppressed by a VEX statement.") Integer suppressed,
-    @JsonPropertyDescription("Advisory feed snapshot digest the findings were computed against.")
+    @JsonPropertyDescription(
+            "Advisory feed snapshots the findings were computed against, as feed@sha256:….")
         String feedDigest,
-    @JsonPropertyDescription("Digest of the full findings list artifact.") String reportDigest,
-    @JsonPropertyDescription("Advisory ids of the most severe findings.") List<String> top) {}
+    @JsonPropertyDescription(
+            "sha256 of the full findings report (every finding with its VEX verdict).")
+        String reportDigest,
+    @JsonPropertyDescription(
+            "Immutable ConfigMap in the release's namespace holding the full report (key report.json.gz), named after its digest.")
+        String report,
+    @JsonPropertyDescription("Advisory ids of the most severe findings.") List<String> top,
+    @JsonPropertyDescription(
+            "Open findings (not suppressed by VEX), most severe first, at most 200.")
+        List<OpenFinding> open,
+    @JsonPropertyDescription("True when there were more open findings than listed.")
+        Boolean truncated,
+    @JsonPropertyDescription("When the findings were computed (RFC 3339).") String evaluatedAt) {
+
+  /** One open finding, as gates and CEL rules see it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record OpenFinding(
+      @JsonPropertyDescription("Advisory id, e.g. GHSA-…, GO-…, PYSEC-….") String id,
+      @JsonPropertyDescription("Other ids of the same vulnerability, e.g. CVE-….")
+          List<String> aliases,
+      @JsonPropertyDescription("critical, high, medium, low or unknown.") String severity,
+      @JsonPropertyDescription("Package URL of the affected package.") String purl,
+      @JsonPropertyDescription("Versions that fix it; empty when no fix is known.")
+          List<String> fixedIn,
+      @JsonPropertyDescription(
+              "under_investigation or affected when a VEX statement says so, else absent.")
+          String vexStatus) {}
+}

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
@@ -48,6 +51,58 @@ public final class AdvisorySnapshots {
     } catch (IOException e) {
       throw new SnapshotException(source.toString(), "cannot be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * An OCI artifact ({@code repo:tag} or {@code repo@sha256:…}) whose first layer is a {@code .zip}
+   * or {@code .tar.gz} of OSV records, e.g. pushed with {@code oras push}.
+   */
+  public static AdvisoryIndex fromRegistry(
+      RegistryClient registry, String reference, Optional<RegistryClient.Credentials> credentials)
+      throws SnapshotException {
+    int at = reference.indexOf('@');
+    int colon = reference.lastIndexOf(':');
+    String repository;
+    String ref;
+    if (at > 0) {
+      repository = reference.substring(0, at);
+      ref = reference.substring(at + 1);
+    } else if (colon > reference.lastIndexOf('/')) {
+      repository = reference.substring(0, colon);
+      ref = reference.substring(colon + 1);
+    } else {
+      throw new SnapshotException(reference, "names no tag or digest");
+    }
+    try {
+      JsonNode manifest = JSON.readTree(registry.manifest(repository, ref, credentials).bytes());
+      JsonNode layer = manifest.path("layers").path(0);
+      if (layer.isMissingNode()) {
+        throw new SnapshotException(reference, "the artifact has no layer");
+      }
+      byte[] blob = registry.blob(repository, layer.path("digest").asText(), credentials);
+      return archive(reference, new java.io.ByteArrayInputStream(blob));
+    } catch (RegistryException e) {
+      throw new SnapshotException(reference, e.getMessage());
+    } catch (IOException e) {
+      throw new SnapshotException(reference, "cannot be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * One document holding a snapshot: a {@code .zip} or {@code .tar.gz}, or OSV records as JSON or
+   * YAML (one record or an array), as a ConfigMap key holds small feeds.
+   */
+  public static AdvisoryIndex document(String name, byte[] bytes) throws SnapshotException {
+    if (bytes.length >= 2 && (bytes[0] == 'P' || (bytes[0] & 0xff) == 0x1f)) {
+      try {
+        return archive(name, new java.io.ByteArrayInputStream(bytes));
+      } catch (IOException e) {
+        throw new SnapshotException(name, "cannot be read: " + e.getMessage());
+      }
+    }
+    List<OsvRecord> records = new ArrayList<>();
+    read(name.endsWith(".yaml") || name.endsWith(".yml") ? name : name + ".json", bytes, records);
+    return AdvisoryIndex.of(records, Sha256.digest(bytes));
   }
 
   /** A {@code .zip} or {@code .tar.gz} (e.g. an OCI artifact's layer) named {@code name}. */

@@ -63,6 +63,26 @@ public final class VexStatements {
     return new VexStatements(List.copyOf(all));
   }
 
+  /** The statements of several sets, e.g. of every advisory feed; the latest still wins. */
+  public static VexStatements combine(List<VexStatements> sets) {
+    List<Statement> all = new ArrayList<>();
+    for (VexStatements set : sets) {
+      for (Statement s : set.statements) {
+        all.add(
+            new Statement(
+                s.vulnerabilities(),
+                s.products(),
+                s.status(),
+                s.justification(),
+                s.text(),
+                s.timestamp(),
+                s.document(),
+                all.size()));
+      }
+    }
+    return new VexStatements(List.copyOf(all));
+  }
+
   public int size() {
     return statements.size();
   }

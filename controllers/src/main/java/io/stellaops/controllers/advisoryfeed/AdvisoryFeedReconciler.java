@@ -1,0 +1,207 @@
+package io.stellaops.controllers.advisoryfeed;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.stellaops.controllers.kubernetes.StatusPatch;
+import io.stellaops.controllers.status.Conditions;
+import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
+import io.stellaops.crds.advisoryfeed.AdvisoryFeedStatus;
+import io.stellaops.crds.advisoryfeed.FeedSource;
+import io.stellaops.crds.common.SecretKeyRef;
+import io.stellaops.supplychain.advisory.AdvisoryIndex;
+import io.stellaops.supplychain.advisory.AdvisorySnapshots;
+import io.stellaops.supplychain.advisory.SnapshotException;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.findings.VexException;
+import io.stellaops.supplychain.findings.VexStatements;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
+import io.stellaops.supplychain.time.GoDuration;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Loads an AdvisoryFeed's OSV snapshot and VEX documents (volume path, ConfigMap or OCI artifact)
+ * into {@link AdvisoryFeeds} and reports digest, counts and load time. A snapshot or VEX document
+ * that cannot be read sets Ready=False and Stalled=True naming the file and why, and the previous
+ * snapshot keeps serving. Sources are read again every {@code refreshInterval}.
+ */
+@ControllerConfiguration
+public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
+  private static final Duration RETRY = Duration.ofMinutes(1);
+
+  private final Clock clock;
+  private final AdvisoryFeeds feeds;
+  private final RegistryClient registry;
+
+  public AdvisoryFeedReconciler(Clock clock, AdvisoryFeeds feeds, RegistryClient registry) {
+    this.clock = clock;
+    this.feeds = feeds;
+    this.registry = registry;
+  }
+
+  @Override
+  public UpdateControl<AdvisoryFeed> reconcile(AdvisoryFeed feed, Context<AdvisoryFeed> context) {
+    KubernetesClient client = context.getClient();
+    Instant now = clock.instant();
+    String name = feed.getMetadata().getName();
+    long generation = feed.getMetadata().getGeneration();
+    AdvisoryFeedStatus status =
+        feed.getStatus() == null ? new AdvisoryFeedStatus() : feed.getStatus();
+    Duration refresh =
+        GoDuration.parse(
+            feed.getSpec().refreshInterval() == null ? "1h" : feed.getSpec().refreshInterval());
+    AdvisoryFeeds.Loaded previous = feeds.get(name);
+    try {
+      AdvisoryIndex index = snapshot(client, feed.getSpec().source());
+      Map<String, byte[]> documents = new LinkedHashMap<>();
+      List<FeedSource> vexSources = feed.getSpec().vex() == null ? List.of() : feed.getSpec().vex();
+      for (FeedSource source : vexSources) {
+        documents.putAll(vexDocuments(client, source));
+      }
+      VexStatements vex = VexStatements.parse(documents);
+      String vexDigest = documents.isEmpty() ? null : digestOf(documents);
+      boolean unchanged =
+          previous != null
+              && previous.index().digest().equals(index.digest())
+              && java.util.Objects.equals(previous.vexDigest(), vexDigest);
+      String loadedAt = unchanged ? previous.loadedAt() : Conditions.timestamp(now);
+      feeds.put(new AdvisoryFeeds.Loaded(name, index, vex, vexDigest, loadedAt));
+      status.setSnapshotDigest(index.digest());
+      status.setLoadedAt(loadedAt);
+      status.setAdvisories(index.advisories());
+      status.setEcosystems(new java.util.TreeMap<>(index.perEcosystem()));
+      status.setVexStatements(vex.size());
+      String message =
+          index.advisories()
+              + " advisories ("
+              + index.perEcosystem().entrySet().stream()
+                  .map(e -> e.getKey() + " " + e.getValue())
+                  .collect(Collectors.joining(", "))
+              + "), "
+              + vex.size()
+              + " VEX statements";
+      Conditions.ready(status, generation, "Loaded", message, now);
+      return UpdateControl.patchStatus(StatusPatch.of(feed, status, AdvisoryFeed::new))
+          .rescheduleAfter(refresh);
+    } catch (SnapshotException | VexException | IllegalArgumentException e) {
+      String message =
+          e.getMessage()
+              + (previous == null
+                  ? "; no snapshot is loaded, so vulnerability gates cannot pass"
+                  : "; still serving "
+                      + previous.index().digest()
+                      + " loaded at "
+                      + previous.loadedAt());
+      Conditions.stalled(status, generation, "SnapshotInvalid", message, now);
+      return UpdateControl.patchStatus(StatusPatch.of(feed, status, AdvisoryFeed::new))
+          .rescheduleAfter(refresh.compareTo(RETRY) < 0 ? refresh : RETRY);
+    }
+  }
+
+  private AdvisoryIndex snapshot(KubernetesClient client, FeedSource source)
+      throws SnapshotException {
+    if (source.path() != null) {
+      return AdvisorySnapshots.load(Path.of(source.path()));
+    }
+    if (source.oci() != null) {
+      return AdvisorySnapshots.fromRegistry(registry, source.oci(), Optional.empty());
+    }
+    var ref = source.configMap();
+    return AdvisorySnapshots.document(where(ref), configMapValue(client, ref));
+  }
+
+  private Map<String, byte[]> vexDocuments(KubernetesClient client, FeedSource source)
+      throws VexException {
+    Map<String, byte[]> documents = new LinkedHashMap<>();
+    try {
+      if (source.path() != null) {
+        Path path = Path.of(source.path());
+        if (Files.isDirectory(path)) {
+          try (Stream<Path> files = Files.list(path)) {
+            for (Path f :
+                files
+                    .filter(f ->
+                        f.toString().endsWith(".json")
+                            && !f.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList()) {
+              documents.put(f.toString(), Files.readAllBytes(f));
+            }
+          }
+        } else {
+          documents.put(path.toString(), Files.readAllBytes(path));
+        }
+      } else if (source.oci() != null) {
+        documents.put(source.oci(), ociDocument(source.oci()));
+      } else {
+        documents.put(where(source.configMap()), configMapValue(client, source.configMap()));
+      }
+    } catch (IOException e) {
+      throw new VexException(source.path() + ": cannot be read: " + e.getMessage());
+    } catch (SnapshotException e) {
+      throw new VexException(e.getMessage());
+    }
+    return documents;
+  }
+
+  /** The first layer of an OCI artifact holding one VEX document. */
+  private byte[] ociDocument(String reference) throws VexException {
+    int at = reference.indexOf('@');
+    int colon = reference.lastIndexOf(':');
+    String repository = at > 0 ? reference.substring(0, at) : reference.substring(0, colon);
+    String ref = at > 0 ? reference.substring(at + 1) : reference.substring(colon + 1);
+    try {
+      var manifest =
+          io.stellaops.supplychain.json.CanonicalJson.MAPPER.readTree(
+              registry.manifest(repository, ref, Optional.empty()).bytes());
+      return registry.blob(
+          repository, manifest.path("layers").path(0).path("digest").asText(), Optional.empty());
+    } catch (RegistryException | IOException e) {
+      throw new VexException(reference + ": " + e.getMessage());
+    }
+  }
+
+  private static byte[] configMapValue(KubernetesClient client, SecretKeyRef ref)
+      throws SnapshotException {
+    ConfigMap map = client.configMaps().inNamespace(ref.namespace()).withName(ref.name()).get();
+    if (map == null) {
+      throw new SnapshotException(where(ref), "the ConfigMap does not exist");
+    }
+    String key = ref.key();
+    if (map.getData() != null && map.getData().containsKey(key)) {
+      return map.getData().get(key).getBytes(StandardCharsets.UTF_8);
+    }
+    if (map.getBinaryData() != null && map.getBinaryData().containsKey(key)) {
+      return Base64.getDecoder().decode(map.getBinaryData().get(key));
+    }
+    throw new SnapshotException(where(ref), "the ConfigMap has no key " + key);
+  }
+
+  private static String where(SecretKeyRef ref) {
+    return "ConfigMap " + ref.namespace() + "/" + ref.name() + " key " + ref.key();
+  }
+
+  private static String digestOf(Map<String, byte[]> documents) {
+    StringBuilder manifest = new StringBuilder();
+    documents.forEach(
+        (k, v) -> manifest.append(k).append('\0').append(Sha256.digest(v)).append('\n'));
+    return Sha256.digest(manifest.toString().getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,175 @@
+package io.stellaops.controllers.release;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
+import io.stellaops.controllers.kubernetes.CreateOnce;
+import io.stellaops.controllers.kubernetes.OwnerReferences;
+import io.stellaops.controllers.status.Conditions;
+import io.stellaops.crds.common.LabelValues;
+import io.stellaops.crds.release.FindingsSummary;
+import io.stellaops.crds.release.Release;
+import io.stellaops.supplychain.advisory.Severity;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.findings.Finding;
+import io.stellaops.supplychain.findings.FindingsReport;
+import io.stellaops.supplychain.findings.Matcher;
+import io.stellaops.supplychain.findings.VexStatements;
+import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.sbom.Sbom;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A component's findings: its SBOM against every loaded advisory feed, with the VEX statements of
+ * all feeds. The full report is kept in an immutable ConfigMap named after its digest; the summary
+ * (counts, open findings, report digest) goes into Release status for the gates.
+ */
+final class ReleaseFindings {
+  static final int OPEN_LIMIT = 200;
+  private static final int TOP = 5;
+
+  private ReleaseFindings() {}
+
+  static FindingsSummary summarise(
+      KubernetesClient client,
+      Release release,
+      String component,
+      Sbom sbom,
+      String digest,
+      List<AdvisoryFeeds.Loaded> feeds,
+      Instant now) {
+    VexStatements vex =
+        VexStatements.combine(feeds.stream().map(AdvisoryFeeds.Loaded::vex).toList());
+    Map<String, Finding> unique = new LinkedHashMap<>();
+    int checked = 0;
+    for (AdvisoryFeeds.Loaded feed : feeds) {
+      FindingsReport report = Matcher.match(sbom, feed.index(), vex, digest);
+      checked = Math.max(checked, report.componentsChecked());
+      for (Finding f : report.findings()) {
+        unique.putIfAbsent(f.purl() + " " + f.id(), f);
+      }
+    }
+    List<Finding> findings = new ArrayList<>(unique.values());
+    findings.sort(
+        java.util.Comparator.comparing(Finding::severity)
+            .thenComparing(Finding::id)
+            .thenComparing(Finding::purl));
+    String feedDigest =
+        feeds.stream().map(AdvisoryFeeds.Loaded::label).collect(Collectors.joining(","));
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("release", release.getMetadata().getName());
+    report.put("component", component);
+    report.put("digest", digest);
+    report.put("sbomDigest", sbom.digest());
+    report.put("feeds", feedDigest);
+    report.put("componentsChecked", checked);
+    report.put("findings", findings);
+    byte[] json = CanonicalJson.bytes(report);
+    String reportDigest = Sha256.digest(json);
+    String configMap = store(client, release, component, json, reportDigest);
+
+    int[] counts = new int[Severity.values().length];
+    int suppressed = 0;
+    List<FindingsSummary.OpenFinding> open = new ArrayList<>();
+    for (Finding f : findings) {
+      if (f.suppressed()) {
+        suppressed++;
+        continue;
+      }
+      counts[f.severity().ordinal()]++;
+      if (open.size() < OPEN_LIMIT) {
+        open.add(
+            new FindingsSummary.OpenFinding(
+                f.id(),
+                f.aliases(),
+                f.severity().lower(),
+                f.purl(),
+                f.fixedIn(),
+                f.vex() == null ? null : f.vex().status()));
+      }
+    }
+    int openTotal = findings.size() - suppressed;
+    return new FindingsSummary(
+        counts[Severity.CRITICAL.ordinal()],
+        counts[Severity.HIGH.ordinal()],
+        counts[Severity.MEDIUM.ordinal()],
+        counts[Severity.LOW.ordinal()],
+        counts[Severity.UNKNOWN.ordinal()],
+        suppressed,
+        feedDigest,
+        reportDigest,
+        configMap,
+        open.stream().map(FindingsSummary.OpenFinding::id).distinct().limit(TOP).toList(),
+        open,
+        openTotal > open.size() ? Boolean.TRUE : null,
+        Conditions.timestamp(now));
+  }
+
+  /** Ids (and aliases) of open findings in {@code now} that were not open before. */
+  static List<String> newIds(FindingsSummary before, FindingsSummary now) {
+    if (before == null || before.open() == null || now == null || now.open() == null) {
+      return List.of();
+    }
+    Set<String> known = new TreeSet<>();
+    for (var f : before.open()) {
+      known.add(f.id());
+      known.addAll(f.aliases() == null ? List.of() : f.aliases());
+    }
+    List<String> added = new ArrayList<>();
+    for (var f : now.open()) {
+      boolean seen = known.contains(f.id());
+      for (String alias : f.aliases() == null ? List.<String>of() : f.aliases()) {
+        seen |= known.contains(alias);
+      }
+      if (!seen && !added.contains(f.id())) {
+        added.add(f.id() + " (" + f.severity() + ")");
+      }
+    }
+    return added;
+  }
+
+  private static String store(
+      KubernetesClient client, Release release, String component, byte[] json, String digest) {
+    String name =
+        LabelValues.of(release.getMetadata().getName() + "-" + component + "-findings")
+            + "-"
+            + Sha256.hexOf(digest).substring(0, 12);
+    var configMap =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(release.getMetadata().getNamespace())
+            .addToLabels("stellaops.io/release", LabelValues.of(release.getMetadata().getName()))
+            .addToLabels("stellaops.io/component", LabelValues.of(component))
+            .addToAnnotations("stellaops.io/report-digest", digest)
+            .withOwnerReferences(OwnerReferences.controlledBy(release))
+            .endMetadata()
+            .withImmutable(true)
+            .addToBinaryData("report.json.gz", Base64.getEncoder().encodeToString(gzip(json)))
+            .build();
+    CreateOnce.createIfAbsent(client, configMap);
+    return name;
+  }
+
+  private static byte[] gzip(byte[] bytes) {
+    var out = new ByteArrayOutputStream();
+    try (var gz = new GZIPOutputStream(out)) {
+      gz.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,72 @@
+package io.stellaops.supplychain.sbom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stellaops.supplychain.dsse.Envelope;
+import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The SBOMs of cosign CycloneDX attestations, read from the DSSE envelope layer a verification
+ * already accepted (fetched by digest, so the bytes are the verified ones) and kept by envelope
+ * digest: findings are recomputed when a feed changes without fetching the SBOM again.
+ */
+public final class AttestedSboms {
+  private static final int CAPACITY = 2_000;
+
+  private final RegistryClient registry;
+  private final Map<String, Sbom> cache =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Sbom> eldest) {
+          return size() > CAPACITY;
+        }
+      };
+
+  public AttestedSboms(RegistryClient registry) {
+    this.registry = registry;
+  }
+
+  /** The SBOM attested in envelope layer {@code envelopeDigest} of {@code image}. */
+  public Sbom get(
+      String image, String envelopeDigest, Optional<RegistryClient.Credentials> credentials)
+      throws SbomException {
+    synchronized (cache) {
+      Sbom cached = cache.get(envelopeDigest);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    Sbom sbom;
+    try {
+      Envelope envelope =
+          CanonicalJson.MAPPER.readValue(
+              registry.blob(image, envelopeDigest, credentials), Envelope.class);
+      JsonNode predicate = CanonicalJson.MAPPER.readTree(envelope.payloadBytes()).path("predicate");
+      if (!predicate.isObject()) {
+        throw new SbomException("the attestation " + envelopeDigest + " carries no predicate");
+      }
+      sbom = Sbom.parse(CanonicalJson.MAPPER.writeValueAsBytes(predicate));
+    } catch (RegistryException e) {
+      throw new SbomException("cannot read the SBOM attestation: " + e.getMessage());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new SbomException(
+          "the SBOM attestation " + envelopeDigest + " is not a DSSE envelope: " + e.getMessage());
+    }
+    synchronized (cache) {
+      cache.put(envelopeDigest, sbom);
+    }
+    return sbom;
+  }
+
+  /** How many SBOMs are held. */
+  public int size() {
+    synchronized (cache) {
+      return cache.size();
+    }
+  }
+}
