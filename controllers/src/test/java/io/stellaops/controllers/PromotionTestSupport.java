@@ -82,6 +82,30 @@ public final class PromotionTestSupport {
     return op;
   }
 
+  /** The in-toto Statement of an evidence packet, verified with the operator's public key. */
+  public static com.fasterxml.jackson.databind.JsonNode verifiedStatement(
+      KubernetesClient client, String namespace, String packetName) {
+    var packet =
+        client
+            .resources(io.stellaops.crds.evidencepacket.EvidencePacket.class)
+            .inNamespace(namespace)
+            .withName(packetName)
+            .get();
+    String publicPem =
+        client
+            .configMaps()
+            .inNamespace(SYSTEM)
+            .withName(EvidenceSigningKey.CONFIG_MAP)
+            .get()
+            .getData()
+            .get("cosign.pub");
+    var result =
+        io.stellaops.controllers.evidence.EvidenceVerifier.verify(
+            packet.getSpec(), io.stellaops.supplychain.keys.PemKeys.parsePublicKey(publicPem));
+    org.assertj.core.api.Assertions.assertThat(result.problems()).isEmpty();
+    return result.statement();
+  }
+
   public static void apply(KubernetesClient client, String namespace, String yaml) {
     client
         .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))

@@ -163,18 +163,10 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
 
   /** The first layer of an OCI artifact holding one VEX document. */
   private byte[] ociDocument(String reference) throws VexException {
-    int at = reference.indexOf('@');
-    int colon = reference.lastIndexOf(':');
-    String repository = at > 0 ? reference.substring(0, at) : reference.substring(0, colon);
-    String ref = at > 0 ? reference.substring(at + 1) : reference.substring(colon + 1);
     try {
-      var manifest =
-          io.stellaops.supplychain.json.CanonicalJson.MAPPER.readTree(
-              registry.manifest(repository, ref, Optional.empty()).bytes());
-      return registry.blob(
-          repository, manifest.path("layers").path(0).path("digest").asText(), Optional.empty());
-    } catch (RegistryException | IOException e) {
-      throw new VexException(reference + ": " + e.getMessage());
+      return registry.firstLayer(reference, Optional.empty());
+    } catch (RegistryException e) {
+      throw new VexException(e.getMessage());
     }
   }
 

@@ -74,25 +74,24 @@ public class ReleaseReconciler implements Reconciler<Release> {
   public List<EventSource<?, Release>> prepareEventSources(EventSourceContext<Release> context) {
     var policies =
         InformerEventSourceConfiguration.from(TrustPolicy.class, Release.class)
-            .withSecondaryToPrimaryMapper((TrustPolicy changed) ->
-                context
-                    .getPrimaryCache()
-                    .list()
-                    .map(ResourceID::fromResource)
-                    .collect(Collectors.toSet()))
+            .withSecondaryToPrimaryMapper((TrustPolicy changed) -> allReleases(context))
             .build();
     var advisoryFeeds =
         InformerEventSourceConfiguration.from(AdvisoryFeed.class, Release.class)
-            .withSecondaryToPrimaryMapper((AdvisoryFeed changed) ->
-                context
-                    .getPrimaryCache()
-                    .list()
-                    .map(ResourceID::fromResource)
-                    .collect(Collectors.toSet()))
+            .withSecondaryToPrimaryMapper((AdvisoryFeed changed) -> allReleases(context))
             .build();
     return List.of(
         new InformerEventSource<>(policies, context),
         new InformerEventSource<>(advisoryFeeds, context));
+  }
+
+  /** A trust policy or advisory feed may concern any release. */
+  private static java.util.Set<ResourceID> allReleases(EventSourceContext<Release> context) {
+    return context
+        .getPrimaryCache()
+        .list()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   @Override

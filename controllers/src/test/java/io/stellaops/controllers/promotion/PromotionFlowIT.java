@@ -9,8 +9,6 @@ import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.decision.PromotionDecider;
-import io.stellaops.controllers.evidence.EvidenceSigningKey;
-import io.stellaops.controllers.evidence.EvidenceVerifier;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
@@ -18,7 +16,6 @@ import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.supplychain.digest.DigestSet;
 import io.stellaops.supplychain.json.CanonicalJson;
-import io.stellaops.supplychain.keys.PemKeys;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -117,19 +114,7 @@ class PromotionFlowIT {
   }
 
   static JsonNode verifiedStatement(String packetName) {
-    EvidencePacket packet =
-        client.resources(EvidencePacket.class).inNamespace(NS).withName(packetName).get();
-    String publicPem =
-        client
-            .configMaps()
-            .inNamespace(SYSTEM)
-            .withName(EvidenceSigningKey.CONFIG_MAP)
-            .get()
-            .getData()
-            .get("cosign.pub");
-    var result = EvidenceVerifier.verify(packet.getSpec(), PemKeys.parsePublicKey(publicPem));
-    assertThat(result.problems()).isEmpty();
-    return result.statement();
+    return PromotionTestSupport.verifiedStatement(client, NS, packetName);
   }
 
   @Test

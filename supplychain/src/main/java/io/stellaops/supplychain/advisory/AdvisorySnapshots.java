@@ -60,26 +60,8 @@ public final class AdvisorySnapshots {
   public static AdvisoryIndex fromRegistry(
       RegistryClient registry, String reference, Optional<RegistryClient.Credentials> credentials)
       throws SnapshotException {
-    int at = reference.indexOf('@');
-    int colon = reference.lastIndexOf(':');
-    String repository;
-    String ref;
-    if (at > 0) {
-      repository = reference.substring(0, at);
-      ref = reference.substring(at + 1);
-    } else if (colon > reference.lastIndexOf('/')) {
-      repository = reference.substring(0, colon);
-      ref = reference.substring(colon + 1);
-    } else {
-      throw new SnapshotException(reference, "names no tag or digest");
-    }
     try {
-      JsonNode manifest = JSON.readTree(registry.manifest(repository, ref, credentials).bytes());
-      JsonNode layer = manifest.path("layers").path(0);
-      if (layer.isMissingNode()) {
-        throw new SnapshotException(reference, "the artifact has no layer");
-      }
-      byte[] blob = registry.blob(repository, layer.path("digest").asText(), credentials);
+      byte[] blob = registry.firstLayer(reference, credentials);
       return archive(reference, new java.io.ByteArrayInputStream(blob));
     } catch (RegistryException e) {
       throw new SnapshotException(reference, e.getMessage());

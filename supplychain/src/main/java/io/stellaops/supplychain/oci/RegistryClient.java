@@ -88,6 +88,40 @@ public final class RegistryClient {
     return new Manifest(digest, mediaType.split(";")[0].trim(), body);
   }
 
+  /**
+   * The first layer of the artifact {@code reference} ({@code repo:tag} or {@code repo@sha256:…}),
+   * e.g. an archive or document pushed with {@code oras push}.
+   */
+  public byte[] firstLayer(String reference, Optional<Credentials> credentials) {
+    int at = reference.indexOf('@');
+    int colon = reference.lastIndexOf(':');
+    String repository;
+    String ref;
+    if (at > 0) {
+      repository = reference.substring(0, at);
+      ref = reference.substring(at + 1);
+    } else if (colon > reference.lastIndexOf('/')) {
+      repository = reference.substring(0, colon);
+      ref = reference.substring(colon + 1);
+    } else {
+      throw new RegistryException(reference + ": names no tag or digest");
+    }
+    JsonNode layer;
+    try {
+      layer =
+          CanonicalJson.MAPPER
+              .readTree(manifest(repository, ref, credentials).bytes())
+              .path("layers")
+              .path(0);
+    } catch (IOException e) {
+      throw new RegistryException(reference + ": the manifest is not JSON");
+    }
+    if (!layer.path("digest").isTextual()) {
+      throw new RegistryException(reference + ": the artifact has no layer");
+    }
+    return blob(repository, layer.path("digest").asText(), credentials);
+  }
+
   /** Fetches a blob and checks it against its digest. */
   public byte[] blob(String image, String digest, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);

@@ -21,15 +21,8 @@ class FindingsBenchmark {
 
   @Test
   void printFigures() throws Exception {
-    List<Path> sources =
-        List.of(
-            TestData.path("osv", "golang-vulndb"),
-            TestData.path("osv", "pypa-advisory-database"),
-            TestData.path("osv", "ghsa-from-osv-scalibr"));
-    Path snapshot = Files.createTempDirectory("snapshot");
-    for (Path source : sources) {
-      Files.createSymbolicLink(snapshot.resolve(source.getFileName()), source);
-    }
+    List<Path> sources = TestData.osvSources();
+    Path snapshot = TestData.osvSnapshot();
     long heapBefore = usedHeap();
     long loadStart = System.nanoTime();
     AdvisoryIndex index = AdvisorySnapshots.load(snapshot);

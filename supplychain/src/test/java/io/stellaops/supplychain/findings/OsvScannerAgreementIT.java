@@ -40,15 +40,8 @@ class OsvScannerAgreementIT {
 
   @BeforeAll
   static void load() throws Exception {
-    List<Path> sources =
-        List.of(
-            TestData.path("osv", "golang-vulndb"),
-            TestData.path("osv", "pypa-advisory-database"),
-            TestData.path("osv", "ghsa-from-osv-scalibr"));
-    Path snapshot = Files.createTempDirectory("snapshot");
-    for (Path source : sources) {
-      Files.createSymbolicLink(snapshot.resolve(source.getFileName()), source);
-    }
+    List<Path> sources = TestData.osvSources();
+    Path snapshot = TestData.osvSnapshot();
     index = AdvisorySnapshots.load(snapshot);
     osvScanner = OsvScanner.withDatabase(sources);
   }

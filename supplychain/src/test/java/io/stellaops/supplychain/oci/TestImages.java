@@ -19,6 +19,30 @@ public final class TestImages {
     return push(imageWithTag, content, null, null);
   }
 
+  /**
+   * Pushes an artifact whose one layer (a .tar.gz, as jib writes layers) holds the files of {@code
+   * directory}, as {@code oras push} of a snapshot would; returns the digest.
+   */
+  public static String pushFiles(String imageWithTag, Path directory) throws Exception {
+    var layer = FileEntriesLayer.builder();
+    try (var files = Files.list(directory)) {
+      for (Path f : files.sorted().toList()) {
+        layer.addEntry(f, AbsoluteUnixPath.get("/osv/" + f.getFileName()));
+      }
+    }
+    Path cache = Files.createTempDirectory("stella-artifact");
+    return Jib.fromScratch()
+        .addFileEntriesLayer(layer.build())
+        .setCreationTime(java.time.Instant.EPOCH)
+        .containerize(
+            Containerizer.to(RegistryImage.named(imageWithTag))
+                .setAllowInsecureRegistries(true)
+                .setApplicationLayersCache(cache.resolve("cache"))
+                .setBaseImageLayersCache(cache.resolve("base-cache")))
+        .getDigest()
+        .toString();
+  }
+
   /** Pushes with HTTP basic credentials (null for none); returns the digest. */
   public static String push(String imageWithTag, String content, String user, String password)
       throws Exception {
