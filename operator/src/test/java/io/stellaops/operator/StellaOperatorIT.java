@@ -139,6 +139,11 @@ class StellaOperatorIT {
         kind: Environment
         metadata: {name: metrics-prod}
         spec: {upstream: {environments: [metrics-stage]}}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: AdvisoryFeed
+        metadata: {name: metrics-feed}
+        spec: {source: {path: /nonexistent/osv}}
         """);
     client
         .resource(

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.stellaops.controllers.kubernetes.StatusPatch;
+import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
 import io.stellaops.crds.advisoryfeed.AdvisoryFeedStatus;
@@ -83,6 +84,9 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
               && java.util.Objects.equals(previous.vexDigest(), vexDigest);
       String loadedAt = unchanged ? previous.loadedAt() : Conditions.timestamp(now);
       feeds.put(new AdvisoryFeeds.Loaded(name, index, vex, vexDigest, loadedAt));
+      ControllerMetrics.ADVISORY_FEED_LOADS
+          .labelValues(name, unchanged ? "unchanged" : "loaded")
+          .inc();
       status.setSnapshotDigest(index.digest());
       status.setLoadedAt(loadedAt);
       status.setAdvisories(index.advisories());
@@ -109,6 +113,7 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
                       + previous.index().digest()
                       + " loaded at "
                       + previous.loadedAt());
+      ControllerMetrics.ADVISORY_FEED_LOADS.labelValues(name, "failed").inc();
       Conditions.stalled(status, generation, "SnapshotInvalid", message, now);
       return UpdateControl.patchStatus(StatusPatch.of(feed, status, AdvisoryFeed::new))
           .rescheduleAfter(refresh.compareTo(RETRY) < 0 ? refresh : RETRY);

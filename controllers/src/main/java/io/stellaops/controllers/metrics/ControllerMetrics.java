@@ -45,6 +45,13 @@ public final class ControllerMetrics implements Metrics {
           .labelNames("decision")
           .register();
 
+  public static final Counter ADVISORY_FEED_LOADS =
+      Counter.builder()
+          .name("stella_advisory_feed_loads_total")
+          .help("AdvisoryFeed source reads, by feed and result (loaded, unchanged, failed).")
+          .labelNames("feed", "result")
+          .register();
+
   private static final Map<String, Instant> HEARTBEATS = new ConcurrentHashMap<>();
   private static final Clock CLOCK = Clock.systemUTC();
 
