@@ -26,9 +26,9 @@ import io.stellaops.crds.release.ReleaseStatus;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.supplychain.policy.TrustMaterial;
-import io.stellaops.supplychain.sbom.AttestedSboms;
 import io.stellaops.supplychain.sbom.Sbom;
 import io.stellaops.supplychain.sbom.SbomException;
+import io.stellaops.supplychain.sbom.Sboms;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,14 +56,14 @@ public class ReleaseReconciler implements Reconciler<Release> {
   private final Clock clock;
   private final TrustEvaluator evaluator;
   private final AdvisoryFeeds feeds;
-  private final AttestedSboms sboms;
+  private final Sboms sboms;
 
   /**
    * {@code evaluator} is shared with the admission webhook, so its verdicts serve both; {@code
    * feeds} with the AdvisoryFeed controller.
    */
   public ReleaseReconciler(
-      Clock clock, TrustEvaluator evaluator, AdvisoryFeeds feeds, AttestedSboms sboms) {
+      Clock clock, TrustEvaluator evaluator, AdvisoryFeeds feeds, Sboms sboms) {
     this.clock = clock;
     this.evaluator = evaluator;
     this.feeds = feeds;
@@ -127,12 +127,21 @@ public class ReleaseReconciler implements Reconciler<Release> {
       }
       var result = evaluator.evaluate(c.image(), c.digest(), policies, material, pullSecrets);
       String sbomDigest = sbomAttestation(result);
+      boolean attested = sbomDigest != null;
+      if (!attested && c.sbom() != null) {
+        sbomDigest = c.sbom().digest();
+      }
       FindingsSummary findings = null;
       if (sbomDigest != null && !loaded.isEmpty()) {
         try {
           Sbom sbom =
-              sboms.get(
-                  c.image(), sbomDigest, material.credentials(policies, pullSecrets, c.image()));
+              attested
+                  ? sboms.attested(
+                      c.image(), sbomDigest, material.credentials(policies, pullSecrets, c.image()))
+                  : sboms.artifact(
+                      c.sbom().image(),
+                      sbomDigest,
+                      material.credentials(policies, pullSecrets, c.sbom().image()));
           findings =
               ReleaseFindings.summarise(client, release, c.name(), sbom, c.digest(), loaded, now);
           ReleaseFindings.newIds(before.get(c.name()), findings)

@@ -43,6 +43,70 @@ public final class TestImages {
         .toString();
   }
 
+  /**
+   * Pushes {@code content} as an OCI artifact with one layer of {@code mediaType}, as {@code oras
+   * push repo:tag file:mediaType} does, over the registry API (plain HTTP, loopback registries);
+   * returns the manifest digest.
+   */
+  public static String pushArtifact(String repoWithTag, String mediaType, byte[] content)
+      throws Exception {
+    String host = repoWithTag.substring(0, repoWithTag.indexOf('/'));
+    String repo = repoWithTag.substring(host.length() + 1, repoWithTag.lastIndexOf(':'));
+    String tag = repoWithTag.substring(repoWithTag.lastIndexOf(':') + 1);
+    var http = java.net.http.HttpClient.newHttpClient();
+    byte[] config = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String configDigest = uploadBlob(http, host, repo, config);
+    String layerDigest = uploadBlob(http, host, repo, content);
+    String manifest =
+        """
+        {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+         "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": "%s", "size": %d},
+         "layers": [{"mediaType": "%s", "digest": "%s", "size": %d}]}
+        """
+            .formatted(configDigest, config.length, mediaType, layerDigest, content.length);
+    byte[] bytes = manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var response =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://" + host + "/v2/" + repo + "/manifests/" + tag))
+                .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException(
+          "manifest push answered " + response.statusCode() + ": " + response.body());
+    }
+    return io.stellaops.supplychain.digest.Sha256.digest(bytes);
+  }
+
+  private static String uploadBlob(
+      java.net.http.HttpClient http, String host, String repo, byte[] blob) throws Exception {
+    String digest = io.stellaops.supplychain.digest.Sha256.digest(blob);
+    var start =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://" + host + "/v2/" + repo + "/blobs/uploads/"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+    String location = start.headers().firstValue("Location").orElseThrow();
+    java.net.URI upload = java.net.URI.create("http://" + host + "/").resolve(location);
+    String put = upload + (upload.getQuery() == null ? "?" : "&") + "digest=" + digest;
+    var done =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(put))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(blob))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (done.statusCode() != 201) {
+      throw new IllegalStateException(
+          "blob upload answered " + done.statusCode() + ": " + done.body());
+    }
+    return digest;
+  }
+
   /** Pushes with HTTP basic credentials (null for none); returns the digest. */
   public static String push(String imageWithTag, String content, String user, String password)
       throws Exception {

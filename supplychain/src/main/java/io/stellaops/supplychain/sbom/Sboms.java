@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The SBOMs of cosign CycloneDX attestations, read from the DSSE envelope layer a verification
- * already accepted (fetched by digest, so the bytes are the verified ones) and kept by envelope
- * digest: findings are recomputed when a feed changes without fetching the SBOM again.
+ * Release components' SBOMs: from cosign CycloneDX attestations (the DSSE envelope layer a
+ * verification already accepted, fetched by digest, so the bytes are the verified ones) or from
+ * SBOM artifacts a Release names by digest; kept by digest, so findings are recomputed when a feed
+ * changes without fetching the SBOM again.
  */
-public final class AttestedSboms {
+public final class Sboms {
   private static final int CAPACITY = 2_000;
 
   private final RegistryClient registry;
@@ -27,12 +28,12 @@ public final class AttestedSboms {
         }
       };
 
-  public AttestedSboms(RegistryClient registry) {
+  public Sboms(RegistryClient registry) {
     this.registry = registry;
   }
 
   /** The SBOM attested in envelope layer {@code envelopeDigest} of {@code image}. */
-  public Sbom get(
+  public Sbom attested(
       String image, String envelopeDigest, Optional<RegistryClient.Credentials> credentials)
       throws SbomException {
     synchronized (cache) {
@@ -59,6 +60,31 @@ public final class AttestedSboms {
     }
     synchronized (cache) {
       cache.put(envelopeDigest, sbom);
+    }
+    return sbom;
+  }
+
+  /**
+   * The SBOM published as the OCI artifact {@code repository@digest} (its first layer, as {@code
+   * oras push sbom.cdx.json} writes it).
+   */
+  public Sbom artifact(
+      String repository, String digest, Optional<RegistryClient.Credentials> credentials)
+      throws SbomException {
+    synchronized (cache) {
+      Sbom cached = cache.get(digest);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    Sbom sbom;
+    try {
+      sbom = Sbom.parse(registry.firstLayer(repository + "@" + digest, credentials));
+    } catch (RegistryException e) {
+      throw new SbomException("cannot read the SBOM artifact: " + e.getMessage());
+    }
+    synchronized (cache) {
+      cache.put(digest, sbom);
     }
     return sbom;
   }
