@@ -6,7 +6,7 @@ import org.apache.maven.artifact.versioning.ComparableVersion;
 
 /**
  * The version order of each OSV ecosystem we match: Maven's own (ComparableVersion), PEP 440 for
- * PyPI, SemVer for Go, npm and crates.io, dpkg for Debian and Ubuntu.
+ * PyPI, SemVer for Go, npm and crates.io, dpkg for Debian and Ubuntu, apk for Alpine.
  */
 public final class VersionOrders {
   private static final Comparator<String> MAVEN = Comparator.comparing(ComparableVersion::new);
@@ -23,6 +23,7 @@ public final class VersionOrders {
           case "PyPI" -> Pep440Order.INSTANCE;
           case "Go", "npm", "crates.io" -> SemverOrder.INSTANCE;
           case "Debian", "Ubuntu" -> DpkgOrder.INSTANCE;
+          case "Alpine" -> ApkOrder.INSTANCE;
           default -> null;
         });
   }

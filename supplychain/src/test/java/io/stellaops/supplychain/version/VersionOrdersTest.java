@@ -29,7 +29,8 @@ class VersionOrdersTest {
     "npm, semver-versions.txt",
     "crates.io, semver-versions.txt",
     "Debian:12, debian-versions.txt",
-    "Ubuntu:22.04, debian-versions.txt"
+    "Ubuntu:22.04, debian-versions.txt",
+    "Alpine:v3.20, alpine-versions.txt"
   })
   void followsTheFixture(String ecosystem, String file) throws IOException {
     Comparator<String> order = VersionOrders.of(ecosystem).orElseThrow();
@@ -63,7 +64,7 @@ class VersionOrdersTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"Packagist", "RubyGems", "NuGet", "Alpine:v3.20"})
+  @CsvSource({"Packagist", "RubyGems", "NuGet"})
   void ecosystemsWithoutAnOrderAreNotGuessed(String ecosystem) {
     assertThat(VersionOrders.of(ecosystem)).isEmpty();
   }
