@@ -36,32 +36,30 @@ public final class Sboms {
   public Sbom attested(
       String image, String envelopeDigest, Optional<RegistryClient.Credentials> credentials)
       throws SbomException {
-    synchronized (cache) {
-      Sbom cached = cache.get(envelopeDigest);
-      if (cached != null) {
-        return cached;
-      }
-    }
-    Sbom sbom;
-    try {
-      Envelope envelope =
-          CanonicalJson.MAPPER.readValue(
-              registry.blob(image, envelopeDigest, credentials), Envelope.class);
-      JsonNode predicate = CanonicalJson.MAPPER.readTree(envelope.payloadBytes()).path("predicate");
-      if (!predicate.isObject()) {
-        throw new SbomException("the attestation " + envelopeDigest + " carries no predicate");
-      }
-      sbom = Sbom.parse(CanonicalJson.MAPPER.writeValueAsBytes(predicate));
-    } catch (RegistryException e) {
-      throw new SbomException("cannot read the SBOM attestation: " + e.getMessage());
-    } catch (IOException | IllegalArgumentException e) {
-      throw new SbomException(
-          "the SBOM attestation " + envelopeDigest + " is not a DSSE envelope: " + e.getMessage());
-    }
-    synchronized (cache) {
-      cache.put(envelopeDigest, sbom);
-    }
-    return sbom;
+    return cached(
+        envelopeDigest,
+        () -> {
+          try {
+            Envelope envelope =
+                CanonicalJson.MAPPER.readValue(
+                    registry.blob(image, envelopeDigest, credentials), Envelope.class);
+            JsonNode predicate =
+                CanonicalJson.MAPPER.readTree(envelope.payloadBytes()).path("predicate");
+            if (!predicate.isObject()) {
+              throw new SbomException(
+                  "the attestation " + envelopeDigest + " carries no predicate");
+            }
+            return Sbom.parse(CanonicalJson.MAPPER.writeValueAsBytes(predicate));
+          } catch (RegistryException e) {
+            throw new SbomException("cannot read the SBOM attestation: " + e.getMessage());
+          } catch (IOException | IllegalArgumentException e) {
+            throw new SbomException(
+                "the SBOM attestation "
+                    + envelopeDigest
+                    + " is not a DSSE envelope: "
+                    + e.getMessage());
+          }
+        });
   }
 
   /**
@@ -71,18 +69,30 @@ public final class Sboms {
   public Sbom artifact(
       String repository, String digest, Optional<RegistryClient.Credentials> credentials)
       throws SbomException {
+    return cached(
+        digest,
+        () -> {
+          try {
+            return Sbom.parse(registry.firstLayer(repository + "@" + digest, credentials));
+          } catch (RegistryException e) {
+            throw new SbomException("cannot read the SBOM artifact: " + e.getMessage());
+          }
+        });
+  }
+
+  private interface Reader {
+    Sbom read() throws SbomException;
+  }
+
+  /** Read once per digest: the bytes behind a digest never change. */
+  private Sbom cached(String digest, Reader reader) throws SbomException {
     synchronized (cache) {
       Sbom cached = cache.get(digest);
       if (cached != null) {
         return cached;
       }
     }
-    Sbom sbom;
-    try {
-      sbom = Sbom.parse(registry.firstLayer(repository + "@" + digest, credentials));
-    } catch (RegistryException e) {
-      throw new SbomException("cannot read the SBOM artifact: " + e.getMessage());
-    }
+    Sbom sbom = reader.read();
     synchronized (cache) {
       cache.put(digest, sbom);
     }
