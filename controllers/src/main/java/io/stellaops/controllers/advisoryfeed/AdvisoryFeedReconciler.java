@@ -2,10 +2,15 @@ package io.stellaops.controllers.advisoryfeed;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.status.Conditions;
@@ -34,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -41,7 +47,8 @@ import java.util.stream.Stream;
  * Loads an AdvisoryFeed's OSV snapshot and VEX documents (volume path, ConfigMap or OCI artifact)
  * into {@link AdvisoryFeeds} and reports digest, counts and load time. A snapshot or VEX document
  * that cannot be read sets Ready=False and Stalled=True naming the file and why, and the previous
- * snapshot keeps serving. Sources are read again every {@code refreshInterval}.
+ * snapshot keeps serving. Sources are read again every {@code refreshInterval}, and at once when a
+ * ConfigMap labelled {@code stellaops.io/advisory-feed=<feed>} changes.
  */
 @ControllerConfiguration
 public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
@@ -55,6 +62,21 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
     this.clock = clock;
     this.feeds = feeds;
     this.registry = registry;
+  }
+
+  /** ConfigMaps carrying this label (its value: the feed) reload their feed when they change. */
+  public static final String FEED_LABEL = "stellaops.io/advisory-feed";
+
+  @Override
+  public List<EventSource<?, AdvisoryFeed>> prepareEventSources(
+      EventSourceContext<AdvisoryFeed> context) {
+    var configMaps =
+        InformerEventSourceConfiguration.from(ConfigMap.class, AdvisoryFeed.class)
+            .withLabelSelector(FEED_LABEL)
+            .withSecondaryToPrimaryMapper((ConfigMap changed) ->
+                Set.of(new ResourceID(changed.getMetadata().getLabels().get(FEED_LABEL))))
+            .build();
+    return List.of(new InformerEventSource<>(configMaps, context));
   }
 
   @Override

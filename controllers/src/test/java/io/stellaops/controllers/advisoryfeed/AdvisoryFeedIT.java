@@ -110,7 +110,7 @@ class AdvisoryFeedIT {
         metadata: {name: from-configmap}
         spec:
           source: {configMap: {namespace: feeds, name: osv, key: records.json}}
-          refreshInterval: 1s
+          refreshInterval: 1h
         """);
     await()
         .atMost(Duration.ofSeconds(20))
@@ -127,6 +127,8 @@ class AdvisoryFeedIT {
             new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName("osv")
+                // labelled with its feed: a change reloads it now, not at the next refresh (1h)
+                .addToLabels(AdvisoryFeedReconciler.FEED_LABEL, "from-configmap")
                 .endMetadata()
                 .addToData("records.json", "[" + Files.readString(GO) + "]")
                 .build())
@@ -135,5 +137,27 @@ class AdvisoryFeedIT {
         .atMost(Duration.ofSeconds(20))
         .until(() -> is("from-configmap", ConditionTypes.READY, Condition.Status.TRUE));
     assertThat(feed("from-configmap").getStatus().getAdvisories()).isEqualTo(1);
+
+    Path second =
+        Path.of("..", "..", "shared", "testdata", "osv", "golang-vulndb", "GO-2022-0229.json");
+    client
+        .configMaps()
+        .inNamespace("feeds")
+        .withName("osv")
+        .edit(cm -> {
+          cm.getData().put("records.json", "[" + read(GO) + "," + read(second) + "]");
+          return cm;
+        });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> feed("from-configmap").getStatus().getAdvisories() == 2);
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
