@@ -78,6 +78,8 @@ public final class LocalRegistry implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("registry.log").toFile())
             .start();
+    // a test class that never closes its registry must not leave the process behind
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
     var registry = new LocalRegistry(process, dir, address, port);
     registry.awaitReady();
     return registry;
