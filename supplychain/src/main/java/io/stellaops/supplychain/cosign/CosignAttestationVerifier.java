@@ -80,24 +80,13 @@ public final class CosignAttestationVerifier {
       String condition,
       Optional<RegistryClient.Credentials> credentials) {
     String where = image + "@" + digest;
-    String tag = "sha256-" + Sha256.hexOf(digest) + ".att";
     JsonNode manifest;
     try {
-      manifest = CanonicalJson.MAPPER.readTree(registry.manifest(image, tag, credentials).bytes());
-    } catch (RegistryException e) {
-      return new Verdict(
-          false,
-          where
-              + ": no attestation found (looked for "
-              + image
-              + ":"
-              + tag
-              + ": "
-              + e.answer()
-              + ")",
-          null);
-    } catch (IOException e) {
-      return new Verdict(false, where + ": the attestation manifest is not JSON", null);
+      manifest =
+          CosignTags.manifest(
+              registry, image, digest, "att", "attestation", "attestation", credentials);
+    } catch (CosignTags.Unreadable e) {
+      return new Verdict(false, e.getMessage(), null);
     }
     List<String> problems = new ArrayList<>();
     for (JsonNode layer : manifest.path("layers")) {

@@ -1,7 +1,6 @@
 package io.stellaops.supplychain.cosign;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.Signatures;
 import io.stellaops.supplychain.oci.RegistryClient;
@@ -51,23 +50,13 @@ public final class CosignSignatureVerifier {
       PublicKey key,
       Optional<RegistryClient.Credentials> credentials) {
     String where = image + "@" + digest;
-    String sigTag = "sha256-" + Sha256.hexOf(digest) + ".sig";
     JsonNode manifest;
     try {
       manifest =
-          CanonicalJson.MAPPER.readTree(registry.manifest(image, sigTag, credentials).bytes());
-    } catch (RegistryException e) {
-      return Verdict.failed(
-          where
-              + ": no cosign signature found (looked for "
-              + image
-              + ":"
-              + sigTag
-              + ": "
-              + e.answer()
-              + ")");
-    } catch (IOException e) {
-      return Verdict.failed(where + ": the signature manifest is not JSON");
+          CosignTags.manifest(
+              registry, image, digest, "sig", "cosign signature", "signature", credentials);
+    } catch (CosignTags.Unreadable e) {
+      return Verdict.failed(e.getMessage());
     }
     List<String> problems = new ArrayList<>();
     for (JsonNode layer : manifest.path("layers")) {

@@ -1,0 +1,59 @@
+package io.stellaops.supplychain.cosign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * The tags cosign writes beside an image digest, {@code sha256-<hex>.sig} for signatures and {@code
+ * .att} for attestations, and reading their manifests.
+ */
+final class CosignTags {
+  /** Why a tag's manifest could not be read; the message names image, digest, tag and answer. */
+  static final class Unreadable extends Exception {
+    Unreadable(String message) {
+      super(message);
+    }
+  }
+
+  private CosignTags() {}
+
+  /**
+   * The manifest of {@code image}'s {@code suffix} tag ({@code sig} or {@code att}) for {@code
+   * digest}. Messages call its content {@code what} ("cosign signature") and the manifest the
+   * {@code kind} manifest ("signature").
+   */
+  static JsonNode manifest(
+      RegistryClient registry,
+      String image,
+      String digest,
+      String suffix,
+      String what,
+      String kind,
+      Optional<RegistryClient.Credentials> credentials)
+      throws Unreadable {
+    String where = image + "@" + digest;
+    String tag = "sha256-" + Sha256.hexOf(digest) + "." + suffix;
+    try {
+      return CanonicalJson.MAPPER.readTree(registry.manifest(image, tag, credentials).bytes());
+    } catch (RegistryException e) {
+      throw new Unreadable(
+          where
+              + ": no "
+              + what
+              + " found (looked for "
+              + image
+              + ":"
+              + tag
+              + ": "
+              + e.answer()
+              + ")");
+    } catch (IOException e) {
+      throw new Unreadable(where + ": the " + kind + " manifest is not JSON");
+    }
+  }
+}
