@@ -46,18 +46,35 @@ public final class AgentTestSupport {
    */
   public static KubernetesClient agentClient(
       KubernetesClient admin, String namespace, String serviceAccount) throws Exception {
-    String token = agentToken(admin, namespace, serviceAccount);
+    return clientWithToken(admin, agentToken(admin, namespace, serviceAccount), namespace);
+  }
+
+  /** A client of {@code admin}'s API server that authenticates with {@code token} only. */
+  public static KubernetesClient clientWithToken(
+      KubernetesClient admin, String token, String namespace) {
     var config = admin.getConfiguration();
-    return new KubernetesClientBuilder()
-        .withConfig(
-            new ConfigBuilder()
-                .withMasterUrl(config.getMasterUrl())
-                .withCaCertData(config.getCaCertData())
-                .withCaCertFile(config.getCaCertFile())
-                .withOauthToken(token)
-                .withNamespace(namespace)
-                .build())
-        .build();
+    var builder =
+        new ConfigBuilder()
+            .withMasterUrl(config.getMasterUrl())
+            .withCaCertData(config.getCaCertData())
+            .withCaCertFile(config.getCaCertFile())
+            .withOauthToken(token);
+    if (namespace != null) {
+      builder.withNamespace(namespace);
+    }
+    return new KubernetesClientBuilder().withConfig(builder.build()).build();
+  }
+
+  /** A one-hour token of an existing {@code serviceAccount} from the TokenRequest API. */
+  public static String tokenOf(KubernetesClient admin, String namespace, String serviceAccount) {
+    return admin
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName(serviceAccount)
+        .tokenRequest(
+            new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+        .getStatus()
+        .getToken();
   }
 
   /** Creates {@code serviceAccount} bound to the agent Role and returns a token of it. */
@@ -98,20 +115,7 @@ public final class AgentTestSupport {
                 .endSubject()
                 .build())
         .serverSideApply();
-    String token =
-        admin
-            .serviceAccounts()
-            .inNamespace(namespace)
-            .withName(serviceAccount)
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
-    return token;
+    return tokenOf(admin, namespace, serviceAccount);
   }
 
   /**

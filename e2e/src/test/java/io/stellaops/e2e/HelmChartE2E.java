@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubeapitest.junit.KubeConfig;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.stellaops.agents.AgentRuntime;
+import io.stellaops.agents.AgentTestSupport;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.operator.LocalOperator;
 import java.io.InputStream;
@@ -108,30 +106,9 @@ class HelmChartE2E {
                 .get())
         .isNotNull();
 
-    String token =
-        client
-            .serviceAccounts()
-            .inNamespace("stella-system")
-            .withName("stella-operator")
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
-    var admin = client.getConfiguration();
     KubernetesClient asChart =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder()
-                    .withMasterUrl(admin.getMasterUrl())
-                    .withCaCertData(admin.getCaCertData())
-                    .withCaCertFile(admin.getCaCertFile())
-                    .withOauthToken(token)
-                    .build())
-            .build();
+        AgentTestSupport.clientWithToken(
+            client, AgentTestSupport.tokenOf(client, "stella-system", "stella-operator"), null);
     try (LocalOperator operator =
         LocalOperator.start(
             asChart,
