@@ -113,27 +113,60 @@ public final class OsvScanner {
   }
 
   private Result scan(String fileName, byte[] content) throws IOException, InterruptedException {
+    return run(fileName, content, false).result();
+  }
+
+  /** One timed osv-scanner run: wall time, peak memory (KiB, -1 when unknown), findings. */
+  public record Timed(long nanos, long maxRssKib, int findings) {}
+
+  /**
+   * Scans {@code sbom} under GNU time (when /usr/bin/time is there) for its wall time and peak
+   * resident memory.
+   */
+  public Timed timedScan(byte[] sbom) throws IOException, InterruptedException {
+    Run run = run("sbom.cdx.json", sbom, true);
+    int findings = run.result().groupsByPackage().values().stream().mapToInt(List::size).sum();
+    return new Timed(run.nanos(), run.maxRssKib(), findings);
+  }
+
+  private record Run(Result result, long nanos, long maxRssKib) {}
+
+  /** Runs osv-scanner offline on {@code content} written as {@code fileName}. */
+  private Run run(String fileName, byte[] content, boolean measureMemory)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("osv-scan");
     Path file = dir.resolve(fileName);
     Files.write(file, content);
     Path out = dir.resolve("out.json");
     Path err = dir.resolve("err.txt");
+    Path time = dir.resolve("time.txt");
+    boolean gnuTime = measureMemory && Files.isExecutable(Path.of("/usr/bin/time"));
+    List<String> command = new java.util.ArrayList<>();
+    if (gnuTime) {
+      command.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", time.toString()));
+    }
+    command.addAll(
+        List.of(binary.toString(), "scan", "--offline", "--format", "json", "-L", file.toString()));
     var builder =
-        new ProcessBuilder(
-                binary.toString(), "scan", "--offline", "--format", "json", "-L", file.toString())
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().put("OSV_SCALIBR_LOCAL_DB_CACHE_DIRECTORY", database.toString());
     builder.environment().put("OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY", database.toString());
+    long start = System.nanoTime();
     Process process = builder.start();
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new IllegalStateException("osv-scanner did not finish within 5 minutes");
     }
+    long nanos = System.nanoTime() - start;
+    long rss =
+        gnuTime
+            ? Long.parseLong(
+                Files.readString(time).strip().lines().reduce((a, b) -> b).orElse("-1"))
+            : -1;
     // exit 1: vulnerabilities found; 0: none; 128 with no package: an SBOM without purls
     String errors = Files.readString(err, StandardCharsets.UTF_8);
     if (process.exitValue() == 128 && errors.contains("No package sources found")) {
-      return new Result(Map.of());
+      return new Run(new Result(Map.of()), nanos, rss);
     }
     if (process.exitValue() > 1) {
       throw new IllegalStateException("osv-scanner exited " + process.exitValue() + ": " + errors);
@@ -151,58 +184,11 @@ public final class OsvScanner {
         }
       }
     }
-    return new Result(groups);
-  }
-
-  /** One timed osv-scanner run: wall time, peak memory (KiB, -1 when unknown), findings. */
-  public record Timed(long nanos, long maxRssKib, int findings) {}
-
-  /**
-   * Scans {@code sbom} under GNU time (when /usr/bin/time is there) for its wall time and peak
-   * resident memory.
-   */
-  public Timed timedScan(byte[] sbom) throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("osv-bench");
-    Path file = dir.resolve("sbom.cdx.json");
-    Files.write(file, sbom);
-    Path out = dir.resolve("out.json");
-    Path time = dir.resolve("time.txt");
-    boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
-    List<String> command = new java.util.ArrayList<>();
-    if (gnuTime) {
-      command.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", time.toString()));
-    }
-    command.addAll(
-        List.of(binary.toString(), "scan", "--offline", "--format", "json", "-L", file.toString()));
-    var builder =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().put("OSV_SCALIBR_LOCAL_DB_CACHE_DIRECTORY", database.toString());
-    long start = System.nanoTime();
-    Process process = builder.start();
-    process.waitFor(5, TimeUnit.MINUTES);
-    long nanos = System.nanoTime() - start;
-    int findings = 0;
-    for (JsonNode result : JSON.readTree(out.toFile()).path("results")) {
-      for (JsonNode pkg : result.path("packages")) {
-        findings += pkg.path("groups").size();
-      }
-    }
-    long rss =
-        gnuTime
-            ? Long.parseLong(
-                Files.readString(time).strip().lines().reduce((a, b) -> b).orElse("-1"))
-            : -1;
-    return new Timed(nanos, rss, findings);
+    return new Run(new Result(groups), nanos, rss);
   }
 
   /** How packages are named when both answers are compared. */
   public static String key(String ecosystem, String name, String version) {
     return ecosystem.split(":")[0] + " " + name + "@" + version;
-  }
-
-  public Path database() {
-    return database;
   }
 }
