@@ -177,28 +177,35 @@ promote() {
     sed -n 's#^promotion.stellaops.io/\([^ ]*\) created.*#\1#p'
 }
 phase_is() { [[ $(kubectl -n $ns get promotion "$1" -o jsonpath='{.status.phase}') == "$2" ]]; }
+# reach <promotion> <phase> <seconds>: waits for the phase, then shows the promotion (also on failure)
+reach() {
+  if ! await "promotion $1 reaching $2" "$3" phase_is "$1" "$2"; then
+    stella -n $ns status "$1"
+    exit 1
+  fi
+  stella -n $ns status "$1"
+}
+# page <port>: the text of the demo page a target serves
+page() { curl -sf "http://127.0.0.1:$1/" | sed -n 's/<[^>]*>//gp' | tail -1; }
 
 echo
 echo "==> Promoting hello-1.0.0 to dev: the agent runs it on the Docker Engine"
 dev=$(promote dev)
-await "promotion $dev succeeding" 120 phase_is "$dev" Succeeded || { stella -n $ns status "$dev"; exit 1; }
-stella -n $ns status "$dev"
-echo "    http://127.0.0.1:18101/ says: $(curl -sf http://127.0.0.1:18101/ | sed -n 's/<[^>]*>//gp' | tail -1)"
+reach "$dev" Succeeded 120
+echo "    http://127.0.0.1:18101/ says: $(page 18101)"
 
 echo
 echo "==> Promoting hello-1.0.0 to stage: it waits for alice@example.com's approval"
 stage=$(promote stage)
-await "promotion $stage awaiting approval" 60 phase_is "$stage" AwaitingApproval || { stella -n $ns status "$stage"; exit 1; }
-stella -n $ns status "$stage"
+reach "$stage" AwaitingApproval 60
 echo "    approving as alice@example.com (kubectl impersonation; the webhook records who approved):"
 stella -n $ns --as alice@example.com approve "$stage" --comment "looks good in dev"
-await "promotion $stage succeeding" 120 phase_is "$stage" Succeeded || { stella -n $ns status "$stage"; exit 1; }
-stella -n $ns status "$stage"
+reach "$stage" Succeeded 120
 
 echo
 echo "==> The containers the agent runs"
 docker ps --filter label=stellaops.io/release --format 'table {{.Names}}\t{{.Image}}\t{{.Status}}\t{{.Ports}}'
-echo "    http://127.0.0.1:18102/ says: $(curl -sf http://127.0.0.1:18102/ | sed -n 's/<[^>]*>//gp' | tail -1)"
+echo "    http://127.0.0.1:18102/ says: $(page 18102)"
 
 echo
 echo "==> An unsigned image is refused at admission"
