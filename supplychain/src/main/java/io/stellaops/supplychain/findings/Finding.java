@@ -27,10 +27,6 @@ public record Finding(
     return vex != null && vex.suppresses();
   }
 
-  public boolean fixable() {
-    return !fixedIn.isEmpty();
-  }
-
   /** Every id this finding is known by. */
   public List<String> ids() {
     List<String> ids = new java.util.ArrayList<>(aliases.size() + 1);

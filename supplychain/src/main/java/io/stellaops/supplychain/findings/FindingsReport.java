@@ -1,7 +1,5 @@
 package io.stellaops.supplychain.findings;
 
-import io.stellaops.supplychain.advisory.Severity;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,18 +13,6 @@ public record FindingsReport(
     List<Finding> findings,
     int componentsChecked,
     Map<String, Integer> unchecked) {
-
-  /** Findings not suppressed by VEX, by severity. */
-  public Map<Severity, Integer> counts() {
-    Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
-    for (Severity s : Severity.values()) {
-      counts.put(s, 0);
-    }
-    findings.stream()
-        .filter(f -> !f.suppressed())
-        .forEach(f -> counts.merge(f.severity(), 1, Integer::sum));
-    return counts;
-  }
 
   public int suppressed() {
     return (int) findings.stream().filter(Finding::suppressed).count();

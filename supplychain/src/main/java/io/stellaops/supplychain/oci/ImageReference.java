@@ -23,10 +23,6 @@ public record ImageReference(String registry, String repository) {
     return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
   }
 
-  public String apiBase() {
-    return apiBase(plainHttp());
-  }
-
   /** The API base over plain HTTP or HTTPS, as the caller decided. */
   public String apiBase(boolean plainHttp) {
     String host = registry.equals("docker.io") ? "registry-1.docker.io" : registry;

@@ -98,11 +98,4 @@ public final class Sboms {
     }
     return sbom;
   }
-
-  /** How many SBOMs are held. */
-  public int size() {
-    synchronized (cache) {
-      return cache.size();
-    }
-  }
 }
