@@ -43,7 +43,6 @@ public final class AdmissionMetrics {
           "digest_mismatch",
           "attestation",
           "policy_not_loaded",
-          "unsupported",
           "other"
         }) {
       SIGNATURE_FAILURES.initLabelValues(reason);
@@ -73,14 +72,11 @@ public final class AdmissionMetrics {
     if (problem.contains("made for another digest")) {
       return "digest_mismatch";
     }
-    if (problem.contains("no signature verifies with the key")) {
+    if (problem.contains("no signature verifies with ")) {
       return "untrusted_signer";
     }
-    if (problem.contains("key not loaded") || problem.contains("registry credentials")) {
+    if (problem.contains(" not loaded: ") || problem.contains("registry credentials")) {
       return "policy_not_loaded";
-    }
-    if (problem.contains("keyless")) {
-      return "unsupported";
     }
     return "other";
   }

@@ -21,10 +21,6 @@ import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.webhooks.imagepolicy.AdmissionEvents;
 import io.stellaops.webhooks.imagepolicy.PodAdmission;
 import io.stellaops.webhooks.release.ReleaseAdmission;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -245,7 +241,8 @@ class ImagePolicyAdmissionIT {
     sign("shop/copied", signed, "trusted");
     String other = push("shop/copied", "2.0.0");
     // Put the signature of the first digest where cosign looks for the second one's.
-    copyManifest(
+    TestImages.copyManifest(
+        registry.host(),
         "shop/copied",
         "sha256-" + Sha256.hexOf(signed) + ".sig",
         "sha256-" + Sha256.hexOf(other) + ".sig");
@@ -436,26 +433,5 @@ class ImagePolicyAdmissionIT {
             .build();
     var response = http.sendAsync(request, String.class).get();
     return new Answer(response.code(), response.body(), response.headers("Warning"));
-  }
-
-  /** Copies a manifest to another tag of the same repository, as `crane tag` would. */
-  static void copyManifest(String repository, String from, String to) throws Exception {
-    var http = HttpClient.newHttpClient();
-    String base = "http://" + registry.host() + "/v2/" + repository + "/manifests/";
-    var got =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + from))
-                .header("Accept", "application/vnd.oci.image.manifest.v1+json")
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-    assertThat(got.statusCode()).isEqualTo(200);
-    var put =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + to))
-                .header("Content-Type", got.headers().firstValue("Content-Type").orElseThrow())
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(got.body()))
-                .build(),
-            HttpResponse.BodyHandlers.discarding());
-    assertThat(put.statusCode()).isEqualTo(201);
   }
 }

@@ -40,14 +40,8 @@ public class TrustPolicyReconciler implements Reconciler<TrustPolicy> {
     List<String> problems = new ArrayList<>();
     loaded
         .problems()
-        .forEach((authority, why) ->
-            problems.add(
-                "authority "
-                    + authority
-                    + ": "
-                    + why
-                    + (why.equals(TrustMaterial.KEYLESS_UNSUPPORTED) ? " (use a key)" : "")));
-    int authorities = loaded.keys().size();
+        .forEach((authority, why) -> problems.add("authority " + authority + ": " + why));
+    int authorities = loaded.signers().size();
     var attestations = policy.getSpec().attestations();
     for (AttestationRequirement r :
         attestations == null ? List.<AttestationRequirement>of() : attestations) {

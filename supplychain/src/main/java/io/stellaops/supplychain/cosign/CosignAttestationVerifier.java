@@ -27,12 +27,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Verifies attestations {@code cosign attest --key} stored beside an image: the OCI manifest tagged
- * {@code sha256-<hex>.att}, each layer a DSSE envelope of an in-toto Statement. An attestation
- * counts when a signature verifies with the key, the statement's subject is the image digest, the
- * predicate type is the one required, and the optional CEL condition over {@code predicate} holds.
- * Offline apart from the registry. Hand-written for the same reason as {@link
- * CosignSignatureVerifier}: sigstore-java reads bundles, not this registry layout.
+ * Verifies attestations {@code cosign attest} (with a key or keyless) stored beside an image: the
+ * OCI manifest tagged {@code sha256-<hex>.att}, each layer a DSSE envelope of an in-toto Statement.
+ * An attestation counts when it is signed by the authority's {@link Signer}, the statement's
+ * subject is the image digest, the predicate type is the one required, and the optional CEL
+ * condition over {@code predicate} holds. Offline apart from the registry. Hand-written for the
+ * same reason as {@link CosignSignatureVerifier}: sigstore-java reads bundles, not this registry
+ * layout.
  */
 public final class CosignAttestationVerifier {
   static final String DSSE_LAYER = "application/vnd.dsse.envelope.v1+json";
@@ -75,7 +76,7 @@ public final class CosignAttestationVerifier {
   public Verdict verify(
       String image,
       String digest,
-      PublicKey key,
+      Signer signer,
       String predicateType,
       String condition,
       Optional<RegistryClient.Credentials> credentials) {
@@ -98,7 +99,20 @@ public final class CosignAttestationVerifier {
         Envelope envelope =
             CanonicalJson.MAPPER.readValue(
                 registry.blob(image, layerDigest, credentials), Envelope.class);
-        JsonNode statement = CanonicalJson.MAPPER.readTree(Dsse.verify(envelope, key));
+        byte[] payload = envelope.payloadBytes();
+        String why =
+            signer.check(
+                layer.path("annotations"),
+                new Signer.Signed(
+                    Signer.Kind.DSSE,
+                    payload,
+                    envelope.signatures().stream().map(Envelope.Signature::sig).toList()),
+                key -> signedWith(envelope, key));
+        if (why != null) {
+          problems.add("an attestation " + why);
+          continue;
+        }
+        JsonNode statement = CanonicalJson.MAPPER.readTree(payload);
         if (!predicateType.equals(statement.path("predicateType").asText())) {
           continue; // another kind of attestation
         }
@@ -114,9 +128,7 @@ public final class CosignAttestationVerifier {
           }
         }
         return new Verdict(
-            true, where + ": " + predicateType + " attested by the key", layerDigest);
-      } catch (DsseVerificationException e) {
-        problems.add("an attestation is not signed by the key (" + e.getMessage() + ")");
+            true, where + ": " + predicateType + " attested by " + signer.describe(), layerDigest);
       } catch (RegistryException | IOException | IllegalArgumentException e) {
         problems.add("an attestation cannot be read: " + e.getMessage());
       }
@@ -129,6 +141,15 @@ public final class CosignAttestationVerifier {
             + " attestation verifies"
             + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"),
         null);
+  }
+
+  private static boolean signedWith(Envelope envelope, PublicKey key) {
+    try {
+      Dsse.verify(envelope, key);
+      return true;
+    } catch (DsseVerificationException e) {
+      return false;
+    }
   }
 
   private static boolean subjectIs(JsonNode statement, String hex) {

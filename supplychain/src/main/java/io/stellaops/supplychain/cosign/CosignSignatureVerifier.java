@@ -6,18 +6,18 @@ import io.stellaops.supplychain.keys.Signatures;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import java.io.IOException;
-import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Verifies cosign signatures made with a key, in the layout cosign writes by default: an OCI
- * manifest tagged {@code sha256-<hex>.sig} whose layers are simple-signing payloads, each with its
- * signature in the {@code dev.cosignproject.cosign/signature} annotation. Offline apart from the
- * registry: no Rekor or Fulcio call. Hand-written because sigstore-java verifies bundles, not this
- * registry layout, and the layout is two fetches and one signature check.
+ * Verifies cosign signatures, made with a key or keyless, in the layout cosign writes by default:
+ * an OCI manifest tagged {@code sha256-<hex>.sig} whose layers are simple-signing payloads, each
+ * with its signature in the {@code dev.cosignproject.cosign/signature} annotation (and, keyless,
+ * its certificate and log entry beside it). Offline apart from the registry: no Rekor or Fulcio
+ * call. Hand-written because sigstore-java verifies bundles, not this registry layout, and the
+ * layout is two fetches and one signature check.
  */
 public final class CosignSignatureVerifier {
   static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
@@ -29,7 +29,7 @@ public final class CosignSignatureVerifier {
     this.registry = registry;
   }
 
-  /** The outcome for one image digest and one key. */
+  /** The outcome for one image digest and one signer. */
   public record Verdict(boolean verified, String reason) {
     static Verdict ok(String reason) {
       return new Verdict(true, reason);
@@ -41,13 +41,13 @@ public final class CosignSignatureVerifier {
   }
 
   /**
-   * Whether {@code image@digest} carries a cosign signature by {@code key}. The reason names the
-   * image, the key and the check that failed.
+   * Whether {@code image@digest} carries a cosign signature by {@code signer}. The reason names the
+   * image, the signer and the check that failed.
    */
   public Verdict verify(
       String image,
       String digest,
-      PublicKey key,
+      Signer signer,
       Optional<RegistryClient.Credentials> credentials) {
     String where = image + "@" + digest;
     JsonNode manifest;
@@ -71,20 +71,32 @@ public final class CosignSignatureVerifier {
         problems.add("payload unavailable: " + e.getMessage());
         continue;
       }
-      if (!Signatures.verify(key, payload, decode(signature))) {
-        problems.add("a signature does not verify with the key");
+      byte[] raw = decode(signature);
+      String why =
+          signer.check(
+              layer.path("annotations"),
+              new Signer.Signed(Signer.Kind.HASHED_REKORD, payload, List.of(signature)),
+              key -> Signatures.verify(key, payload, raw));
+      if (why != null) {
+        problems.add("a signature " + why);
         continue;
       }
       String signed = signedDigest(payload);
       if (!digest.equals(signed)) {
-        problems.add("a valid signature by the key was made for another digest (" + signed + ")");
+        problems.add(
+            "a valid signature by "
+                + signer.describe()
+                + " was made for another digest ("
+                + signed
+                + ")");
         continue;
       }
-      return Verdict.ok(where + ": signed by the key");
+      return Verdict.ok(where + ": signed by " + signer.describe());
     }
     return Verdict.failed(
         where
-            + ": no signature verifies with the key"
+            + ": no signature verifies with "
+            + signer.describe()
             + (problems.isEmpty()
                 ? " (no simple-signing layers)"
                 : " (" + String.join("; ", problems) + ")"));

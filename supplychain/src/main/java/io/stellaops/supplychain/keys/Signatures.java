@@ -11,7 +11,7 @@ public final class Signatures {
   /** The JCA algorithm for a key: ECDSA and RSA over SHA-256, or Ed25519. */
   public static String algorithm(String keyAlgorithm) {
     return switch (keyAlgorithm) {
-      case "EC" -> "SHA256withECDSA";
+      case "EC", "ECDSA" -> "SHA256withECDSA";
       case "RSA" -> "SHA256withRSA";
       case "Ed25519", "EdDSA" -> "Ed25519";
       default -> throw new IllegalArgumentException("unsupported key algorithm " + keyAlgorithm);

@@ -7,9 +7,9 @@ import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.crds.trustpolicy.TrustPolicySpec;
 import io.stellaops.supplychain.cosign.CosignAttestationVerifier;
 import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
+import io.stellaops.supplychain.cosign.Signer;
 import io.stellaops.supplychain.oci.ImageGlob;
 import io.stellaops.supplychain.oci.RegistryClient;
-import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -27,10 +27,11 @@ import java.util.stream.Collectors;
  * each matching policy must be satisfied by one of its authorities. The admission webhook and the
  * Release controller share one instance, so a verdict reached at admission serves the controller.
  *
- * <p>Verdicts are cached under (image, digest, hash of the matching policies, hash of the keys they
- * resolve to): a digest is immutable, so a Verified verdict needs no TTL and changes only when a
- * policy or a key changes, which changes the cache key. Other verdicts are not cached (signing the
- * image may fix them at any moment); concurrent evaluations of one key are coalesced into one.
+ * <p>Verdicts are cached under (image, digest, hash of the matching policies, hash of the keys and
+ * trust roots they resolve to): a digest is immutable, so a Verified verdict needs no TTL and
+ * changes only when a policy or a key changes, which changes the cache key. Other verdicts are not
+ * cached (signing the image may fix them at any moment); concurrent evaluations of one key are
+ * coalesced into one.
  */
 public final class TrustEvaluator {
   public static final String VERIFIED = "Verified";
@@ -39,23 +40,23 @@ public final class TrustEvaluator {
   public static final String UNVERIFIED = "Unverified";
   private static final int MAX_CACHED = 10_000;
 
-  /** Checks a cosign signature of {@code image@digest} by {@code key}. */
+  /** Checks a cosign signature of {@code image@digest} by {@code signer}. */
   @FunctionalInterface
   public interface SignatureVerifier {
     CosignSignatureVerifier.Verdict verify(
         String image,
         String digest,
-        PublicKey key,
+        Signer signer,
         Optional<RegistryClient.Credentials> credentials);
   }
 
-  /** Checks a cosign attestation of {@code image@digest} by {@code key}. */
+  /** Checks a cosign attestation of {@code image@digest} by {@code signer}. */
   @FunctionalInterface
   public interface AttestationVerifier {
     CosignAttestationVerifier.Verdict verify(
         String image,
         String digest,
-        PublicKey key,
+        Signer signer,
         String predicateType,
         String condition,
         Optional<RegistryClient.Credentials> credentials);
@@ -208,15 +209,15 @@ public final class TrustEvaluator {
       }
       String by = null;
       for (Authority a : policy.getSpec().authorities()) {
-        PublicKey key = policyKeys.keys().get(a.name());
+        Signer signer = policyKeys.signers().get(a.name());
         String why;
-        if (a.keyless() != null) {
-          why = TrustMaterial.KEYLESS_UNSUPPORTED;
-        } else if (key != null) {
-          var verdict = verifier.verify(image, digest, key, credentials);
+        if (signer != null) {
+          var verdict = verifier.verify(image, digest, signer, credentials);
           why = verdict.verified() ? null : verdict.reason();
         } else {
-          why = "key not loaded: " + policyKeys.problems().get(a.name());
+          why =
+              (a.keyless() != null ? "trust root not loaded: " : "key not loaded: ")
+                  + policyKeys.problems().get(a.name());
         }
         if (why == null) {
           by = name + "/" + a.name();
@@ -234,13 +235,13 @@ public final class TrustEvaluator {
         List<String> why = new ArrayList<>();
         String envelope = null;
         for (Authority a : policy.getSpec().authorities()) {
-          PublicKey publicKey = policyKeys.keys().get(a.name());
-          if (publicKey == null) {
+          Signer signer = policyKeys.signers().get(a.name());
+          if (signer == null) {
             continue;
           }
           var verdict =
               attestationVerifier.verify(
-                  image, digest, publicKey, r.predicateType(), r.condition(), credentials);
+                  image, digest, signer, r.predicateType(), r.condition(), credentials);
           if (verdict.verified()) {
             envelope = verdict.envelopeDigest();
             break;
@@ -257,7 +258,9 @@ public final class TrustEvaluator {
                   + " ("
                   + r.predicateType()
                   + "): "
-                  + (why.isEmpty() ? "no key authority to check it with" : String.join("; ", why)));
+                  + (why.isEmpty()
+                      ? "no loaded authority to check it with"
+                      : String.join("; ", why)));
         }
       }
       (policy.getSpec().mode() == TrustPolicySpec.Mode.WARN ? warned : enforced).addAll(problems);

@@ -3,8 +3,11 @@ package io.stellaops.supplychain.policy;
 import io.stellaops.crds.common.SecretKeyRef;
 import io.stellaops.crds.trustpolicy.Authority;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
+import io.stellaops.supplychain.cosign.Signer;
 import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.keyless.KeylessSigner;
+import io.stellaops.supplychain.keyless.TrustRoot;
 import io.stellaops.supplychain.keys.PemKeys;
 import io.stellaops.supplychain.oci.DockerConfigJson;
 import io.stellaops.supplychain.oci.ImageReference;
@@ -18,13 +21,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What policies refer to outside themselves: public keys in Secrets and registry credentials in
- * dockerconfigjson Secrets. Every failure is an IllegalArgumentException whose message names the
- * Secret and what is wrong, so verdicts can quote it.
+ * What policies refer to outside themselves: public keys and Sigstore trust roots in Secrets, and
+ * registry credentials in dockerconfigjson Secrets. Every failure is an IllegalArgumentException
+ * whose message names the Secret and what is wrong, so verdicts can quote it.
  */
 public final class TrustMaterial {
   static final String DEFAULT_KEY = "cosign.pub";
   static final String DOCKER_CONFIG = ".dockerconfigjson";
+  static final String DEFAULT_TRUST_ROOT = "trusted_root.json";
 
   private final SecretSource secrets;
 
@@ -32,35 +36,28 @@ public final class TrustMaterial {
     this.secrets = secrets;
   }
 
-  /** What keyless authorities get until keyless verification exists. */
-  public static final String KEYLESS_UNSUPPORTED =
-      "keyless verification is not supported by this version";
-
   /**
-   * A policy with its authorities' keys loaded.
+   * A policy with its authorities' signers loaded.
    *
-   * @param keys authority name → its public key, for every key that loaded
-   * @param problems authority name → why its key did not load (keyless: {@link
-   *     #KEYLESS_UNSUPPORTED})
+   * @param signers authority name → its signer (key or keyless identity), for every one that loaded
+   * @param problems authority name → why its key or trust root did not load
    * @param hash sha256 over the canonical spec and what each authority resolved to: a changed
-   *     policy or a rotated key changes it, so verdicts cached under it need no time-to-live
+   *     policy, a rotated key or a new trust root changes it, so verdicts cached under it need no
+   *     time-to-live
    */
   public record LoadedPolicy(
-      TrustPolicy policy, Map<String, PublicKey> keys, Map<String, String> problems, String hash) {}
+      TrustPolicy policy, Map<String, Signer> signers, Map<String, String> problems, String hash) {}
 
-  /** Loads every authority's key of {@code policy}, keeping each failure as a problem. */
+  /** Loads every authority's signer of {@code policy}, keeping each failure as a problem. */
   public LoadedPolicy load(TrustPolicy policy) {
-    Map<String, PublicKey> keys = new LinkedHashMap<>();
+    Map<String, Signer> signers = new LinkedHashMap<>();
     Map<String, String> problems = new LinkedHashMap<>();
     StringBuilder resolved = new StringBuilder(CanonicalJson.digest(policy.getSpec())).append('\n');
     for (Authority a : policy.getSpec().authorities()) {
       try {
-        if (a.keyless() != null) {
-          throw new IllegalArgumentException(KEYLESS_UNSUPPORTED);
-        }
-        PublicKey key = keyOf(a);
-        keys.put(a.name(), key);
-        resolved.append(a.name()).append('=').append(Sha256.digest(key.getEncoded()));
+        Signer signer = a.keyless() != null ? keylessSigner(a) : Signer.key(keyOf(a));
+        signers.put(a.name(), signer);
+        resolved.append(a.name()).append('=').append(signer.fingerprint());
       } catch (RuntimeException e) {
         problems.put(a.name(), e.getMessage());
         resolved.append(a.name()).append("=error:").append(e.getMessage());
@@ -69,9 +66,23 @@ public final class TrustMaterial {
     }
     return new LoadedPolicy(
         policy,
-        keys,
+        signers,
         problems,
         Sha256.digest(resolved.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The keyless identity under the trust root its Secret holds (default trusted_root.json). */
+  public Signer keylessSigner(Authority authority) {
+    SecretKeyRef ref = authority.keyless().trustRoot();
+    TrustRoot root;
+    try {
+      root = TrustRoot.parse(secretValue(ref, DEFAULT_TRUST_ROOT));
+    } catch (IllegalArgumentException e) {
+      throw e.getMessage().startsWith("Secret ")
+          ? e
+          : new IllegalArgumentException(where(ref, DEFAULT_TRUST_ROOT) + ": " + e.getMessage());
+    }
+    return KeylessSigner.of(root, authority.keyless());
   }
 
   /**

@@ -41,7 +41,6 @@ public final class CosignCli {
     return output;
   }
 
-  /** Generates {@code <name>.key} / {@code <name>.pub} and returns the public key. */
   /** Logs cosign in to {@code registry} (its own docker config, not the user's). */
   public void login(String registry, String user, String password) throws Exception {
     String auth =
@@ -53,6 +52,7 @@ public final class CosignCli {
         "{\"auths\": {\"" + registry + "\": {\"auth\": \"" + auth + "\"}}}");
   }
 
+  /** Generates {@code <name>.key} / {@code <name>.pub} and returns the public key. */
   public PublicKey generateKeyPair(String name) throws Exception {
     run("generate-key-pair", "--output-key-prefix", name);
     return PemKeys.parsePublicKey(publicKeyPem(name));
@@ -87,6 +87,87 @@ public final class CosignCli {
         "--insecure-ignore-tlog=true",
         "--allow-http-registry",
         imageAtDigest);
+  }
+
+  /**
+   * Signs an image by digest keyless, as a CI job would: {@code sigstore}'s CA certifies {@code
+   * subject} from {@code issuer}, the signature goes to its transparency log unless {@code tlog} is
+   * false.
+   */
+  public void signKeyless(
+      String imageAtDigest, LocalSigstore sigstore, String issuer, String subject, boolean tlog)
+      throws Exception {
+    run(keyless("sign", sigstore, issuer, subject, tlog, imageAtDigest));
+  }
+
+  /** Attests {@code predicate} of {@code type} keyless, logged in {@code sigstore}'s log. */
+  public void attestKeyless(
+      String imageAtDigest,
+      LocalSigstore sigstore,
+      String issuer,
+      String subject,
+      String type,
+      Path predicate)
+      throws Exception {
+    run(
+        keyless(
+            "attest",
+            sigstore,
+            issuer,
+            subject,
+            true,
+            "--type",
+            type,
+            "--predicate",
+            predicate.toAbsolutePath().toString(),
+            imageAtDigest));
+  }
+
+  /**
+   * {@code cosign verify} of a keyless signature against {@code trustedRoot}, offline; the output,
+   * or the failure as an AssertionError.
+   */
+  public String verifyKeyless(String imageAtDigest, Path trustedRoot, String issuer, String subject)
+      throws Exception {
+    return run(
+        "verify",
+        "--trusted-root",
+        trustedRoot.toString(),
+        "--certificate-oidc-issuer",
+        issuer,
+        "--certificate-identity",
+        subject,
+        "--allow-http-registry",
+        imageAtDigest);
+  }
+
+  private String[] keyless(
+      String command,
+      LocalSigstore sigstore,
+      String issuer,
+      String subject,
+      boolean tlog,
+      String... rest)
+      throws Exception {
+    Path token = Files.createTempFile(keys, "id-token", ".jwt");
+    Files.writeString(token, sigstore.idToken(issuer, subject));
+    Path root = sigstore.writeTrustedRoot(Files.createTempFile(keys, "trusted_root", ".json"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                command,
+                "--fulcio-url",
+                sigstore.url(),
+                "--rekor-url",
+                sigstore.url(),
+                "--identity-token",
+                token.toString(),
+                "--trusted-root",
+                root.toString(),
+                "--tlog-upload=" + tlog,
+                "--allow-http-registry"));
+    args.addAll(List.of(rest));
+    return args.toArray(String[]::new);
   }
 
   /** Signs an image by digest, offline (no transparency log), over plain HTTP for loopback. */

@@ -46,7 +46,7 @@ class CosignSignatureVerifierIT {
     String image = registry.host() + "/signed/app";
     String digest = TestImages.push(image + ":1.0.0", "signed app");
     sign(image + "@" + digest, "trusted");
-    var verdict = verifier.verify(image, digest, trusted, Optional.empty());
+    var verdict = verifier.verify(image, digest, Signer.key(trusted), Optional.empty());
     assertThat(verdict.verified()).as(verdict.reason()).isTrue();
   }
 
@@ -54,7 +54,7 @@ class CosignSignatureVerifierIT {
   void deniesAnUnsignedImage() throws Exception {
     String image = registry.host() + "/unsigned/app";
     String digest = TestImages.push(image + ":1.0.0", "unsigned app");
-    var verdict = verifier.verify(image, digest, trusted, Optional.empty());
+    var verdict = verifier.verify(image, digest, Signer.key(trusted), Optional.empty());
     assertThat(verdict.verified()).isFalse();
     assertThat(verdict.reason())
         .contains(image + "@" + digest)
@@ -66,7 +66,7 @@ class CosignSignatureVerifierIT {
     String image = registry.host() + "/wrongkey/app";
     String digest = TestImages.push(image + ":1.0.0", "wrong key app");
     sign(image + "@" + digest, "other");
-    var verdict = verifier.verify(image, digest, trusted, Optional.empty());
+    var verdict = verifier.verify(image, digest, Signer.key(trusted), Optional.empty());
     assertThat(verdict.verified()).isFalse();
     assertThat(verdict.reason())
         .contains("no signature verifies with the key")
@@ -79,8 +79,10 @@ class CosignSignatureVerifierIT {
     String signedDigest = TestImages.push(image + ":1.0.0", "moved app v1");
     sign(image + "@" + signedDigest, "trusted");
     String movedDigest = TestImages.push(image + ":1.0.0", "moved app v2");
-    assertThat(verifier.verify(image, signedDigest, trusted, Optional.empty()).verified()).isTrue();
-    var moved = verifier.verify(image, movedDigest, trusted, Optional.empty());
+    assertThat(
+            verifier.verify(image, signedDigest, Signer.key(trusted), Optional.empty()).verified())
+        .isTrue();
+    var moved = verifier.verify(image, movedDigest, Signer.key(trusted), Optional.empty());
     assertThat(moved.verified()).isFalse();
     assertThat(moved.reason()).contains("no cosign signature found");
   }

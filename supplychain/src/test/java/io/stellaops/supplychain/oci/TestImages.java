@@ -44,6 +44,51 @@ public final class TestImages {
   }
 
   /**
+   * Copies a manifest to another tag of the same repository, as {@code crane tag} would, e.g. to
+   * put one digest's cosign signature where cosign looks for another's.
+   */
+  public static void copyManifest(String registryHost, String repository, String from, String to)
+      throws Exception {
+    copyManifest(registryHost, repository, from, to, manifest -> {});
+  }
+
+  /** Copies a manifest to another tag after {@code edit} changed it (e.g. an annotation). */
+  public static void copyManifest(
+      String registryHost,
+      String repository,
+      String from,
+      String to,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)
+      throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://" + registryHost + "/v2/" + repository + "/manifests/";
+    var got =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + from))
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json")
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    if (got.statusCode() != 200) {
+      throw new IllegalStateException("GET " + base + from + ": " + got.statusCode());
+    }
+    var manifest =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            io.stellaops.supplychain.json.CanonicalJson.MAPPER.readTree(got.body());
+    edit.accept(manifest);
+    byte[] edited = io.stellaops.supplychain.json.CanonicalJson.MAPPER.writeValueAsBytes(manifest);
+    var put =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + to))
+                .header("Content-Type", got.headers().firstValue("Content-Type").orElseThrow())
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(edited))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+    if (put.statusCode() != 201) {
+      throw new IllegalStateException("PUT " + base + to + ": " + put.statusCode());
+    }
+  }
+
+  /**
    * Pushes {@code content} as an OCI artifact with one layer of {@code mediaType}, as {@code oras
    * push repo:tag file:mediaType} does, over the registry API (plain HTTP, loopback registries);
    * returns the manifest digest.

@@ -9,6 +9,7 @@ import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.crds.trustpolicy.TrustPolicySpec;
 import io.stellaops.supplychain.cosign.CosignAttestationVerifier;
 import io.stellaops.supplychain.cosign.CosignSignatureVerifier.Verdict;
+import io.stellaops.supplychain.cosign.Signer;
 import io.stellaops.supplychain.keys.PemKeys;
 import io.stellaops.supplychain.oci.RegistryClient;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ class TrustEvaluatorTest {
 
     @Override
     public Verdict verify(
-        String image, String digest, PublicKey key, Optional<RegistryClient.Credentials> creds) {
+        String image, String digest, Signer signer, Optional<RegistryClient.Credentials> creds) {
       calls.incrementAndGet();
       credentials.add(creds);
       try {
@@ -71,7 +72,7 @@ class TrustEvaluatorTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return key.equals(accepted)
+      return signer.fingerprint().equals(Signer.key(accepted).fingerprint())
           ? new Verdict(true, image + "@" + digest + ": signed by the key")
           : new Verdict(false, image + "@" + digest + ": no signature verifies with the key");
     }

@@ -1,0 +1,296 @@
+package io.stellaops.supplychain.keyless;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import dev.sigstore.encryption.certificates.Certificates;
+import dev.sigstore.fulcio.client.FulcioVerificationException;
+import dev.sigstore.trustroot.TransparencyLog;
+import io.stellaops.crds.trustpolicy.KeylessAuthority;
+import io.stellaops.supplychain.cosign.Signer;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.keys.Signatures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.CertPath;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1String;
+
+/**
+ * A keyless signer: whoever Fulcio (as the trust root knows it) certified with a matching issuer
+ * and subject. A layer is signed by it when, entirely offline, its certificate chains to a trusted
+ * CA and carries a valid SCT (sigstore-java), names the identity, its key verifies the signature,
+ * and a trusted transparency log's signed entry timestamp proves the signature was logged, for this
+ * content and certificate, while the short-lived certificate was valid. The log entry check is
+ * written here because sigstore-java verifies it only inside its bundle format, with an inclusion
+ * proof that cosign's tag layout does not keep.
+ */
+public final class KeylessSigner implements Signer {
+  static final String ISSUER_V2 = "1.3.6.1.4.1.57264.1.8";
+  static final String ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
+
+  private final TrustRoot trustRoot;
+  private final String issuer;
+  private final Pattern issuerPattern;
+  private final String subject;
+  private final Pattern subjectPattern;
+
+  private KeylessSigner(TrustRoot trustRoot, KeylessAuthority authority) {
+    this.trustRoot = trustRoot;
+    this.issuer = authority.issuer();
+    this.subject = authority.subject();
+    this.issuerPattern = compile("issuerRegExp", authority.issuerRegExp());
+    this.subjectPattern = compile("subjectRegExp", authority.subjectRegExp());
+    if ((issuer == null) == (issuerPattern == null)
+        || (subject == null) == (subjectPattern == null)) {
+      throw new IllegalArgumentException(
+          "a keyless authority needs exactly one of issuer or issuerRegExp and one of subject or"
+              + " subjectRegExp");
+    }
+  }
+
+  /**
+   * The signer for {@code authority} under {@code trustRoot}.
+   *
+   * @throws IllegalArgumentException when a regular expression does not compile or the identity is
+   *     incomplete
+   */
+  public static KeylessSigner of(TrustRoot trustRoot, KeylessAuthority authority) {
+    return new KeylessSigner(trustRoot, authority);
+  }
+
+  @Override
+  public String describe() {
+    return "keyless "
+        + (subject != null ? subject : "/" + subjectPattern.pattern() + "/")
+        + " from "
+        + (issuer != null ? issuer : "/" + issuerPattern.pattern() + "/");
+  }
+
+  @Override
+  public String fingerprint() {
+    return trustRoot.digest() + "|" + describe();
+  }
+
+  @Override
+  public String check(JsonNode annotations, Signed signed, Predicate<PublicKey> verifiesWith) {
+    String pem = annotations.path(CERTIFICATE).asText(null);
+    if (pem == null || pem.isBlank()) {
+      return "carries no Fulcio certificate (signed with a key, not keyless)";
+    }
+    CertPath path;
+    try {
+      path = Certificates.fromPemChain(pem + "\n" + annotations.path(CHAIN).asText(""));
+    } catch (CertificateException | RuntimeException e) {
+      return "has an unreadable certificate: " + TrustRoot.causes(e);
+    }
+    X509Certificate leaf = Certificates.getLeaf(path);
+    try {
+      trustRoot.fulcio().verifySigningCertificate(path);
+    } catch (FulcioVerificationException | IOException e) {
+      String why = TrustRoot.causes(e);
+      return (why.contains("SCT")
+              ? "has a certificate without a valid SCT from a trusted CT log: "
+              : "has a certificate that does not chain to the trust root's CAs: ")
+          + why;
+    }
+    String identity = identityMismatch(leaf);
+    if (identity != null) {
+      return identity;
+    }
+    if (!verifiesWith.test(leaf.getPublicKey())) {
+      return "does not verify with the key of its certificate";
+    }
+    return logged(annotations.path(BUNDLE).asText(null), leaf, signed);
+  }
+
+  /** Null when the certificate names this identity, else what it names instead. */
+  private String identityMismatch(X509Certificate leaf) {
+    String certSubject;
+    String certIssuer;
+    try {
+      certSubject = san(leaf);
+      certIssuer = fulcioIssuer(leaf);
+    } catch (CertificateException e) {
+      return "has a certificate without a readable identity: " + e.getMessage();
+    }
+    boolean subjectOk =
+        subject != null ? subject.equals(certSubject) : subjectPattern.matcher(certSubject).find();
+    boolean issuerOk =
+        issuer != null ? issuer.equals(certIssuer) : issuerPattern.matcher(certIssuer).find();
+    if (subjectOk && issuerOk) {
+      return null;
+    }
+    return "is by another identity: the certificate is for "
+        + certSubject
+        + " from "
+        + certIssuer
+        + ", the authority wants "
+        + describe().substring("keyless ".length());
+  }
+
+  /** Null when the Rekor bundle proves the signature was logged while the certificate was valid. */
+  private String logged(String bundleJson, X509Certificate leaf, Signed signed) {
+    if (bundleJson == null || bundleJson.isBlank()) {
+      return "has no transparency log entry (signed with --tlog-upload=false?): the short-lived"
+          + " certificate's signing time cannot be proven";
+    }
+    JsonNode entry;
+    try {
+      entry = CanonicalJson.MAPPER.readTree(bundleJson);
+    } catch (IOException e) {
+      return "has an unreadable transparency log entry: " + e.getMessage();
+    }
+    JsonNode payload = entry.path("Payload");
+    String logId = payload.path("logID").asText();
+    long integratedTime = payload.path("integratedTime").asLong();
+    Instant logged = Instant.ofEpochSecond(integratedTime);
+    TransparencyLog tlog;
+    try {
+      tlog = trustRoot.tlog(HexFormat.of().parseHex(logId), logged).orElse(null);
+    } catch (IllegalArgumentException e) {
+      tlog = null;
+    }
+    if (tlog == null) {
+      return "has a transparency log entry from a log the trust root does not list (logID "
+          + logId
+          + " at "
+          + logged
+          + ")";
+    }
+    Map<String, Object> signable = new LinkedHashMap<>();
+    signable.put("body", payload.path("body").asText());
+    signable.put("integratedTime", integratedTime);
+    signable.put("logID", logId);
+    signable.put("logIndex", payload.path("logIndex").asLong());
+    try {
+      PublicKey logKey = tlog.getPublicKey().toJavaPublicKey();
+      byte[] set = Base64.getDecoder().decode(entry.path("SignedEntryTimestamp").asText());
+      if (!Signatures.verify(logKey, CanonicalJson.bytes(signable), set)) {
+        return "has a transparency log entry whose signed entry timestamp does not verify with the"
+            + " log's key";
+      }
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return "has an unreadable signed entry timestamp: " + e.getMessage();
+    }
+    try {
+      leaf.checkValidity(Date.from(logged));
+    } catch (CertificateException e) {
+      return "was logged at "
+          + logged
+          + ", outside the certificate's validity ("
+          + leaf.getNotBefore().toInstant()
+          + " to "
+          + leaf.getNotAfter().toInstant()
+          + ")";
+    }
+    return bodyMismatch(payload.path("body").asText(), leaf, signed);
+  }
+
+  /** Null when the log entry records this content, signature and certificate. */
+  private static String bodyMismatch(String body64, X509Certificate leaf, Signed signed) {
+    JsonNode body;
+    try {
+      body = CanonicalJson.MAPPER.readTree(Base64.getDecoder().decode(body64));
+    } catch (IOException | IllegalArgumentException e) {
+      return "has an unreadable transparency log entry body: " + e.getMessage();
+    }
+    String kind = body.path("kind").asText();
+    String payloadHash = Sha256.hex(signed.payload());
+    JsonNode spec = body.path("spec");
+    boolean matches;
+    if (signed.kind() == Kind.HASHED_REKORD && "hashedrekord".equals(kind)) {
+      matches =
+          payloadHash.equals(spec.at("/data/hash/value").asText())
+              && signed.signatures().contains(spec.at("/signature/content").asText())
+              && sameCertificate(spec.at("/signature/publicKey/content").asText(), leaf);
+    } else if (signed.kind() == Kind.DSSE && "dsse".equals(kind)) {
+      matches = payloadHash.equals(spec.at("/payloadHash/value").asText());
+      boolean signatureLogged = false;
+      for (JsonNode s : spec.path("signatures")) {
+        signatureLogged |=
+            signed.signatures().contains(s.path("signature").asText())
+                && sameCertificate(s.path("verifier").asText(), leaf);
+      }
+      matches &= signatureLogged;
+    } else {
+      return "has a " + kind + " transparency log entry, not one for a " + signed.kind();
+    }
+    return matches
+        ? null
+        : "has a transparency log entry for other content, signature or certificate";
+  }
+
+  private static boolean sameCertificate(String base64Pem, X509Certificate leaf) {
+    try {
+      var logged =
+          Certificates.fromPem(
+              new String(Base64.getDecoder().decode(base64Pem), StandardCharsets.US_ASCII));
+      return Arrays.equals(logged.getEncoded(), leaf.getEncoded());
+    } catch (CertificateException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The one e-mail or URI subject alternative name Fulcio writes. */
+  static String san(X509Certificate leaf) throws CertificateException {
+    var names = leaf.getSubjectAlternativeNames();
+    if (names != null) {
+      for (List<?> name : names) {
+        Object type = name.get(0);
+        if (Integer.valueOf(1).equals(type) || Integer.valueOf(6).equals(type)) {
+          return String.valueOf(name.get(1));
+        }
+      }
+    }
+    throw new CertificateException("the certificate has no e-mail or URI subject alternative name");
+  }
+
+  /** The OIDC issuer: Fulcio's DER-encoded extension, else its older raw one. */
+  static String fulcioIssuer(X509Certificate leaf) throws CertificateException {
+    try {
+      byte[] v2 = leaf.getExtensionValue(ISSUER_V2);
+      if (v2 != null) {
+        ASN1Primitive value =
+            ASN1Primitive.fromByteArray(ASN1OctetString.getInstance(v2).getOctets());
+        if (value instanceof ASN1String s) {
+          return s.getString();
+        }
+      }
+      byte[] v1 = leaf.getExtensionValue(ISSUER_V1);
+      if (v1 != null) {
+        return new String(ASN1OctetString.getInstance(v1).getOctets(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CertificateException("the Fulcio issuer extension is malformed: " + e.getMessage());
+    }
+    throw new CertificateException("the certificate has no Fulcio issuer extension");
+  }
+
+  private static Pattern compile(String field, String regexp) {
+    if (regexp == null) {
+      return null;
+    }
+    try {
+      return Pattern.compile(regexp);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException(
+          field + " is not a valid RE2 expression: " + e.getMessage());
+    }
+  }
+}
