@@ -289,7 +289,7 @@ class ImagePolicyAdmissionIT {
     sign("sbom/other", otherKey, "trusted");
     cosign.attest(registry.host() + "/sbom/other@" + otherKey, "other", "cyclonedx", busyboxSbom);
     assertThat(denial("other", "sbom/other", "1.0.0"))
-        .contains("an attestation is not signed by the key");
+        .contains("an attestation does not verify with the key");
   }
 
   @Test

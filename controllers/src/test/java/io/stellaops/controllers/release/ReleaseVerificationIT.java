@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
@@ -15,6 +16,7 @@ import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.cosign.CosignCli;
+import io.stellaops.supplychain.cosign.LocalSigstore;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.TestImages;
 import java.nio.file.Files;
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.Test;
 @EnableKubeAPIServer
 class ReleaseVerificationIT {
   static final String NS = "shop";
+  static final String ISSUER = "https://token.actions.example.com";
+  static final String CI = "ci@example.com";
   static KubernetesClient client;
   static LocalRegistry registry;
   static Operator operator;
@@ -38,6 +42,8 @@ class ReleaseVerificationIT {
   static String unsigned;
   static String attested;
   static String releasePem;
+  static String keyless;
+  static LocalSigstore sigstore;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -57,6 +63,18 @@ class ReleaseVerificationIT {
         Path.of("..", "..", "shared", "testdata", "sbom", "guac-data-syft-cyclonedx")
             .resolve("syft-cyclonedx-docker.io-library-busybox.latest.json"));
     releasePem = cosign.publicKeyPem("release").strip();
+    sigstore = LocalSigstore.start("release-verification");
+    keyless = TestImages.push(registry.host() + "/ci/app:1.0.0", "ci app 1.0.0");
+    String keylessImage = registry.host() + "/ci/app@" + keyless;
+    cosign.signKeyless(keylessImage, sigstore, ISSUER, CI, true);
+    cosign.attestKeyless(
+        keylessImage,
+        sigstore,
+        ISSUER,
+        CI,
+        "cyclonedx",
+        Path.of("..", "..", "shared", "testdata", "sbom", "guac-data-syft-cyclonedx")
+            .resolve("syft-cyclonedx-docker.io-library-busybox.latest.json"));
 
     PromotionTestSupport.installCrdsAndNamespaces(client, NS);
     operator = PromotionTestSupport.startOperator(client);
@@ -99,6 +117,7 @@ class ReleaseVerificationIT {
   static void tearDown() {
     operator.stop();
     registry.close();
+    sigstore.close();
   }
 
   static void release(String name, String component, String digest) {
@@ -171,6 +190,69 @@ class ReleaseVerificationIT {
   }
 
   @Test
+  void aKeylessSignatureAndSbomAttestationUnderAnOfflineTrustRootVerify() throws Exception {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("sigstore-root")
+                .withNamespace(NS)
+                .endMetadata()
+                .addToStringData("trusted_root.json", sigstore.trustedRoot())
+                .build())
+        .serverSideApply();
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: TrustPolicy
+        metadata: {name: ci-keyless}
+        spec:
+          images: ["%s/ci/**"]
+          authorities:
+            - name: github-ci
+              keyless:
+                issuer: %s
+                subjectRegExp: '^ci@example\\.com$'
+                trustRoot: {namespace: %s, name: sigstore-root}
+          attestations:
+            - {name: sbom, predicateType: "https://cyclonedx.org/bom", condition: "size(predicate.components) > 0"}
+        """
+            .formatted(registry.host(), ISSUER, NS));
+    var policy = client.resources(TrustPolicy.class).withName("ci-keyless");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            policy.get().getStatus() != null
+                && Conditions.find(policy.get().getStatus(), ConditionTypes.READY)
+                    .map(c -> c.status() == Condition.Status.TRUE)
+                    .orElse(false));
+    assertThat(policy.get().getStatus().getAuthoritiesLoaded()).isEqualTo(1);
+
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: ci-app}
+        spec:
+          version: 1.0.0
+          components: [{name: app, image: %s/ci/app, tag: 1.0.0, digest: %s}]
+        """
+            .formatted(registry.host(), keyless));
+    Release verified = awaitVerified("ci-app", Condition.Status.TRUE);
+    assertThat(verified.getStatus().getComponents())
+        .singleElement()
+        .satisfies(c -> {
+          assertThat(c.signature()).isEqualTo("Verified");
+          assertThat(c.verifiedBy()).isEqualTo("ci-keyless/github-ci");
+          assertThat(c.sbomDigest()).startsWith("sha256:");
+        });
+  }
+
+  @Test
   void aPolicyThatCannotBeLoadedIsStalledNamingEveryProblem() {
     apply(
         client,
@@ -184,9 +266,19 @@ class ReleaseVerificationIT {
           authorities:
             - name: vault-key
               key: {secretRef: {namespace: shop, name: no-such-secret}}
+            - name: private-sigstore
+              keyless:
+                issuer: https://issuer.example
+                subject: ci@example.com
+                trustRoot: {namespace: shop, name: empty-root, key: root.json}
           attestations:
             - {name: sbom, predicateType: "https://cyclonedx.org/bom", condition: "predicate.("}
           registryCredentials: [{namespace: shop, name: no-pull-secret}]
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: empty-root}
+        stringData: {root.json: "{}"}
         """
             .formatted(registry.host()));
     var resource = client.resources(TrustPolicy.class).withName("broken");
@@ -201,7 +293,10 @@ class ReleaseVerificationIT {
                 .message())
         .contains("authority vault-key: Secret shop/no-such-secret not found")
         .contains("attestation sbom: condition does not compile")
-        .contains("registryCredentials: Secret shop/no-pull-secret not found");
+        .contains("registryCredentials: Secret shop/no-pull-secret not found")
+        .contains(
+            "authority private-sigstore: Secret shop/empty-root key root.json: the trusted root"
+                + " lists no certificateAuthorities");
     assertThat(resource.get().getStatus().getAuthoritiesLoaded()).isZero();
 
     var shop = client.resources(TrustPolicy.class).withName("shop-images").get();

@@ -22,15 +22,19 @@ public record KeylessAuthority(
         @JsonPropertyDescription(
             "OIDC issuer the certificate must name, e.g. https://token.actions.githubusercontent.com.")
         String issuer,
-    @Size(max = 512) @JsonPropertyDescription("Regular expression (RE2) the issuer must match.")
+    @Size(max = 512)
+        @JsonPropertyDescription(
+            "Regular expression (RE2) the issuer must contain a match of, as cosign's --certificate-oidc-issuer-regexp; anchor it with ^ and $.")
         String issuerRegExp,
     @Size(max = 1024)
         @JsonPropertyDescription(
             "Certificate subject (SAN) the signer must have, e.g. an e-mail or workflow URI.")
         String subject,
-    @Size(max = 1024) @JsonPropertyDescription("Regular expression (RE2) the subject must match.")
+    @Size(max = 1024)
+        @JsonPropertyDescription(
+            "Regular expression (RE2) the subject must contain a match of, as cosign's --certificate-identity-regexp; anchor it with ^ and $.")
         String subjectRegExp,
     @Required
         @JsonPropertyDescription(
-            "Secret or ConfigMap key holding a Sigstore trusted_root.json (Fulcio CAs, Rekor and CT log keys); nothing is fetched at admission.")
+            "Secret holding a Sigstore trusted_root.json (Fulcio CAs, Rekor and CT log keys), under key trusted_root.json unless key says otherwise; nothing is fetched at admission.")
         SecretKeyRef trustRoot) {}
