@@ -106,6 +106,21 @@ public final class PromotionTestSupport {
     return result.statement();
   }
 
+  /** A Secret holding a Sigstore trusted_root.json under its default key, as users mirror it. */
+  public static void trustRootSecret(
+      KubernetesClient client, String namespace, String name, String trustedRootJson) {
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .addToStringData("trusted_root.json", trustedRootJson)
+                .build())
+        .serverSideApply();
+  }
+
   public static void apply(KubernetesClient client, String namespace, String yaml) {
     client
         .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))

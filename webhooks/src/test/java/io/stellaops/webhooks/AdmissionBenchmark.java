@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.crds.release.Release;
 import io.stellaops.supplychain.cosign.CosignCli;
+import io.stellaops.supplychain.cosign.LocalSigstore;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.TestImages;
 import io.stellaops.supplychain.policy.TrustEvaluator;
@@ -23,16 +24,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Release admission with signature verification, measured against the real API server, registry and
- * cosign: latency of a Release CREATE with 5 signed components with the verdict cache cold and
- * warm, sustained admissions per second, and `cosign verify` of the same images in the same run. A
- * benchmark, not a test: it prints figures and asserts nothing about speed. Run it with {@code
- * hack/bench.sh admission}.
+ * cosign: latency of a Release CREATE with 5 components signed with a key, then keyless (a private
+ * Sigstore's trust root), with the verdict cache cold and warm, sustained admissions per second,
+ * and `cosign verify` of the same images in the same run. A benchmark, not a test: it prints
+ * figures and asserts nothing about speed. Run it with {@code hack/bench.sh admission}.
  */
 @EnableKubeAPIServer
 class AdmissionBenchmark {
   static final String NS = "bench";
   static final int COMPONENTS = 5;
   static final int SAMPLES = 30;
+  static final String ISSUER = "https://token.actions.example.com";
+  static final String SUBJECT = "ci@example.com";
   static KubernetesClient client;
 
   @Test
@@ -69,6 +72,37 @@ class AdmissionBenchmark {
                       registry.host(),
                       cosign.publicKeyPem("ci").strip().replace("\n", "\n                ")))
           .serverSideApply();
+      LocalSigstore sigstore = LocalSigstore.start("bench");
+      List<String> keylessImages = new ArrayList<>();
+      List<String> keylessDigests = new ArrayList<>();
+      for (int i = 0; i < COMPONENTS; i++) {
+        String image = registry.host() + "/keyless/svc" + i;
+        String digest = TestImages.push(image + ":1.0.0", "keyless svc " + i);
+        cosign.signKeyless(image + "@" + digest, sigstore, ISSUER, SUBJECT, true);
+        keylessImages.add(image);
+        keylessDigests.add(digest);
+      }
+      Path trustedRoot = sigstore.writeTrustedRoot(keys.resolve("trusted_root.json"));
+      sigstore.close();
+      PromotionTestSupport.trustRootSecret(
+          client, NS, "sigstore-root", Files.readString(trustedRoot));
+      client
+          .resource(
+              """
+              apiVersion: stellaops.io/v1alpha1
+              kind: TrustPolicy
+              metadata: {name: bench-keyless}
+              spec:
+                images: ["%s/keyless/**"]
+                authorities:
+                  - name: ci
+                    keyless:
+                      issuer: %s
+                      subject: %s
+                      trustRoot: {namespace: %s, name: sigstore-root}
+              """
+                  .formatted(registry.host(), ISSUER, SUBJECT, NS))
+          .serverSideApply();
       TrustEvaluator evaluator = LoopbackAdmission.evaluator();
       try (AdmissionServer server =
           LoopbackAdmission.start(
@@ -87,6 +121,17 @@ class AdmissionBenchmark {
         List<Long> warm = new ArrayList<>();
         for (int i = 0; i < SAMPLES; i++) {
           warm.add(timed(() -> create(images, "warm-" + names.incrementAndGet())));
+        }
+        List<Long> keylessCold = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+          evaluator.forget();
+          keylessCold.add(
+              timed(() -> create(keylessImages, "keyless-cold-" + names.incrementAndGet())));
+        }
+        List<Long> keylessWarm = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+          keylessWarm.add(
+              timed(() -> create(keylessImages, "keyless-warm-" + names.incrementAndGet())));
         }
         List<Long> untouched = new ArrayList<>();
         for (int i = 0; i < SAMPLES; i++) {
@@ -130,6 +175,11 @@ class AdmissionBenchmark {
           String ref = images.get(0) + "@" + digests.get(0);
           cosignOne.add(timed(() -> cosign.verify(ref, "ci")));
         }
+        List<Long> cosignKeyless = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          String ref = keylessImages.get(0) + "@" + keylessDigests.get(0);
+          cosignKeyless.add(timed(() -> cosign.verifyKeyless(ref, trustedRoot, ISSUER, SUBJECT)));
+        }
         long cosignFive =
             timed(() -> {
               for (int i = 0; i < COMPONENTS; i++) {
@@ -144,11 +194,14 @@ class AdmissionBenchmark {
             (%d samples each; client-side CREATE latency through the API server and the webhook)
               CREATE, verdict cache cold      p50 %6.1f ms   p99 %6.1f ms
               CREATE, verdict cache warm      p50 %6.1f ms   p99 %6.1f ms
+              CREATE, keyless, cache cold     p50 %6.1f ms   p99 %6.1f ms   (chain, SCT, SET offline)
+              CREATE, keyless, cache warm     p50 %6.1f ms   p99 %6.1f ms
               CREATE, no components checked   p50 %6.1f ms   p99 %6.1f ms   (webhook, no registry)
               CREATE ConfigMap, no webhook    p50 %6.1f ms   p99 %6.1f ms   (API server floor)
               sustained, warm, %d clients     %6.1f admissions/s
               cosign verify, 1 image          p50 %6.1f ms   (CLI, same key, same registry)
               cosign verify, %d images         %6.1f ms   (one after the other)
+              cosign verify, keyless, 1 image p50 %6.1f ms   (--trusted-root, offline)
             """,
             COMPONENTS,
             client.getKubernetesVersion().getGitVersion(),
@@ -158,6 +211,10 @@ class AdmissionBenchmark {
             ms(percentile(cold, 99)),
             ms(percentile(warm, 50)),
             ms(percentile(warm, 99)),
+            ms(percentile(keylessCold, 50)),
+            ms(percentile(keylessCold, 99)),
+            ms(percentile(keylessWarm, 50)),
+            ms(percentile(keylessWarm, 99)),
             ms(percentile(untouched, 50)),
             ms(percentile(untouched, 99)),
             ms(percentile(plain, 50)),
@@ -166,7 +223,8 @@ class AdmissionBenchmark {
             admitted.get() / seconds,
             ms(percentile(cosignOne, 50)),
             COMPONENTS,
-            ms(cosignFive));
+            ms(cosignFive),
+            ms(percentile(cosignKeyless, 50)));
       }
     }
   }

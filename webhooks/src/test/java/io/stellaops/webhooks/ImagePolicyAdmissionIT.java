@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -57,16 +56,7 @@ class ImagePolicyAdmissionIT {
   @BeforeAll
   static void setUp() throws Exception {
     PromotionTestSupport.installCrdsAndNamespaces(client, NS, "stella-system");
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(LOCKED)
-                .addToLabels(PodAdmission.NAMESPACE_LABEL, "enforce")
-                .endMetadata()
-                .build())
-        .serverSideApply();
+    LoopbackAdmission.enforcingNamespace(client, LOCKED);
     registry = LocalRegistry.start();
     privateRegistry = LocalRegistry.startWithBasicAuth(PRIVATE_USER, PRIVATE_PASSWORD);
     cosign = new CosignCli(keys);

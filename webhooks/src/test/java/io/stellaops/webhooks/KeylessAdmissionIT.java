@@ -3,9 +3,7 @@ package io.stellaops.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stellaops.controllers.PromotionTestSupport;
@@ -46,30 +44,13 @@ class KeylessAdmissionIT {
   @BeforeAll
   static void setUp() throws Exception {
     PromotionTestSupport.installCrdsAndNamespaces(client, NS, "stella-system");
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(LOCKED)
-                .addToLabels(PodAdmission.NAMESPACE_LABEL, "enforce")
-                .endMetadata()
-                .build())
-        .serverSideApply();
+    LoopbackAdmission.enforcingNamespace(client, LOCKED);
     registry = LocalRegistry.start();
     sigstore = LocalSigstore.start("stella-ci");
     unknown = LocalSigstore.start("unknown");
     cosign = new CosignCli(dir);
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("sigstore-root")
-                .withNamespace("stella-system")
-                .endMetadata()
-                .addToStringData("trusted_root.json", sigstore.trustedRoot())
-                .build())
-        .serverSideApply();
+    PromotionTestSupport.trustRootSecret(
+        client, "stella-system", "sigstore-root", sigstore.trustedRoot());
     client
         .resource(
             """

@@ -33,6 +33,21 @@ final class LoopbackAdmission {
         new RegistryClient(Duration.ofSeconds(5)));
   }
 
+  /** A namespace labelled so that every Pod created in it is checked. */
+  static void enforcingNamespace(KubernetesClient client, String name) {
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels(
+                    io.stellaops.webhooks.imagepolicy.PodAdmission.NAMESPACE_LABEL, "enforce")
+                .endMetadata()
+                .build())
+        .serverSideApply();
+  }
+
   static TrustEvaluator evaluator() {
     return TrustEvaluator.cosign(new RegistryClient(Duration.ofSeconds(5)));
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
@@ -191,16 +190,7 @@ class ReleaseVerificationIT {
 
   @Test
   void aKeylessSignatureAndSbomAttestationUnderAnOfflineTrustRootVerify() throws Exception {
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("sigstore-root")
-                .withNamespace(NS)
-                .endMetadata()
-                .addToStringData("trusted_root.json", sigstore.trustedRoot())
-                .build())
-        .serverSideApply();
+    PromotionTestSupport.trustRootSecret(client, NS, "sigstore-root", sigstore.trustedRoot());
     apply(
         client,
         NS,
