@@ -37,7 +37,7 @@ public interface Signer {
    */
   record Signed(Kind kind, byte[] payload, List<String> signatures) {}
 
-  /** How verdicts name this signer, e.g. {@code the key} or {@code ci@example.com (issuer)}. */
+  /** How verdicts name this signer: {@code the key}, or {@code keyless <subject> from <issuer>}. */
   String describe();
 
   /**

@@ -229,7 +229,10 @@ public final class KeylessSigner implements Signer {
       }
       matches &= signatureLogged;
     } else {
-      return "has a " + kind + " transparency log entry, not one for a " + signed.kind();
+      return "has a transparency log entry of kind "
+          + kind
+          + ", not one for a "
+          + (signed.kind() == Kind.DSSE ? "DSSE envelope (dsse)" : "signature (hashedrekord)");
     }
     return matches
         ? null
