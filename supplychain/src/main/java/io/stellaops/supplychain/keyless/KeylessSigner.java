@@ -101,8 +101,9 @@ public final class KeylessSigner implements Signer {
     }
     X509Certificate leaf = Certificates.getLeaf(path);
     try {
+      // whatever a malformed certificate makes sigstore-java throw is a failed check, not a crash
       trustRoot.fulcio().verifySigningCertificate(path);
-    } catch (FulcioVerificationException | IOException e) {
+    } catch (FulcioVerificationException | IOException | RuntimeException e) {
       String why = TrustRoot.causes(e);
       return (why.contains("SCT")
               ? "has a certificate without a valid SCT from a trusted CT log: "
