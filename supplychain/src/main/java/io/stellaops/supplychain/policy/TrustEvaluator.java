@@ -195,8 +195,8 @@ public final class TrustEvaluator {
     Map<String, String> attested = new LinkedHashMap<>();
     List<String> enforced = new ArrayList<>();
     List<String> warned = new ArrayList<>();
-    for (TrustMaterial.LoadedPolicy policyKeys : loaded) {
-      TrustPolicy policy = policyKeys.policy();
+    for (TrustMaterial.LoadedPolicy loadedPolicy : loaded) {
+      TrustPolicy policy = loadedPolicy.policy();
       String name = policy.getMetadata().getName();
       List<String> problems = new ArrayList<>();
       Optional<RegistryClient.Credentials> credentials;
@@ -209,7 +209,7 @@ public final class TrustEvaluator {
       }
       String by = null;
       for (Authority a : policy.getSpec().authorities()) {
-        Signer signer = policyKeys.signers().get(a.name());
+        Signer signer = loadedPolicy.signers().get(a.name());
         String why;
         if (signer != null) {
           var verdict = verifier.verify(image, digest, signer, credentials);
@@ -217,7 +217,7 @@ public final class TrustEvaluator {
         } else {
           why =
               (a.keyless() != null ? "trust root not loaded: " : "key not loaded: ")
-                  + policyKeys.problems().get(a.name());
+                  + loadedPolicy.problems().get(a.name());
         }
         if (why == null) {
           by = name + "/" + a.name();
@@ -235,7 +235,7 @@ public final class TrustEvaluator {
         List<String> why = new ArrayList<>();
         String envelope = null;
         for (Authority a : policy.getSpec().authorities()) {
-          Signer signer = policyKeys.signers().get(a.name());
+          Signer signer = loadedPolicy.signers().get(a.name());
           if (signer == null) {
             continue;
           }

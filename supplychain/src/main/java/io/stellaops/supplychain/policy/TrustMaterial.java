@@ -74,13 +74,12 @@ public final class TrustMaterial {
   /** The keyless identity under the trust root its Secret holds (default trusted_root.json). */
   public Signer keylessSigner(Authority authority) {
     SecretKeyRef ref = authority.keyless().trustRoot();
+    byte[] json = secretValue(ref, DEFAULT_TRUST_ROOT);
     TrustRoot root;
     try {
-      root = TrustRoot.parse(secretValue(ref, DEFAULT_TRUST_ROOT));
+      root = TrustRoot.parse(json);
     } catch (IllegalArgumentException e) {
-      throw e.getMessage().startsWith("Secret ")
-          ? e
-          : new IllegalArgumentException(where(ref, DEFAULT_TRUST_ROOT) + ": " + e.getMessage());
+      throw new IllegalArgumentException(where(ref, DEFAULT_TRUST_ROOT) + ": " + e.getMessage());
     }
     return KeylessSigner.of(root, authority.keyless());
   }
