@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -166,22 +165,12 @@ class ImagePolicyAdmissionIT {
   }
 
   static String release(String name, String repository, String tag) {
-    return """
-    apiVersion: stellaops.io/v1alpha1
-    kind: Release
-    metadata: {name: %s, namespace: %s}
-    spec:
-      version: 1.0.0
-      components:
-        - {name: app, image: %s/%s, tag: "%s"}
-    """
-        .formatted(name, NS, registry.host(), repository, tag);
+    return LoopbackAdmission.releaseYaml(NS, name, registry.host() + "/" + repository, tag);
   }
 
   static Release create(String name, String repository, String tag) {
-    return client
-        .getKubernetesSerialization()
-        .convertValue(client.resource(release(name, repository, tag)).create(), Release.class);
+    return LoopbackAdmission.createRelease(
+        client, NS, name, registry.host() + "/" + repository, tag);
   }
 
   static String denial(String name, String repository, String tag) {
@@ -359,7 +348,7 @@ class ImagePolicyAdmissionIT {
         client
             .pods()
             .inNamespace(LOCKED)
-            .resource(pod("web", registry.host() + "/shop/web:1.0.0"))
+            .resource(LoopbackAdmission.pod("web", registry.host() + "/shop/web:1.0.0"))
             .create();
     assertThat(pod.getSpec().getContainers().getFirst().getImage())
         .isEqualTo(registry.host() + "/shop/web:1.0.0@" + signed);
@@ -369,7 +358,7 @@ class ImagePolicyAdmissionIT {
             client
                 .pods()
                 .inNamespace(LOCKED)
-                .resource(pod("rogue", registry.host() + "/shop/rogue:1.0.0"))
+                .resource(LoopbackAdmission.pod("rogue", registry.host() + "/shop/rogue:1.0.0"))
                 .create())
         .hasMessageContaining("spec.containers[0].image")
         .hasMessageContaining("no cosign signature found");
@@ -378,7 +367,7 @@ class ImagePolicyAdmissionIT {
             client
                 .pods()
                 .inNamespace(LOCKED)
-                .resource(pod("debug", registry.host() + "/tools/debug:1.0.0"))
+                .resource(LoopbackAdmission.pod("debug", registry.host() + "/tools/debug:1.0.0"))
                 .create())
         .hasMessageContaining("no TrustPolicy covers " + registry.host() + "/tools/debug")
         .hasMessageContaining("namespace locked is labelled stellaops.io/image-policy=enforce");
@@ -387,25 +376,11 @@ class ImagePolicyAdmissionIT {
         client
             .pods()
             .inNamespace(NS)
-            .resource(pod("rogue", registry.host() + "/shop/rogue:1.0.0"))
+            .resource(LoopbackAdmission.pod("rogue", registry.host() + "/shop/rogue:1.0.0"))
             .create();
     assertThat(elsewhere.getSpec().getContainers().getFirst().getImage())
         .as("namespaces without the label are not checked")
         .isEqualTo(registry.host() + "/shop/rogue:1.0.0");
-  }
-
-  static Pod pod(String name, String image) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("app")
-        .withImage(image)
-        .endContainer()
-        .endSpec()
-        .build();
   }
 
   /** What the API server answered a create, with its Warning headers. */

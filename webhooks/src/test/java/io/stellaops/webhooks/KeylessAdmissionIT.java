@@ -103,23 +103,8 @@ class KeylessAdmissionIT {
   }
 
   static Release create(String name, String repository) {
-    return client
-        .getKubernetesSerialization()
-        .convertValue(
-            client
-                .resource(
-                    """
-                    apiVersion: stellaops.io/v1alpha1
-                    kind: Release
-                    metadata: {name: %s, namespace: %s}
-                    spec:
-                      version: 1.0.0
-                      components:
-                        - {name: app, image: %s/%s, tag: "1.0.0"}
-                    """
-                        .formatted(name, NS, registry.host(), repository))
-                .create(),
-            Release.class);
+    return LoopbackAdmission.createRelease(
+        client, NS, name, registry.host() + "/" + repository, "1.0.0");
   }
 
   /** The denial message, or null when the release was admitted. */
@@ -143,22 +128,7 @@ class KeylessAdmissionIT {
 
     String podImage = registry.host() + "/ci/api:1.0.0";
     Pod pod =
-        client
-            .pods()
-            .inNamespace(LOCKED)
-            .resource(
-                new io.fabric8.kubernetes.api.model.PodBuilder()
-                    .withNewMetadata()
-                    .withName("api")
-                    .endMetadata()
-                    .withNewSpec()
-                    .addNewContainer()
-                    .withName("app")
-                    .withImage(podImage)
-                    .endContainer()
-                    .endSpec()
-                    .build())
-            .create();
+        client.pods().inNamespace(LOCKED).resource(LoopbackAdmission.pod("api", podImage)).create();
     assertThat(pod.getSpec().getContainers().getFirst().getImage())
         .isEqualTo(podImage + "@" + digest);
   }

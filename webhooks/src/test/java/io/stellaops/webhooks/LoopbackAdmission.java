@@ -1,8 +1,11 @@
 package io.stellaops.webhooks;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
 import io.stellaops.controllers.kubernetes.KubernetesSecrets;
+import io.stellaops.crds.release.Release;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.policy.CachingSecretSource;
@@ -46,6 +49,44 @@ final class LoopbackAdmission {
                 .endMetadata()
                 .build())
         .serverSideApply();
+  }
+
+  /** A Release of one component given by tag, as CI would create it. */
+  static String releaseYaml(String namespace, String name, String image, String tag) {
+    return """
+    apiVersion: stellaops.io/v1alpha1
+    kind: Release
+    metadata: {name: %s, namespace: %s}
+    spec:
+      version: 1.0.0
+      components:
+        - {name: app, image: %s, tag: "%s"}
+    """
+        .formatted(name, namespace, image, tag);
+  }
+
+  /** Creates {@link #releaseYaml} through the API server (and so through the webhook). */
+  static Release createRelease(
+      KubernetesClient client, String namespace, String name, String image, String tag) {
+    return client
+        .getKubernetesSerialization()
+        .convertValue(
+            client.resource(releaseYaml(namespace, name, image, tag)).create(), Release.class);
+  }
+
+  /** A Pod with one container named app running {@code image}. */
+  static Pod pod(String name, String image) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage(image)
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   static TrustEvaluator evaluator() {

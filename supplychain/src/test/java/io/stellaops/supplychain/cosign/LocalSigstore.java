@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sigstore.encryption.certificates.Certificates;
+import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -208,7 +209,7 @@ public final class LocalSigstore implements AutoCloseable {
     publicKey.put("rawBytes", base64(key.getEncoded()));
     publicKey.put("keyDetails", "PKIX_ECDSA_P256_SHA_256");
     publicKey.putObject("validFor").put("start", start.toString());
-    log.putObject("logId").put("keyId", base64(sha256(key.getEncoded())));
+    log.putObject("logId").put("keyId", base64(Sha256.raw(key.getEncoded())));
     return log;
   }
 
@@ -272,7 +273,7 @@ public final class LocalSigstore implements AutoCloseable {
     X509Certificate leaf = leaf(key, subject, claims.path("iss").asText());
     StringBuilder chain = new StringBuilder();
     for (X509Certificate c : List.of(leaf, intermediateCertificate, rootCertificate)) {
-      chain.append(pem(c));
+      chain.append(Certificates.toPemString(c));
     }
     return chain.toString().getBytes(StandardCharsets.US_ASCII);
   }
@@ -343,7 +344,7 @@ public final class LocalSigstore implements AutoCloseable {
     signed.write(0); // certificate_timestamp
     signed.write(ByteBuffer.allocate(8).putLong(timestamp).array());
     signed.write(new byte[] {0, 1}); // precert_entry
-    signed.write(sha256(intermediate.getPublic().getEncoded()));
+    signed.write(Sha256.raw(intermediate.getPublic().getEncoded()));
     signed.write(
         new byte[] {(byte) (tbs.length >> 16), (byte) (tbs.length >> 8), (byte) tbs.length});
     signed.write(tbs);
@@ -354,7 +355,7 @@ public final class LocalSigstore implements AutoCloseable {
     byte[] signature = ecdsa.sign();
     ByteArrayOutputStream sct = new ByteArrayOutputStream();
     sct.write(0);
-    sct.write(sha256(ctLog.getPublic().getEncoded()));
+    sct.write(Sha256.raw(ctLog.getPublic().getEncoded()));
     sct.write(ByteBuffer.allocate(8).putLong(timestamp).array());
     sct.write(new byte[] {0, 0});
     sct.write(4); // sha256
@@ -382,7 +383,7 @@ public final class LocalSigstore implements AutoCloseable {
     long index = leaves.size();
     leaves.add(leafHash(body));
     long integratedTime = Instant.now().plus(logClockSkew).getEpochSecond();
-    String logId = HexFormat.of().formatHex(sha256(rekor.getPublic().getEncoded()));
+    String logId = Sha256.hex(rekor.getPublic().getEncoded());
     ObjectNode signable = CanonicalJson.MAPPER.createObjectNode();
     signable.put("body", base64(body));
     signable.put("integratedTime", integratedTime);
@@ -402,7 +403,7 @@ public final class LocalSigstore implements AutoCloseable {
     }
     proof.put("checkpoint", checkpoint(leaves.size(), rootHash));
     ObjectNode answer = CanonicalJson.MAPPER.createObjectNode();
-    answer.set(HexFormat.of().formatHex(sha256(body)), entry);
+    answer.set(Sha256.hex(body), entry);
     return CanonicalJson.MAPPER.writeValueAsBytes(answer);
   }
 
@@ -423,15 +424,10 @@ public final class LocalSigstore implements AutoCloseable {
     ObjectNode spec = entry.putObject("spec");
     spec.putObject("envelopeHash")
         .put("algorithm", "sha256")
-        .put(
-            "value",
-            HexFormat.of().formatHex(sha256(envelopeText.getBytes(StandardCharsets.UTF_8))));
+        .put("value", Sha256.hex(envelopeText.getBytes(StandardCharsets.UTF_8)));
     spec.putObject("payloadHash")
         .put("algorithm", "sha256")
-        .put(
-            "value",
-            HexFormat.of()
-                .formatHex(sha256(Base64.getDecoder().decode(envelope.path("payload").asText()))));
+        .put("value", Sha256.hex(Base64.getDecoder().decode(envelope.path("payload").asText())));
     ArrayNode signatures = spec.putArray("signatures");
     for (JsonNode s : envelope.path("signatures")) {
       signatures
@@ -446,14 +442,14 @@ public final class LocalSigstore implements AutoCloseable {
   private String checkpoint(long size, byte[] rootHash) throws Exception {
     String host = "127.0.0.1";
     String text = host + " - 1\n" + size + "\n" + base64(rootHash) + "\n";
-    byte[] keyHint = java.util.Arrays.copyOf(sha256(rekor.getPublic().getEncoded()), 4);
+    byte[] keyHint = java.util.Arrays.copyOf(Sha256.raw(rekor.getPublic().getEncoded()), 4);
     byte[] signature = sign(rekor, text.getBytes(StandardCharsets.UTF_8));
     ByteBuffer hinted = ByteBuffer.allocate(4 + signature.length).put(keyHint).put(signature);
     return text + "\n\u2014 " + host + " " + base64(hinted.array()) + "\n";
   }
 
   private static byte[] leafHash(byte[] leaf) {
-    return sha256(concat(new byte[] {0}, leaf));
+    return Sha256.raw(concat(new byte[] {0}, leaf));
   }
 
   private static byte[] merkleRoot(List<byte[]> hashes) {
@@ -461,7 +457,7 @@ public final class LocalSigstore implements AutoCloseable {
       return hashes.get(0);
     }
     int split = Integer.highestOneBit(hashes.size() - 1);
-    return sha256(
+    return Sha256.raw(
         concat(
             new byte[] {1},
             merkleRoot(hashes.subList(0, split)),
@@ -526,23 +522,8 @@ public final class LocalSigstore implements AutoCloseable {
     return ecdsa.sign();
   }
 
-  static String pem(X509Certificate certificate) throws Exception {
-    return "-----BEGIN CERTIFICATE-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(certificate.getEncoded())
-        + "\n-----END CERTIFICATE-----\n";
-  }
-
   private static String base64(byte[] bytes) {
     return Base64.getEncoder().encodeToString(bytes);
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static byte[] concat(byte[]... parts) {
