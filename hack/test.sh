@@ -18,10 +18,12 @@ STELLA_HELM=$(bash hack/peers/build-tools.sh helm)
 export STELLA_HELM
 STELLA_OSV_SCANNER=$(bash hack/peers/build-tools.sh osv-scanner)
 export STELLA_OSV_SCANNER
+STELLA_REFERRERS_REGISTRY=$(bash hack/peers/build-referrers-registry.sh)
+export STELLA_REFERRERS_REGISTRY
 
 mvn -B -ntp verify "$@"
 
-# The *IT suites run against real peers (kube-apiserver + etcd, cosign, dockerd, registry,
+# The *IT suites run against real peers (kube-apiserver + etcd, cosign, dockerd, registries,
 # moto, nomad, helm); say how many ran so a silent skip shows.
 python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET

@@ -10,7 +10,6 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
-import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.dsse.Dsse;
 import io.stellaops.supplychain.dsse.DsseVerificationException;
 import io.stellaops.supplychain.dsse.Envelope;
@@ -28,10 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies attestations {@code cosign attest} (with a key or keyless) stored beside an image: the
- * OCI manifest tagged {@code sha256-<hex>.att}, each layer a DSSE envelope of an in-toto Statement.
- * An attestation counts when it is signed by the authority's {@link Signer}, the statement's
- * subject is the image digest, the predicate type is the one required, and the optional CEL
- * condition over {@code predicate} holds. Offline apart from the registry. Hand-written for the
+ * OCI manifest tagged {@code sha256-<hex>.att}, each layer a DSSE envelope of an in-toto Statement,
+ * or, with {@code --new-bundle-format}, Sigstore bundles among the image's referrers. An
+ * attestation counts when it is signed by the authority's {@link Signer}, the statement's subject
+ * is the image digest, the predicate type is the one required, and the optional CEL condition over
+ * {@code predicate} holds. Offline apart from the registry. The tag layout is hand-written for the
  * same reason as {@link CosignSignatureVerifier}: sigstore-java reads bundles, not this registry
  * layout.
  */
@@ -81,15 +81,75 @@ public final class CosignAttestationVerifier {
       String condition,
       Optional<RegistryClient.Credentials> credentials) {
     String where = image + "@" + digest;
-    JsonNode manifest;
-    try {
-      manifest =
-          CosignTags.manifest(
-              registry, image, digest, "att", "attestation", "attestation", credentials);
-    } catch (CosignTags.Unreadable e) {
-      return new Verdict(false, e.getMessage(), null);
-    }
     List<String> problems = new ArrayList<>();
+    String tagAnswer = null;
+    try {
+      JsonNode manifest = CosignTags.manifest(registry, image, digest, "att", credentials);
+      String envelopeDigest =
+          attestedInLayers(
+              manifest, image, digest, signer, predicateType, condition, credentials, problems);
+      if (envelopeDigest != null) {
+        return new Verdict(
+            true,
+            where + ": " + predicateType + " attested by " + signer.describe(),
+            envelopeDigest);
+      }
+    } catch (CosignTags.Unreadable e) {
+      tagAnswer = e.getMessage();
+    }
+    SigstoreBundles.Listing bundles =
+        SigstoreBundles.find(registry, image, digest, predicateType, credentials);
+    problems.addAll(bundles.problems());
+    for (SigstoreBundles.Found bundle : bundles.bundles()) {
+      var statement = SigstoreBundles.statement(bundle, digest, signer, predicateType, problems);
+      if (statement.isPresent() && holds(condition, statement.get(), problems)) {
+        return new Verdict(
+            true,
+            where
+                + ": "
+                + predicateType
+                + " attested by "
+                + signer.describe()
+                + " (Sigstore bundle)",
+            bundle.digest());
+      }
+    }
+    if (tagAnswer != null && problems.isEmpty()) {
+      return new Verdict(
+          false,
+          where
+              + ": no attestation found (looked for "
+              + tagAnswer
+              + "; no Sigstore bundle of "
+              + predicateType
+              + " among its referrers, "
+              + bundles.source()
+              + ")",
+          null);
+    }
+    return new Verdict(
+        false,
+        where
+            + ": no "
+            + predicateType
+            + " attestation verifies"
+            + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"),
+        null);
+  }
+
+  /**
+   * The digest of the DSSE layer of the {@code .att} manifest that attests {@code predicateType} by
+   * {@code signer} and satisfies {@code condition}, else null.
+   */
+  private String attestedInLayers(
+      JsonNode manifest,
+      String image,
+      String digest,
+      Signer signer,
+      String predicateType,
+      String condition,
+      Optional<RegistryClient.Credentials> credentials,
+      List<String> problems) {
     for (JsonNode layer : manifest.path("layers")) {
       if (!DSSE_LAYER.equals(layer.path("mediaType").asText())) {
         continue;
@@ -116,31 +176,31 @@ public final class CosignAttestationVerifier {
         if (!predicateType.equals(statement.path("predicateType").asText())) {
           continue; // another kind of attestation
         }
-        if (!subjectIs(statement, Sha256.hexOf(digest))) {
+        if (!SigstoreBundles.subjectIs(statement, digest)) {
           problems.add("a " + predicateType + " attestation names another subject");
           continue;
         }
-        if (condition != null && !condition.isBlank()) {
-          String failed = evaluate(condition, statement.path("predicate"));
-          if (failed != null) {
-            problems.add(failed);
-            continue;
-          }
+        if (holds(condition, statement, problems)) {
+          return layerDigest;
         }
-        return new Verdict(
-            true, where + ": " + predicateType + " attested by " + signer.describe(), layerDigest);
       } catch (RegistryException | IOException | IllegalArgumentException e) {
         problems.add("an attestation cannot be read: " + e.getMessage());
       }
     }
-    return new Verdict(
-        false,
-        where
-            + ": no "
-            + predicateType
-            + " attestation verifies"
-            + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"),
-        null);
+    return null;
+  }
+
+  /** Whether the optional condition holds for the statement's predicate; if not, says why. */
+  private boolean holds(String condition, JsonNode statement, List<String> problems) {
+    if (condition == null || condition.isBlank()) {
+      return true;
+    }
+    String failed = evaluate(condition, statement.path("predicate"));
+    if (failed != null) {
+      problems.add(failed);
+      return false;
+    }
+    return true;
   }
 
   private static boolean signedWith(Envelope envelope, PublicKey key) {
@@ -150,15 +210,6 @@ public final class CosignAttestationVerifier {
     } catch (DsseVerificationException e) {
       return false;
     }
-  }
-
-  private static boolean subjectIs(JsonNode statement, String hex) {
-    for (JsonNode subject : statement.path("subject")) {
-      if (hex.equals(subject.path("digest").path("sha256").asText())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Null when the condition holds, else why not. */

@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Verifies cosign signatures, made with a key or keyless, in the layout cosign writes by default:
+ * Verifies cosign signatures, made with a key or keyless, in both layouts cosign writes: by default
  * an OCI manifest tagged {@code sha256-<hex>.sig} whose layers are simple-signing payloads, each
  * with its signature in the {@code dev.cosignproject.cosign/signature} annotation (and, keyless,
- * its certificate and log entry beside it). Offline apart from the registry: no Rekor or Fulcio
- * call. Hand-written because sigstore-java verifies bundles, not this registry layout, and the
- * layout is two fetches and one signature check.
+ * its certificate and log entry beside it); with {@code --new-bundle-format}, Sigstore bundles
+ * among the image's OCI referrers ({@link SigstoreBundles}). Offline apart from the registry: no
+ * Rekor or Fulcio call. The tag layout is hand-written because sigstore-java verifies bundles, not
+ * this registry layout, and the layout is two fetches and one signature check.
  */
 public final class CosignSignatureVerifier {
   static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
@@ -41,8 +42,9 @@ public final class CosignSignatureVerifier {
   }
 
   /**
-   * Whether {@code image@digest} carries a cosign signature by {@code signer}. The reason names the
-   * image, the signer and the check that failed.
+   * Whether {@code image@digest} carries a cosign signature by {@code signer}, in the tag layout or
+   * as a Sigstore bundle among its referrers. The reason names the image, the signer and the check
+   * that failed.
    */
   public Verdict verify(
       String image,
@@ -50,15 +52,52 @@ public final class CosignSignatureVerifier {
       Signer signer,
       Optional<RegistryClient.Credentials> credentials) {
     String where = image + "@" + digest;
-    JsonNode manifest;
-    try {
-      manifest =
-          CosignTags.manifest(
-              registry, image, digest, "sig", "cosign signature", "signature", credentials);
-    } catch (CosignTags.Unreadable e) {
-      return Verdict.failed(e.getMessage());
-    }
     List<String> problems = new ArrayList<>();
+    String tagAnswer = null;
+    try {
+      JsonNode manifest = CosignTags.manifest(registry, image, digest, "sig", credentials);
+      if (signedInLayers(manifest, image, digest, signer, credentials, problems)) {
+        return Verdict.ok(where + ": signed by " + signer.describe());
+      }
+    } catch (CosignTags.Unreadable e) {
+      tagAnswer = e.getMessage();
+    }
+    SigstoreBundles.Listing bundles =
+        SigstoreBundles.find(registry, image, digest, SigstoreBundles.SIGN_PREDICATE, credentials);
+    problems.addAll(bundles.problems());
+    for (SigstoreBundles.Found bundle : bundles.bundles()) {
+      if (SigstoreBundles.statement(
+              bundle, digest, signer, SigstoreBundles.SIGN_PREDICATE, problems)
+          .isPresent()) {
+        return Verdict.ok(where + ": signed by " + signer.describe() + " (Sigstore bundle)");
+      }
+    }
+    if (tagAnswer != null && problems.isEmpty()) {
+      return Verdict.failed(
+          where
+              + ": no cosign signature found (looked for "
+              + tagAnswer
+              + "; no Sigstore signature bundle among its referrers, "
+              + bundles.source()
+              + ")");
+    }
+    return Verdict.failed(
+        where
+            + ": no signature verifies with "
+            + signer.describe()
+            + (problems.isEmpty()
+                ? " (no simple-signing layers)"
+                : " (" + String.join("; ", problems) + ")"));
+  }
+
+  /** Whether a simple-signing layer of the {@code .sig} manifest is {@code signer}'s signature. */
+  private boolean signedInLayers(
+      JsonNode manifest,
+      String image,
+      String digest,
+      Signer signer,
+      Optional<RegistryClient.Credentials> credentials,
+      List<String> problems) {
     for (JsonNode layer : manifest.path("layers")) {
       String signature = layer.path("annotations").path(SIGNATURE_ANNOTATION).asText(null);
       if (!SIMPLE_SIGNING.equals(layer.path("mediaType").asText()) || signature == null) {
@@ -91,15 +130,9 @@ public final class CosignSignatureVerifier {
                 + ")");
         continue;
       }
-      return Verdict.ok(where + ": signed by " + signer.describe());
+      return true;
     }
-    return Verdict.failed(
-        where
-            + ": no signature verifies with "
-            + signer.describe()
-            + (problems.isEmpty()
-                ? " (no simple-signing layers)"
-                : " (" + String.join("; ", problems) + ")"));
+    return false;
   }
 
   private static byte[] decode(String base64) {

@@ -13,7 +13,7 @@ import java.util.Optional;
  * .att} for attestations, and reading their manifests.
  */
 final class CosignTags {
-  /** Why a tag's manifest could not be read; the message names image, digest, tag and answer. */
+  /** Why a tag's manifest could not be read; the message names the tag and the answer. */
   static final class Unreadable extends Exception {
     Unreadable(String message) {
       super(message);
@@ -24,36 +24,23 @@ final class CosignTags {
 
   /**
    * The manifest of {@code image}'s {@code suffix} tag ({@code sig} or {@code att}) for {@code
-   * digest}. Messages call its content {@code what} ("cosign signature") and the manifest the
-   * {@code kind} manifest ("signature").
+   * digest}.
    */
   static JsonNode manifest(
       RegistryClient registry,
       String image,
       String digest,
       String suffix,
-      String what,
-      String kind,
       Optional<RegistryClient.Credentials> credentials)
       throws Unreadable {
-    String where = image + "@" + digest;
-    String tag = "sha256-" + Sha256.hexOf(digest) + "." + suffix;
+    String tag = image + ":sha256-" + Sha256.hexOf(digest) + "." + suffix;
     try {
-      return CanonicalJson.MAPPER.readTree(registry.manifest(image, tag, credentials).bytes());
+      return CanonicalJson.MAPPER.readTree(
+          registry.manifest(image, tag.substring(image.length() + 1), credentials).bytes());
     } catch (RegistryException e) {
-      throw new Unreadable(
-          where
-              + ": no "
-              + what
-              + " found (looked for "
-              + image
-              + ":"
-              + tag
-              + ": "
-              + e.answer()
-              + ")");
+      throw new Unreadable(tag + ": " + e.answer());
     } catch (IOException e) {
-      throw new Unreadable(where + ": the " + kind + " manifest is not JSON");
+      throw new Unreadable(tag + ": the manifest is not JSON");
     }
   }
 }

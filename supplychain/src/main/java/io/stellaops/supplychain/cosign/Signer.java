@@ -2,14 +2,18 @@ package io.stellaops.supplychain.cosign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.dsse.Dsse;
+import io.stellaops.supplychain.dsse.DsseVerificationException;
+import io.stellaops.supplychain.dsse.Envelope;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.function.Predicate;
 
 /**
  * Whom an authority trusts to have signed: a public key, or a keyless identity under an offline
- * Sigstore trust root. The verifiers hand each cosign layer to {@link #check}, which finds the key
- * the layer's signature must verify with and whatever else must hold for that kind of signer.
+ * Sigstore trust root. The verifiers hand each cosign layer to {@link #check} and each Sigstore
+ * bundle to {@link #checkBundle}, which find the key the signature must verify with and whatever
+ * else must hold for that kind of signer.
  */
 public interface Signer {
   /** Annotation holding the Fulcio certificate of a keyless signature. */
@@ -54,6 +58,15 @@ public interface Signer {
    */
   String check(JsonNode annotations, Signed signed, Predicate<PublicKey> verifiesWith);
 
+  /**
+   * Null when a Sigstore bundle is signed by this signer, else the check that failed.
+   *
+   * @param bundle the bundle JSON as stored
+   * @param envelope its DSSE envelope
+   * @param digest the image digest its statement must name
+   */
+  String checkBundle(byte[] bundle, Envelope envelope, String digest);
+
   /** A signer known by its public key; nothing beyond the signature is required. */
   static Signer key(PublicKey key) {
     return new Signer() {
@@ -70,6 +83,16 @@ public interface Signer {
       @Override
       public String check(JsonNode annotations, Signed signed, Predicate<PublicKey> verifiesWith) {
         return verifiesWith.test(key) ? null : "does not verify with the key";
+      }
+
+      @Override
+      public String checkBundle(byte[] bundle, Envelope envelope, String digest) {
+        try {
+          Dsse.verify(envelope, key);
+          return null;
+        } catch (DsseVerificationException e) {
+          return "does not verify with the key";
+        }
       }
     };
   }

@@ -3,15 +3,23 @@ package io.stellaops.supplychain.keyless;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.sigstore.bundle.Bundle;
+import dev.sigstore.bundle.BundleParseException;
 import dev.sigstore.encryption.certificates.Certificates;
 import dev.sigstore.fulcio.client.FulcioVerificationException;
+import dev.sigstore.rekor.client.RekorEntry;
+import dev.sigstore.rekor.client.RekorVerificationException;
 import dev.sigstore.trustroot.TransparencyLog;
 import io.stellaops.crds.trustpolicy.KeylessAuthority;
 import io.stellaops.supplychain.cosign.Signer;
 import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.dsse.Dsse;
+import io.stellaops.supplychain.dsse.DsseVerificationException;
+import io.stellaops.supplychain.dsse.Envelope;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.Signatures;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -36,13 +44,17 @@ import org.bouncycastle.asn1.ASN1String;
  * and subject. A layer is signed by it when, entirely offline, its certificate chains to a trusted
  * CA and carries a valid SCT (sigstore-java), names the identity, its key verifies the signature,
  * and a trusted transparency log's signed entry timestamp proves the signature was logged, for this
- * content and certificate, while the short-lived certificate was valid. The log entry check is
- * written here because sigstore-java verifies it only inside its bundle format, with an inclusion
- * proof that cosign's tag layout does not keep.
+ * content and certificate, while the short-lived certificate was valid. For cosign's tag layout
+ * the log entry check is written here because sigstore-java verifies entries only with an
+ * inclusion proof, which that layout does not keep; a Sigstore bundle keeps one, and sigstore-java
+ * verifies it ({@link #checkBundle}).
  */
 public final class KeylessSigner implements Signer {
   static final String ISSUER_V2 = "1.3.6.1.4.1.57264.1.8";
   static final String ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
+  private static final String NOT_LOGGED =
+      "has no transparency log entry (signed with --tlog-upload=false?): the short-lived"
+          + " certificate's signing time cannot be proven";
 
   private final TrustRoot trustRoot;
   private final String issuer;
@@ -99,7 +111,78 @@ public final class KeylessSigner implements Signer {
     } catch (CertificateException | RuntimeException e) {
       return "has an unreadable certificate: " + TrustRoot.causes(e);
     }
+    String certificate = certificateProblem(path);
+    if (certificate != null) {
+      return certificate;
+    }
     X509Certificate leaf = Certificates.getLeaf(path);
+    if (!verifiesWith.test(leaf.getPublicKey())) {
+      return "does not verify with the key of its certificate";
+    }
+    return logged(annotations.path(BUNDLE).asText(null), leaf, signed);
+  }
+
+  /**
+   * A bundle: sigstore-java reads it, checks the certificate (chain, SCT) and the log entry
+   * (inclusion proof, signed checkpoint, SET); the identity, the DSSE signature, the signing time
+   * inside the certificate's validity and the entry's binding to this envelope and certificate are
+   * checked here. Not sigstore-java's KeylessVerifier: it refuses in-toto subjects without a name,
+   * and cosign's image statements have none.
+   */
+  @Override
+  public String checkBundle(byte[] json, Envelope envelope, String digest) {
+    JsonNode material;
+    try {
+      material = CanonicalJson.MAPPER.readTree(json).path("verificationMaterial");
+    } catch (IOException e) {
+      return "is an unreadable bundle: " + e.getMessage();
+    }
+    if (material.has("publicKey")) {
+      return "carries no Fulcio certificate (signed with a key, not keyless)";
+    }
+    if (material.path("tlogEntries").isEmpty()) {
+      return NOT_LOGGED;
+    }
+    Bundle bundle;
+    try {
+      bundle = Bundle.from(new StringReader(new String(json, StandardCharsets.UTF_8)));
+    } catch (BundleParseException | RuntimeException e) {
+      return "is a bundle sigstore-java cannot read: " + TrustRoot.causes(e);
+    }
+    String certificate = certificateProblem(bundle.getCertPath());
+    if (certificate != null) {
+      return certificate;
+    }
+    X509Certificate leaf = Certificates.getLeaf(bundle.getCertPath());
+    try {
+      Dsse.verify(envelope, leaf.getPublicKey());
+    } catch (DsseVerificationException e) {
+      return "does not verify with the key of its certificate";
+    }
+    RekorEntry entry = bundle.getEntries().get(0);
+    Instant logged = Instant.ofEpochSecond(entry.getIntegratedTime());
+    if (listedLog(entry.getLogID(), logged) == null) {
+      return unlisted(entry.getLogID(), logged);
+    }
+    try {
+      trustRoot.rekor().verifyEntry(entry);
+    } catch (RekorVerificationException | RuntimeException e) {
+      return "has a transparency log entry that does not verify: " + TrustRoot.causes(e);
+    }
+    String outside = outsideValidity(leaf, logged);
+    if (outside != null) {
+      return outside;
+    }
+    List<String> signatures = envelope.signatures().stream().map(Envelope.Signature::sig).toList();
+    return bodyMismatch(
+        entry.getBody(), leaf, new Signed(Kind.DSSE, envelope.payloadBytes(), signatures));
+  }
+
+  /**
+   * Null when the certificate chains to a CA of the trust root, carries a valid SCT and names this
+   * identity, else which of these fails.
+   */
+  private String certificateProblem(CertPath path) {
     try {
       // whatever a malformed certificate makes sigstore-java throw is a failed check, not a crash
       trustRoot.fulcio().verifySigningCertificate(path);
@@ -110,14 +193,7 @@ public final class KeylessSigner implements Signer {
               : "has a certificate that does not chain to the trust root's CAs: ")
           + why;
     }
-    String identity = identityMismatch(leaf);
-    if (identity != null) {
-      return identity;
-    }
-    if (!verifiesWith.test(leaf.getPublicKey())) {
-      return "does not verify with the key of its certificate";
-    }
-    return logged(annotations.path(BUNDLE).asText(null), leaf, signed);
+    return identityMismatch(Certificates.getLeaf(path));
   }
 
   /** Null when the certificate names this identity, else what it names instead. */
@@ -148,8 +224,7 @@ public final class KeylessSigner implements Signer {
   /** Null when the Rekor bundle proves the signature was logged while the certificate was valid. */
   private String logged(String bundleJson, X509Certificate leaf, Signed signed) {
     if (bundleJson == null || bundleJson.isBlank()) {
-      return "has no transparency log entry (signed with --tlog-upload=false?): the short-lived"
-          + " certificate's signing time cannot be proven";
+      return NOT_LOGGED;
     }
     JsonNode entry;
     try {
@@ -161,18 +236,9 @@ public final class KeylessSigner implements Signer {
     String logId = payload.path("logID").asText();
     long integratedTime = payload.path("integratedTime").asLong();
     Instant logged = Instant.ofEpochSecond(integratedTime);
-    TransparencyLog tlog;
-    try {
-      tlog = trustRoot.tlog(HexFormat.of().parseHex(logId), logged).orElse(null);
-    } catch (IllegalArgumentException e) {
-      tlog = null;
-    }
+    TransparencyLog tlog = listedLog(logId, logged);
     if (tlog == null) {
-      return "has a transparency log entry from a log the trust root does not list (logID "
-          + logId
-          + " at "
-          + logged
-          + ")";
+      return unlisted(logId, logged);
     }
     Map<String, Object> signable = new LinkedHashMap<>();
     signable.put("body", payload.path("body").asText());
@@ -189,8 +255,33 @@ public final class KeylessSigner implements Signer {
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       return "has an unreadable signed entry timestamp: " + e.getMessage();
     }
+    String outside = outsideValidity(leaf, logged);
+    if (outside != null) {
+      return outside;
+    }
+    return bodyMismatch(payload.path("body").asText(), leaf, signed);
+  }
+
+  private TransparencyLog listedLog(String logId, Instant logged) {
+    try {
+      return trustRoot.tlog(HexFormat.of().parseHex(logId), logged).orElse(null);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String unlisted(String logId, Instant logged) {
+    return "has a transparency log entry from a log the trust root does not list (logID "
+        + logId
+        + " at "
+        + logged
+        + ")";
+  }
+
+  private static String outsideValidity(X509Certificate leaf, Instant logged) {
     try {
       leaf.checkValidity(Date.from(logged));
+      return null;
     } catch (CertificateException e) {
       return "was logged at "
           + logged
@@ -200,7 +291,6 @@ public final class KeylessSigner implements Signer {
           + leaf.getNotAfter().toInstant()
           + ")";
     }
-    return bodyMismatch(payload.path("body").asText(), leaf, signed);
   }
 
   /** Null when the log entry records this content, signature and certificate. */

@@ -1,6 +1,7 @@
 package io.stellaops.supplychain.keyless;
 
 import dev.sigstore.fulcio.client.FulcioVerifier;
+import dev.sigstore.rekor.client.RekorVerifier;
 import dev.sigstore.trustroot.SigstoreConfigurationException;
 import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import dev.sigstore.trustroot.TransparencyLog;
@@ -19,9 +20,14 @@ import java.util.Optional;
  * keys, CT log keys. Nothing here fetches anything: no TUF, Fulcio or Rekor call.
  *
  * @param digest sha256 of the document, part of every verdict's cache key
+ * @param rekor sigstore-java's verifier of log entries with inclusion proofs (bundles)
  */
 public record TrustRoot(
-    String digest, SigstoreTrustedRoot root, FulcioVerifier fulcio, List<TransparencyLog> tlogs) {
+    String digest,
+    SigstoreTrustedRoot root,
+    FulcioVerifier fulcio,
+    List<TransparencyLog> tlogs,
+    RekorVerifier rekor) {
   private static final int MAX_CACHED = 64;
   private static final Map<String, TrustRoot> PARSED =
       Collections.synchronizedMap(
@@ -68,7 +74,8 @@ public record TrustRoot(
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException("the trusted root does not load: " + causes(e));
     }
-    TrustRoot parsed = new TrustRoot(digest, root, fulcio, root.getTLogs());
+    TrustRoot parsed =
+        new TrustRoot(digest, root, fulcio, root.getTLogs(), RekorVerifier.newRekorVerifier(root));
     PARSED.put(digest, parsed);
     return parsed;
   }

@@ -38,6 +38,9 @@ public final class RegistryClient {
           "application/vnd.docker.distribution.manifest.list.v2+json",
           "application/vnd.docker.distribution.manifest.v2+json");
   private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+  private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+  // a referrer list longer than this many pages is not one a signature check should walk
+  private static final int MAX_REFERRER_PAGES = 10;
 
   private final HttpClient http;
   private final Duration timeout;
@@ -76,7 +79,7 @@ public final class RegistryClient {
     HttpResponse<byte[]> response = fetch(ref, "/manifests/" + reference, credentials);
     if (response.statusCode() != 200) {
       throw new RegistryException(
-          ref + ":" + reference, response.statusCode() + " " + errorText(response.body()));
+          ref + ":" + reference, response.statusCode(), errorText(response.body()));
     }
     byte[] body = response.body();
     String digest = Sha256.digest(body);
@@ -122,13 +125,82 @@ public final class RegistryClient {
     return blob(repository, layer.path("digest").asText(), credentials);
   }
 
+  /**
+   * Manifests that name {@code image@digest} as their subject (signatures, attestations, SBOMs).
+   *
+   * @param descriptors the index entries, each with the referrer's digest and annotations
+   * @param source where they were listed (or why nowhere), for messages
+   */
+  public record Referrers(List<JsonNode> descriptors, String source) {}
+
+  /**
+   * The referrers of {@code image@digest}: the OCI 1.1 referrers API, else, on a registry without
+   * it (404), the referrers tag schema ({@code sha256-<hex>}) that clients maintain there. Neither
+   * means none, as the distribution spec says.
+   */
+  public Referrers referrers(String image, String digest, Optional<Credentials> credentials) {
+    ImageReference ref = ImageReference.parse(image);
+    List<JsonNode> descriptors = new ArrayList<>();
+    String path = "/referrers/" + digest;
+    for (int page = 0; path != null && page < MAX_REFERRER_PAGES; page++) {
+      HttpResponse<byte[]> response = fetch(ref, path, credentials);
+      if (response.statusCode() == 404 && page == 0) {
+        return referrersTag(image, digest, credentials);
+      }
+      if (response.statusCode() != 200) {
+        throw new RegistryException(
+            ref + ": referrers of " + digest, response.statusCode(), errorText(response.body()));
+      }
+      manifestsOf(response.body(), ref + ": referrers of " + digest).forEach(descriptors::add);
+      path = nextPage(response, ref);
+    }
+    return new Referrers(descriptors, "listed by the referrers API");
+  }
+
+  private Referrers referrersTag(String image, String digest, Optional<Credentials> credentials) {
+    String tag = "sha256-" + Sha256.hexOf(digest);
+    Manifest index;
+    try {
+      index = manifest(image, tag, credentials);
+    } catch (RegistryException e) {
+      if (e.status() == 404) {
+        return new Referrers(List.of(), "the registry has no referrers API and no " + tag + " tag");
+      }
+      throw e;
+    }
+    return new Referrers(
+        manifestsOf(index.bytes(), image + ":" + tag), "listed by the " + tag + " tag");
+  }
+
+  private static List<JsonNode> manifestsOf(byte[] index, String what) {
+    try {
+      List<JsonNode> manifests = new ArrayList<>();
+      CanonicalJson.MAPPER.readTree(index).path("manifests").forEach(manifests::add);
+      return manifests;
+    } catch (IOException e) {
+      throw new RegistryException(what + ": the index is not JSON");
+    }
+  }
+
+  /** The path of the page a {@code Link: <…>; rel="next"} header names, on the same registry. */
+  private static String nextPage(HttpResponse<byte[]> response, ImageReference ref) {
+    Matcher link = NEXT_LINK.matcher(response.headers().firstValue("Link").orElse(""));
+    if (!link.find()) {
+      return null;
+    }
+    String next = link.group(1);
+    String prefix = "/v2/" + ref.repository();
+    int at = next.indexOf(prefix);
+    return at < 0 ? null : next.substring(at + prefix.length());
+  }
+
   /** Fetches a blob and checks it against its digest. */
   public byte[] blob(String image, String digest, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);
     HttpResponse<byte[]> response = fetch(ref, "/blobs/" + digest, credentials);
     if (response.statusCode() != 200) {
       throw new RegistryException(
-          ref + "@" + digest, response.statusCode() + " " + errorText(response.body()));
+          ref + "@" + digest, response.statusCode(), errorText(response.body()));
     }
     if (!Sha256.digest(response.body()).equals(digest)) {
       throw new RegistryException(

@@ -22,6 +22,13 @@ public final class CosignCli {
     this.keys = keys;
   }
 
+  /** Runs {@code args} followed by {@code last} (the image). */
+  public String run(String[] args, String last) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add(last);
+    return run(all.toArray(String[]::new));
+  }
+
   public String run(String... args) throws Exception {
     String binary = System.getenv("STELLA_COSIGN");
     assertThat(binary)
@@ -62,30 +69,37 @@ public final class CosignCli {
     return Files.readString(keys.resolve(name + ".pub"));
   }
 
-  /** Attests {@code predicate} of {@code type} (e.g. cyclonedx) to an image by digest, offline. */
-  public void attest(String imageAtDigest, String key, String type, Path predicate)
+  /**
+   * Attests {@code predicate} of {@code type} (e.g. cyclonedx) to an image by digest, offline;
+   * {@code extra} flags such as {@code --new-bundle-format} go before the image.
+   */
+  public void attest(String imageAtDigest, String key, String type, Path predicate, String... extra)
       throws Exception {
     run(
-        "attest",
-        "--key",
-        keys.resolve(key + ".key").toString(),
-        "--type",
-        type,
-        "--predicate",
-        predicate.toAbsolutePath().toString(),
-        "--tlog-upload=false",
-        "--allow-http-registry",
+        concat(
+            extra,
+            "attest",
+            "--key",
+            keys.resolve(key + ".key").toString(),
+            "--type",
+            type,
+            "--predicate",
+            predicate.toAbsolutePath().toString(),
+            "--tlog-upload=false",
+            "--allow-http-registry"),
         imageAtDigest);
   }
 
   /** {@code cosign verify} with a key pair made by {@link #generateKeyPair}, offline. */
-  public void verify(String imageAtDigest, String key) throws Exception {
+  public void verify(String imageAtDigest, String key, String... extra) throws Exception {
     run(
-        "verify",
-        "--key",
-        keys.resolve(key + ".pub").toString(),
-        "--insecure-ignore-tlog=true",
-        "--allow-http-registry",
+        concat(
+            extra,
+            "verify",
+            "--key",
+            keys.resolve(key + ".pub").toString(),
+            "--insecure-ignore-tlog=true",
+            "--allow-http-registry"),
         imageAtDigest);
   }
 
@@ -95,9 +109,14 @@ public final class CosignCli {
    * false.
    */
   public void signKeyless(
-      String imageAtDigest, LocalSigstore sigstore, String issuer, String subject, boolean tlog)
+      String imageAtDigest,
+      LocalSigstore sigstore,
+      String issuer,
+      String subject,
+      boolean tlog,
+      String... extra)
       throws Exception {
-    run(keyless("sign", sigstore, issuer, subject, tlog, imageAtDigest));
+    run(concat(extra, keyless("sign", sigstore, issuer, subject, tlog)), imageAtDigest);
   }
 
   /** Attests {@code predicate} of {@code type} keyless, logged in {@code sigstore}'s log. */
@@ -107,37 +126,43 @@ public final class CosignCli {
       String issuer,
       String subject,
       String type,
-      Path predicate)
+      Path predicate,
+      String... extra)
       throws Exception {
     run(
-        keyless(
-            "attest",
-            sigstore,
-            issuer,
-            subject,
-            true,
-            "--type",
-            type,
-            "--predicate",
-            predicate.toAbsolutePath().toString(),
-            imageAtDigest));
+        concat(
+            extra,
+            keyless(
+                "attest",
+                sigstore,
+                issuer,
+                subject,
+                true,
+                "--type",
+                type,
+                "--predicate",
+                predicate.toAbsolutePath().toString())),
+        imageAtDigest);
   }
 
   /**
    * {@code cosign verify} of a keyless signature against {@code trustedRoot}, offline; the output,
    * or the failure as an AssertionError.
    */
-  public String verifyKeyless(String imageAtDigest, Path trustedRoot, String issuer, String subject)
+  public String verifyKeyless(
+      String imageAtDigest, Path trustedRoot, String issuer, String subject, String... extra)
       throws Exception {
     return run(
-        "verify",
-        "--trusted-root",
-        trustedRoot.toString(),
-        "--certificate-oidc-issuer",
-        issuer,
-        "--certificate-identity",
-        subject,
-        "--allow-http-registry",
+        concat(
+            extra,
+            "verify",
+            "--trusted-root",
+            trustedRoot.toString(),
+            "--certificate-oidc-issuer",
+            issuer,
+            "--certificate-identity",
+            subject,
+            "--allow-http-registry"),
         imageAtDigest);
   }
 
@@ -171,13 +196,22 @@ public final class CosignCli {
   }
 
   /** Signs an image by digest, offline (no transparency log), over plain HTTP for loopback. */
-  public void sign(String imageAtDigest, String key) throws Exception {
+  public void sign(String imageAtDigest, String key, String... extra) throws Exception {
     run(
-        "sign",
-        "--key",
-        keys.resolve(key + ".key").toString(),
-        "--tlog-upload=false",
-        "--allow-http-registry",
+        concat(
+            extra,
+            "sign",
+            "--key",
+            keys.resolve(key + ".key").toString(),
+            "--tlog-upload=false",
+            "--allow-http-registry"),
         imageAtDigest);
+  }
+
+  /** {@code command} (first word, then its flags), then {@code extra} flags, then the last word. */
+  private static String[] concat(String[] extra, String... command) {
+    List<String> all = new ArrayList<>(List.of(command));
+    all.addAll(List.of(extra));
+    return all.toArray(String[]::new);
   }
 }

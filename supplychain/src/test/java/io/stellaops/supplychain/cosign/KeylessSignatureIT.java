@@ -184,13 +184,7 @@ class KeylessSignatureIT {
     var rc = new RegistryClient(Duration.ofSeconds(5));
     String firstBundle =
         CosignTags.manifest(
-                rc,
-                registry.host() + "/keyless/entries",
-                first,
-                "sig",
-                "cosign signature",
-                "signature",
-                Optional.empty())
+                rc, registry.host() + "/keyless/entries", first, "sig", Optional.empty())
             .at("/layers/0/annotations")
             .path(Signer.BUNDLE)
             .asText();

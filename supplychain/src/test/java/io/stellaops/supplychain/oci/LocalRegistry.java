@@ -15,7 +15,9 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * Debian's docker-registry (distribution 2.8) on a loopback port with its storage in a temporary
- * directory; plain HTTP, as registries on 127.0.0.0/8 are used.
+ * directory; plain HTTP, as registries on 127.0.0.0/8 are used. Distribution 2.8 has no OCI
+ * referrers API, so {@link #startWithReferrersApi} starts go-containerregistry's registry
+ * (hack/peers/referrers-registry) for the registries that have one.
  */
 public final class LocalRegistry implements AutoCloseable {
   private final Process process;
@@ -40,6 +42,28 @@ public final class LocalRegistry implements AutoCloseable {
     return start(user, password, "127.0.0.1");
   }
 
+  /**
+   * A registry that answers {@code GET /v2/<name>/referrers/<digest>} (OCI distribution 1.1), as
+   * Harbor, zot, ECR and Artifact Registry do; cosign then stores bundles there instead of under a
+   * fallback tag. In memory, anonymous.
+   */
+  public static LocalRegistry startWithReferrersApi() throws IOException, InterruptedException {
+    String binary = System.getenv("STELLA_REFERRERS_REGISTRY");
+    if (binary == null || !Files.isExecutable(Path.of(binary))) {
+      throw new IllegalStateException(
+          "STELLA_REFERRERS_REGISTRY must name the referrers registry"
+              + " (hack/peers/build-referrers-registry.sh builds it)");
+    }
+    int port = freePort();
+    Path dir = Files.createTempDirectory("stella-registry");
+    Process process =
+        new ProcessBuilder(binary, "-address", "127.0.0.1:" + port)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("registry.log").toFile())
+            .start();
+    return started(process, dir, "127.0.0.1", port);
+  }
+
   /** A registry listening on {@code address}, one of this host's own. */
   public static LocalRegistry startOn(String address) throws IOException, InterruptedException {
     return start(null, null, address);
@@ -54,10 +78,7 @@ public final class LocalRegistry implements AutoCloseable {
           binary
               + " not found: install Debian's docker-registry (hack/install-prerequisites.sh does)");
     }
-    int port;
-    try (var socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = freePort();
     Path dir = Files.createTempDirectory("stella-registry");
     Path config = dir.resolve("config.yml");
     Files.writeString(
@@ -78,11 +99,22 @@ public final class LocalRegistry implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("registry.log").toFile())
             .start();
+    return started(process, dir, address, port);
+  }
+
+  private static LocalRegistry started(Process process, Path dir, String address, int port)
+      throws IOException, InterruptedException {
     // a test class that never closes its registry must not leave the process behind
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
     var registry = new LocalRegistry(process, dir, address, port);
     registry.awaitReady();
     return registry;
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private static String htpasswd(Path dir, String user, String password) throws IOException {
@@ -113,7 +145,7 @@ public final class LocalRegistry implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
+            "the registry exited: " + Files.readString(dir.resolve("registry.log")));
       }
       try {
         var response =
@@ -128,7 +160,7 @@ public final class LocalRegistry implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("docker-registry did not answer on " + host());
+    throw new IllegalStateException("the registry did not answer on " + host());
   }
 
   @Override

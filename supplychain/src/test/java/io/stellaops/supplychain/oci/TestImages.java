@@ -125,6 +125,11 @@ public final class TestImages {
     return io.stellaops.supplychain.digest.Sha256.digest(bytes);
   }
 
+  /** Uploads {@code blob} to {@code host}/{@code repo} (monolithic upload); returns its digest. */
+  public static String uploadBlob(String host, String repo, byte[] blob) throws Exception {
+    return uploadBlob(java.net.http.HttpClient.newHttpClient(), host, repo, blob);
+  }
+
   private static String uploadBlob(
       java.net.http.HttpClient http, String host, String repo, byte[] blob) throws Exception {
     String digest = io.stellaops.supplychain.digest.Sha256.digest(blob);
