@@ -1,6 +1,7 @@
 package io.stellaops.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Keyless TrustPolicies at admission, by the real API server calling our webhook: images signed
  * keyless by the real cosign CLI against a private Sigstore, checked offline against the
- * trusted_root.json in a Secret.
+ * trusted_root.json in a Secret; in cosign's tag layout, and as Sigstore bundles on a registry
+ * with the OCI referrers API.
  */
 @EnableKubeAPIServer
 class KeylessAdmissionIT {
@@ -35,6 +37,7 @@ class KeylessAdmissionIT {
   static final String ISSUER = "https://token.actions.example.com";
   static KubernetesClient client;
   static LocalRegistry registry;
+  static LocalRegistry bundles;
   static LocalSigstore sigstore;
   static LocalSigstore unknown;
   static AdmissionServer server;
@@ -46,9 +49,11 @@ class KeylessAdmissionIT {
     PromotionTestSupport.installCrdsAndNamespaces(client, NS, "stella-system");
     LoopbackAdmission.enforcingNamespace(client, LOCKED);
     registry = LocalRegistry.start();
+    bundles = LocalRegistry.startWithReferrersApi();
     sigstore = LocalSigstore.start("stella-ci");
     unknown = LocalSigstore.start("unknown");
     cosign = new CosignCli(dir);
+    cosign.generateKeyPair("release");
     PromotionTestSupport.trustRootSecret(
         client, "stella-system", "sigstore-root", sigstore.trustedRoot());
     client
@@ -67,6 +72,27 @@ class KeylessAdmissionIT {
                     trustRoot: {namespace: stella-system, name: sigstore-root}
             """
                 .formatted(registry.host(), ISSUER))
+        .serverSideApply();
+    client
+        .resource(
+            """
+            apiVersion: stellaops.io/v1alpha1
+            kind: TrustPolicy
+            metadata: {name: ci-bundles}
+            spec:
+              images: ["%s/ci/**"]
+              authorities:
+                - name: release-workflow
+                  keyless:
+                    issuer: %s
+                    subject: release@example.com
+                    trustRoot: {namespace: stella-system, name: sigstore-root}
+                - name: release-key
+                  key:
+                    publicKey: |
+            %s
+            """
+                .formatted(bundles.host(), ISSUER, cosign.publicKeyPem("release").indent(10)))
         .serverSideApply();
 
     var evaluator = LoopbackAdmission.evaluator();
@@ -93,6 +119,7 @@ class KeylessAdmissionIT {
   static void tearDown() {
     server.close();
     registry.close();
+    bundles.close();
     sigstore.close();
     unknown.close();
   }
@@ -131,6 +158,50 @@ class KeylessAdmissionIT {
         client.pods().inNamespace(LOCKED).resource(LoopbackAdmission.pod("api", podImage)).create();
     assertThat(pod.getSpec().getContainers().getFirst().getImage())
         .isEqualTo(podImage + "@" + digest);
+  }
+
+  @Test
+  void sigstoreBundlesAmongTheImagesReferrersAreReadAtAdmission() throws Exception {
+    String keyless = TestImages.push(bundles.host() + "/ci/web:1.0.0", "web");
+    cosign.signKeyless(
+        bundles.host() + "/ci/web@" + keyless,
+        sigstore,
+        ISSUER,
+        "release@example.com",
+        true,
+        "--new-bundle-format");
+    Release web =
+        LoopbackAdmission.createRelease(client, NS, "web", bundles.host() + "/ci/web", "1.0.0");
+    assertThat(web.getSpec().components().getFirst().digest()).isEqualTo(keyless);
+    Pod pod =
+        client
+            .pods()
+            .inNamespace(LOCKED)
+            .resource(LoopbackAdmission.pod("web", bundles.host() + "/ci/web:1.0.0"))
+            .create();
+    assertThat(pod.getSpec().getContainers().getFirst().getImage()).endsWith("@" + keyless);
+
+    String keyed = TestImages.push(bundles.host() + "/ci/worker:1.0.0", "worker");
+    cosign.sign(bundles.host() + "/ci/worker@" + keyed, "release", "--new-bundle-format");
+    assertThat(
+            LoopbackAdmission.createRelease(
+                    client, NS, "worker", bundles.host() + "/ci/worker", "1.0.0")
+                .getSpec()
+                .components()
+                .getFirst()
+                .digest())
+        .isEqualTo(keyed);
+
+    String unsigned = TestImages.push(bundles.host() + "/ci/batch:1.0.0", "batch");
+    assertThatThrownBy(() ->
+            LoopbackAdmission.createRelease(
+                client, NS, "batch", bundles.host() + "/ci/batch", "1.0.0"))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(bundles.host() + "/ci/batch@" + unsigned)
+        .hasMessageContaining("TrustPolicy ci-bundles/")
+        .hasMessageContaining("no cosign signature found")
+        .hasMessageContaining(
+            "no Sigstore signature bundle among its referrers, listed by the referrers API");
   }
 
   @Test

@@ -42,6 +42,7 @@ class ReleaseVerificationIT {
   static String attested;
   static String releasePem;
   static String keyless;
+  static String bundled;
   static LocalSigstore sigstore;
 
   @BeforeAll
@@ -74,6 +75,20 @@ class ReleaseVerificationIT {
         "cyclonedx",
         Path.of("..", "..", "shared", "testdata", "sbom", "guac-data-syft-cyclonedx")
             .resolve("syft-cyclonedx-docker.io-library-busybox.latest.json"));
+
+    // the same, as Sigstore bundles (the registry has no referrers API: cosign's fallback tag)
+    bundled = TestImages.push(registry.host() + "/ci/bundled:1.0.0", "ci bundled 1.0.0");
+    String bundledImage = registry.host() + "/ci/bundled@" + bundled;
+    cosign.signKeyless(bundledImage, sigstore, ISSUER, CI, true, "--new-bundle-format");
+    cosign.attestKeyless(
+        bundledImage,
+        sigstore,
+        ISSUER,
+        CI,
+        "cyclonedx",
+        Path.of("..", "..", "shared", "testdata", "sbom", "guac-data-syft-cyclonedx")
+            .resolve("syft-cyclonedx-docker.io-library-busybox.latest.json"),
+        "--new-bundle-format");
 
     PromotionTestSupport.installCrdsAndNamespaces(client, NS);
     operator = PromotionTestSupport.startOperator(client);
@@ -229,13 +244,15 @@ class ReleaseVerificationIT {
         metadata: {name: ci-app}
         spec:
           version: 1.0.0
-          components: [{name: app, image: %s/ci/app, tag: 1.0.0, digest: %s}]
+          components:
+            - {name: app, image: %s/ci/app, tag: 1.0.0, digest: %s}
+            - {name: bundled, image: %s/ci/bundled, tag: 1.0.0, digest: %s}
         """
-            .formatted(registry.host(), keyless));
+            .formatted(registry.host(), keyless, registry.host(), bundled));
     Release verified = awaitVerified("ci-app", Condition.Status.TRUE);
     assertThat(verified.getStatus().getComponents())
-        .singleElement()
-        .satisfies(c -> {
+        .hasSize(2)
+        .allSatisfy(c -> {
           assertThat(c.signature()).isEqualTo("Verified");
           assertThat(c.verifiedBy()).isEqualTo("ci-keyless/github-ci");
           assertThat(c.sbomDigest()).startsWith("sha256:");

@@ -44,10 +44,10 @@ import org.bouncycastle.asn1.ASN1String;
  * and subject. A layer is signed by it when, entirely offline, its certificate chains to a trusted
  * CA and carries a valid SCT (sigstore-java), names the identity, its key verifies the signature,
  * and a trusted transparency log's signed entry timestamp proves the signature was logged, for this
- * content and certificate, while the short-lived certificate was valid. For cosign's tag layout
- * the log entry check is written here because sigstore-java verifies entries only with an
- * inclusion proof, which that layout does not keep; a Sigstore bundle keeps one, and sigstore-java
- * verifies it ({@link #checkBundle}).
+ * content and certificate, while the short-lived certificate was valid. For cosign's tag layout the
+ * log entry check is written here because sigstore-java verifies entries only with an inclusion
+ * proof, which that layout does not keep; a Sigstore bundle keeps one, and sigstore-java verifies
+ * it ({@link #checkBundle}).
  */
 public final class KeylessSigner implements Signer {
   static final String ISSUER_V2 = "1.3.6.1.4.1.57264.1.8";

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Release components' SBOMs: from cosign CycloneDX attestations (the DSSE envelope layer a
- * verification already accepted, fetched by digest, so the bytes are the verified ones) or from
- * SBOM artifacts a Release names by digest; kept by digest, so findings are recomputed when a feed
- * changes without fetching the SBOM again.
+ * Release components' SBOMs: from cosign CycloneDX attestations (the DSSE envelope layer or
+ * Sigstore bundle a verification already accepted, fetched by digest, so the bytes are the verified
+ * ones) or from SBOM artifacts a Release names by digest; kept by digest, so findings are
+ * recomputed when a feed changes without fetching the SBOM again.
  */
 public final class Sboms {
   private static final int CAPACITY = 2_000;
@@ -32,7 +32,10 @@ public final class Sboms {
     this.registry = registry;
   }
 
-  /** The SBOM attested in envelope layer {@code envelopeDigest} of {@code image}. */
+  /**
+   * The SBOM attested in {@code envelopeDigest} of {@code image}: a DSSE envelope layer, or a
+   * Sigstore bundle holding one.
+   */
   public Sbom attested(
       String image, String envelopeDigest, Optional<RegistryClient.Credentials> credentials)
       throws SbomException {
@@ -40,9 +43,13 @@ public final class Sboms {
         envelopeDigest,
         () -> {
           try {
+            JsonNode stored =
+                CanonicalJson.MAPPER.readTree(registry.blob(image, envelopeDigest, credentials));
+            // a Sigstore bundle (cosign --new-bundle-format) wraps the envelope
             Envelope envelope =
-                CanonicalJson.MAPPER.readValue(
-                    registry.blob(image, envelopeDigest, credentials), Envelope.class);
+                CanonicalJson.MAPPER.treeToValue(
+                    stored.has("dsseEnvelope") ? stored.get("dsseEnvelope") : stored,
+                    Envelope.class);
             JsonNode predicate =
                 CanonicalJson.MAPPER.readTree(envelope.payloadBytes()).path("predicate");
             if (!predicate.isObject()) {

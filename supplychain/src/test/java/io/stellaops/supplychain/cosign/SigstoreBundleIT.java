@@ -11,6 +11,7 @@ import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import io.stellaops.supplychain.oci.TestImages;
+import io.stellaops.supplychain.sbom.Sboms;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -351,5 +352,11 @@ class SigstoreBundleIT {
                 .path("mediaType")
                 .asText())
         .startsWith("application/vnd.dev.sigstore.bundle");
+    assertThat(
+            new Sboms(client)
+                .attested(image, byKey.envelopeDigest(), Optional.empty())
+                .components())
+        .extracting(c -> c.name())
+        .containsExactly("busybox");
   }
 }
