@@ -8,7 +8,8 @@ source hack/env.sh
 bash hack/peers/build-kube.sh >/dev/null
 STELLA_COSIGN=$(bash hack/peers/build-tools.sh cosign)
 STELLA_OSV_SCANNER=$(bash hack/peers/build-tools.sh osv-scanner)
-export STELLA_COSIGN STELLA_OSV_SCANNER
+STELLA_REFERRERS_REGISTRY=$(bash hack/peers/build-referrers-registry.sh)
+export STELLA_COSIGN STELLA_OSV_SCANNER STELLA_REFERRERS_REGISTRY
 case "${1:-}" in
   admission) module=webhooks test=AdmissionBenchmark first='^Release admission' ;;
   findings) module=supplychain test=FindingsBenchmark first='^SBOM x advisories' ;;

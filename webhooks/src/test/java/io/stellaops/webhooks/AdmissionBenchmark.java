@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Release admission with signature verification, measured against the real API server, registry and
  * cosign: latency of a Release CREATE with 5 components signed with a key, then keyless (a private
- * Sigstore's trust root), with the verdict cache cold and warm, sustained admissions per second,
- * and `cosign verify` of the same images in the same run. A benchmark, not a test: it prints
- * figures and asserts nothing about speed. Run it with {@code hack/bench.sh admission}.
+ * Sigstore's trust root), then keyless as Sigstore bundles on a registry with the referrers API,
+ * with the verdict cache cold and warm, sustained admissions per second, and `cosign verify` of the
+ * same images in the same run. A benchmark, not a test: it prints figures and asserts nothing about
+ * speed. Run it with {@code hack/bench.sh admission}.
  */
 @EnableKubeAPIServer
 class AdmissionBenchmark {
@@ -41,7 +42,8 @@ class AdmissionBenchmark {
   @Test
   void releaseAdmission() throws Exception {
     PromotionTestSupport.installCrdsAndNamespaces(client, NS);
-    try (LocalRegistry registry = LocalRegistry.start()) {
+    try (LocalRegistry registry = LocalRegistry.start();
+        LocalRegistry referrers = LocalRegistry.startWithReferrersApi()) {
       Path keys = Files.createTempDirectory("stella-bench-keys");
       CosignCli cosign = new CosignCli(keys);
       cosign.generateKeyPair("ci");
@@ -82,6 +84,16 @@ class AdmissionBenchmark {
         keylessImages.add(image);
         keylessDigests.add(digest);
       }
+      List<String> bundleImages = new ArrayList<>();
+      List<String> bundleDigests = new ArrayList<>();
+      for (int i = 0; i < COMPONENTS; i++) {
+        String image = referrers.host() + "/bundles/svc" + i;
+        String digest = TestImages.push(image + ":1.0.0", "bundled svc " + i);
+        cosign.signKeyless(
+            image + "@" + digest, sigstore, ISSUER, SUBJECT, true, "--new-bundle-format");
+        bundleImages.add(image);
+        bundleDigests.add(digest);
+      }
       Path trustedRoot = sigstore.writeTrustedRoot(keys.resolve("trusted_root.json"));
       sigstore.close();
       PromotionTestSupport.trustRootSecret(
@@ -93,7 +105,7 @@ class AdmissionBenchmark {
               kind: TrustPolicy
               metadata: {name: bench-keyless}
               spec:
-                images: ["%s/keyless/**"]
+                images: ["%s/keyless/**", "%s/bundles/**"]
                 authorities:
                   - name: ci
                     keyless:
@@ -101,7 +113,7 @@ class AdmissionBenchmark {
                       subject: %s
                       trustRoot: {namespace: %s, name: sigstore-root}
               """
-                  .formatted(registry.host(), ISSUER, SUBJECT, NS))
+                  .formatted(registry.host(), referrers.host(), ISSUER, SUBJECT, NS))
           .serverSideApply();
       TrustEvaluator evaluator = LoopbackAdmission.evaluator();
       try (AdmissionServer server =
@@ -132,6 +144,17 @@ class AdmissionBenchmark {
         for (int i = 0; i < SAMPLES; i++) {
           keylessWarm.add(
               timed(() -> create(keylessImages, "keyless-warm-" + names.incrementAndGet())));
+        }
+        List<Long> bundleCold = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+          evaluator.forget();
+          bundleCold.add(
+              timed(() -> create(bundleImages, "bundle-cold-" + names.incrementAndGet())));
+        }
+        List<Long> bundleWarm = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+          bundleWarm.add(
+              timed(() -> create(bundleImages, "bundle-warm-" + names.incrementAndGet())));
         }
         List<Long> untouched = new ArrayList<>();
         for (int i = 0; i < SAMPLES; i++) {
@@ -180,6 +203,13 @@ class AdmissionBenchmark {
           String ref = keylessImages.get(0) + "@" + keylessDigests.get(0);
           cosignKeyless.add(timed(() -> cosign.verifyKeyless(ref, trustedRoot, ISSUER, SUBJECT)));
         }
+        List<Long> cosignBundle = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          String ref = bundleImages.get(0) + "@" + bundleDigests.get(0);
+          cosignBundle.add(
+              timed(() ->
+                  cosign.verifyKeyless(ref, trustedRoot, ISSUER, SUBJECT, "--new-bundle-format")));
+        }
         long cosignFive =
             timed(() -> {
               for (int i = 0; i < COMPONENTS; i++) {
@@ -196,12 +226,15 @@ class AdmissionBenchmark {
               CREATE, verdict cache warm      p50 %6.1f ms   p99 %6.1f ms
               CREATE, keyless, cache cold     p50 %6.1f ms   p99 %6.1f ms   (chain, SCT, SET offline)
               CREATE, keyless, cache warm     p50 %6.1f ms   p99 %6.1f ms
+              CREATE, keyless bundles, cold   p50 %6.1f ms   p99 %6.1f ms   (referrers API, inclusion proof)
+              CREATE, keyless bundles, warm   p50 %6.1f ms   p99 %6.1f ms
               CREATE, no components checked   p50 %6.1f ms   p99 %6.1f ms   (webhook, no registry)
               CREATE ConfigMap, no webhook    p50 %6.1f ms   p99 %6.1f ms   (API server floor)
               sustained, warm, %d clients     %6.1f admissions/s
               cosign verify, 1 image          p50 %6.1f ms   (CLI, same key, same registry)
               cosign verify, %d images         %6.1f ms   (one after the other)
               cosign verify, keyless, 1 image p50 %6.1f ms   (--trusted-root, offline)
+              cosign verify, bundle, 1 image  p50 %6.1f ms   (--new-bundle-format --trusted-root)
             """,
             COMPONENTS,
             client.getKubernetesVersion().getGitVersion(),
@@ -215,6 +248,10 @@ class AdmissionBenchmark {
             ms(percentile(keylessCold, 99)),
             ms(percentile(keylessWarm, 50)),
             ms(percentile(keylessWarm, 99)),
+            ms(percentile(bundleCold, 50)),
+            ms(percentile(bundleCold, 99)),
+            ms(percentile(bundleWarm, 50)),
+            ms(percentile(bundleWarm, 99)),
             ms(percentile(untouched, 50)),
             ms(percentile(untouched, 99)),
             ms(percentile(plain, 50)),
@@ -224,7 +261,8 @@ class AdmissionBenchmark {
             ms(percentile(cosignOne, 50)),
             COMPONENTS,
             ms(cosignFive),
-            ms(percentile(cosignKeyless, 50)));
+            ms(percentile(cosignKeyless, 50)),
+            ms(percentile(cosignBundle, 50)));
       }
     }
   }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Keyless TrustPolicies at admission, by the real API server calling our webhook: images signed
  * keyless by the real cosign CLI against a private Sigstore, checked offline against the
- * trusted_root.json in a Secret; in cosign's tag layout, and as Sigstore bundles on a registry
- * with the OCI referrers API.
+ * trusted_root.json in a Secret; in cosign's tag layout, and as Sigstore bundles on a registry with
+ * the OCI referrers API.
  */
 @EnableKubeAPIServer
 class KeylessAdmissionIT {
