@@ -62,10 +62,9 @@ public interface Signer {
    * Null when a Sigstore bundle is signed by this signer, else the check that failed.
    *
    * @param bundle the bundle JSON as stored
-   * @param envelope its DSSE envelope
-   * @param digest the image digest its statement must name
+   * @param envelope its DSSE envelope (whose statement the caller checks)
    */
-  String checkBundle(byte[] bundle, Envelope envelope, String digest);
+  String checkBundle(byte[] bundle, Envelope envelope);
 
   /** A signer known by its public key; nothing beyond the signature is required. */
   static Signer key(PublicKey key) {
@@ -86,7 +85,7 @@ public interface Signer {
       }
 
       @Override
-      public String checkBundle(byte[] bundle, Envelope envelope, String digest) {
+      public String checkBundle(byte[] bundle, Envelope envelope) {
         try {
           Dsse.verify(envelope, key);
           return null;

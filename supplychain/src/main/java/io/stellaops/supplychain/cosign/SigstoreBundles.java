@@ -128,7 +128,7 @@ final class SigstoreBundles {
     if (!predicateType.equals(statement.path("predicateType").asText())) {
       return Optional.empty();
     }
-    String why = signer.checkBundle(bundle.json(), bundle.envelope(), digest);
+    String why = signer.checkBundle(bundle.json(), bundle.envelope());
     if (why != null) {
       problems.add("a bundle " + why);
       return Optional.empty();

@@ -130,7 +130,7 @@ public final class KeylessSigner implements Signer {
    * and cosign's image statements have none.
    */
   @Override
-  public String checkBundle(byte[] json, Envelope envelope, String digest) {
+  public String checkBundle(byte[] json, Envelope envelope) {
     JsonNode material;
     try {
       material = CanonicalJson.MAPPER.readTree(json).path("verificationMaterial");
