@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need on a fresh Debian machine, and checks what cannot be
-# installed from Debian (a JDK 21+ and Go 1.23+, which the machine image provides).
+# installed from Debian (a JDK 21+ and Go 1.25+, which the machine image provides).
 set -euo pipefail
 missing=()
 command -v mvn >/dev/null || missing+=(maven)
@@ -22,11 +22,11 @@ if ((${#missing[@]})); then
   fi
 fi
 if ! command -v go >/dev/null; then
-  echo "Go 1.23 or newer is needed to build kube-apiserver and etcd from their Go modules." >&2
+  echo "Go 1.25 or newer is needed to build the test peers (kube-apiserver, etcd, cosign, the referrers registry) from their Go modules." >&2
   exit 1
 fi
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
-if ((go_minor < 23)); then
-  echo "Go $(go env GOVERSION) is too old: building kube-apiserver and etcd needs Go 1.23 or newer." >&2
+if ((go_minor < 25)); then
+  echo "Go $(go env GOVERSION) is too old: building the test peers needs Go 1.25 or newer (go-containerregistry v0.22 asks for it)." >&2
   exit 1
 fi
