@@ -265,6 +265,11 @@ class ReleaseVerificationIT {
         client,
         NS,
         """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: empty-root}
+        stringData: {root.json: "{}"}
+        ---
         apiVersion: stellaops.io/v1alpha1
         kind: TrustPolicy
         metadata: {name: broken}
@@ -281,11 +286,6 @@ class ReleaseVerificationIT {
           attestations:
             - {name: sbom, predicateType: "https://cyclonedx.org/bom", condition: "predicate.("}
           registryCredentials: [{namespace: shop, name: no-pull-secret}]
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: empty-root}
-        stringData: {root.json: "{}"}
         """
             .formatted(registry.host()));
     var resource = client.resources(TrustPolicy.class).withName("broken");
