@@ -34,6 +34,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -160,22 +161,21 @@ public final class KeylessSigner implements Signer {
       return "does not verify with the key of its certificate";
     }
     RekorEntry entry = bundle.getEntries().get(0);
-    Instant logged = Instant.ofEpochSecond(entry.getIntegratedTime());
-    if (listedLog(entry.getLogID(), logged) == null) {
-      return unlisted(entry.getLogID(), logged);
-    }
-    try {
-      trustRoot.rekor().verifyEntry(entry);
-    } catch (RekorVerificationException | RuntimeException e) {
-      return "has a transparency log entry that does not verify: " + TrustRoot.causes(e);
-    }
-    String outside = outsideValidity(leaf, logged);
-    if (outside != null) {
-      return outside;
-    }
     List<String> signatures = envelope.signatures().stream().map(Envelope.Signature::sig).toList();
-    return bodyMismatch(
-        entry.getBody(), leaf, new Signed(Kind.DSSE, envelope.payloadBytes(), signatures));
+    return entryProblem(
+        entry.getLogID(),
+        entry.getIntegratedTime(),
+        entry.getBody(),
+        leaf,
+        new Signed(Kind.DSSE, envelope.payloadBytes(), signatures),
+        tlog -> {
+          try {
+            trustRoot.rekor().verifyEntry(entry);
+            return null;
+          } catch (RekorVerificationException | RuntimeException e) {
+            return "has a transparency log entry that does not verify: " + TrustRoot.causes(e);
+          }
+        });
   }
 
   /**
@@ -235,53 +235,63 @@ public final class KeylessSigner implements Signer {
     JsonNode payload = entry.path("Payload");
     String logId = payload.path("logID").asText();
     long integratedTime = payload.path("integratedTime").asLong();
-    Instant logged = Instant.ofEpochSecond(integratedTime);
-    TransparencyLog tlog = listedLog(logId, logged);
-    if (tlog == null) {
-      return unlisted(logId, logged);
-    }
     Map<String, Object> signable = new LinkedHashMap<>();
     signable.put("body", payload.path("body").asText());
     signable.put("integratedTime", integratedTime);
     signable.put("logID", logId);
     signable.put("logIndex", payload.path("logIndex").asLong());
-    try {
-      PublicKey logKey = tlog.getPublicKey().toJavaPublicKey();
-      byte[] set = Base64.getDecoder().decode(entry.path("SignedEntryTimestamp").asText());
-      if (!Signatures.verify(logKey, CanonicalJson.bytes(signable), set)) {
-        return "has a transparency log entry whose signed entry timestamp does not verify with the"
-            + " log's key";
-      }
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return "has an unreadable signed entry timestamp: " + e.getMessage();
-    }
-    String outside = outsideValidity(leaf, logged);
-    if (outside != null) {
-      return outside;
-    }
-    return bodyMismatch(payload.path("body").asText(), leaf, signed);
+    return entryProblem(
+        logId,
+        integratedTime,
+        payload.path("body").asText(),
+        leaf,
+        signed,
+        tlog -> {
+          try {
+            PublicKey logKey = tlog.getPublicKey().toJavaPublicKey();
+            byte[] set = Base64.getDecoder().decode(entry.path("SignedEntryTimestamp").asText());
+            return Signatures.verify(logKey, CanonicalJson.bytes(signable), set)
+                ? null
+                : "has a transparency log entry whose signed entry timestamp does not verify"
+                    + " with the log's key";
+          } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return "has an unreadable signed entry timestamp: " + e.getMessage();
+          }
+        });
   }
 
-  private TransparencyLog listedLog(String logId, Instant logged) {
+  /**
+   * Null when a log the trust root lists recorded this content, signature and certificate while the
+   * certificate was valid; {@code proof} checks, against that log's key, that the entry is genuine
+   * (the two layouts keep different proofs).
+   */
+  private String entryProblem(
+      String logId,
+      long integratedTime,
+      String body,
+      X509Certificate leaf,
+      Signed signed,
+      Function<TransparencyLog, String> proof) {
+    Instant logged = Instant.ofEpochSecond(integratedTime);
+    TransparencyLog tlog;
     try {
-      return trustRoot.tlog(HexFormat.of().parseHex(logId), logged).orElse(null);
+      tlog = trustRoot.tlog(HexFormat.of().parseHex(logId), logged).orElse(null);
     } catch (IllegalArgumentException e) {
-      return null;
+      tlog = null;
     }
-  }
-
-  private static String unlisted(String logId, Instant logged) {
-    return "has a transparency log entry from a log the trust root does not list (logID "
-        + logId
-        + " at "
-        + logged
-        + ")";
-  }
-
-  private static String outsideValidity(X509Certificate leaf, Instant logged) {
+    if (tlog == null) {
+      return "has a transparency log entry from a log the trust root does not list (logID "
+          + logId
+          + " at "
+          + logged
+          + ")";
+    }
+    String unproven = proof.apply(tlog);
+    if (unproven != null) {
+      return unproven;
+    }
     try {
       leaf.checkValidity(Date.from(logged));
-      return null;
     } catch (CertificateException e) {
       return "was logged at "
           + logged
@@ -291,6 +301,7 @@ public final class KeylessSigner implements Signer {
           + leaf.getNotAfter().toInstant()
           + ")";
     }
+    return bodyMismatch(body, leaf, signed);
   }
 
   /** Null when the log entry records this content, signature and certificate. */
