@@ -69,7 +69,8 @@ public final class AdmissionMetrics {
     if (problem.contains("no cosign signature found")) {
       return "unsigned";
     }
-    if (problem.contains("made for another digest")) {
+    // the tag layout's payload, or a bundle's statement, names another image
+    if (problem.contains("made for another digest") || problem.contains(" of another subject")) {
       return "digest_mismatch";
     }
     if (problem.contains("no signature verifies with ")) {
