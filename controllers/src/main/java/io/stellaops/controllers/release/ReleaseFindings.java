@@ -127,17 +127,17 @@ final class ReleaseFindings {
       known.add(f.id());
       known.addAll(f.aliases() == null ? List.of() : f.aliases());
     }
-    List<String> added = new ArrayList<>();
+    Map<String, String> added = new LinkedHashMap<>(); // one entry per id, in several packages too
     for (var f : now.open()) {
       boolean seen = known.contains(f.id());
       for (String alias : f.aliases() == null ? List.<String>of() : f.aliases()) {
         seen |= known.contains(alias);
       }
-      if (!seen && !added.contains(f.id())) {
-        added.add(f.id() + " (" + f.severity() + ")");
+      if (!seen) {
+        added.putIfAbsent(f.id(), f.id() + " (" + f.severity() + ")");
       }
     }
-    return added;
+    return List.copyOf(added.values());
   }
 
   private static String store(
