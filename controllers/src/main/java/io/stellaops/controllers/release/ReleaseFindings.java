@@ -62,10 +62,7 @@ final class ReleaseFindings {
       }
     }
     List<Finding> findings = new ArrayList<>(unique.values());
-    findings.sort(
-        java.util.Comparator.comparing(Finding::severity)
-            .thenComparing(Finding::id)
-            .thenComparing(Finding::purl));
+    findings.sort(Finding.MOST_SEVERE_FIRST);
     String feedDigest =
         feeds.stream().map(AdvisoryFeeds.Loaded::label).collect(Collectors.joining(","));
     Map<String, Object> report = new LinkedHashMap<>();

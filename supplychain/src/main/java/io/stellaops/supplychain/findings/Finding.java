@@ -1,6 +1,7 @@
 package io.stellaops.supplychain.findings;
 
 import io.stellaops.supplychain.advisory.Severity;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -21,6 +22,12 @@ public record Finding(
     List<String> fixedIn,
     String summary,
     VexVerdict vex) {
+
+  /** Most severe first, then by id and package, as reports and Release status list findings. */
+  public static final Comparator<Finding> MOST_SEVERE_FIRST =
+      Comparator.comparing(Finding::severity)
+          .thenComparing(Finding::id)
+          .thenComparing(Finding::purl);
 
   /** Suppressed by VEX (not_affected or fixed). */
   public boolean suppressed() {

@@ -54,10 +54,7 @@ public final class Matcher {
       findings.addAll(match(component.purl(), pkg, index, order.get()));
     }
     findings.replaceAll(f -> vex.verdict(sbom, productDigest, f).map(f::withVex).orElse(f));
-    findings.sort(
-        Comparator.comparing(Finding::severity)
-            .thenComparing(Finding::id)
-            .thenComparing(Finding::purl));
+    findings.sort(Finding.MOST_SEVERE_FIRST);
     return new FindingsReport(
         sbom.digest(), index.digest(), List.copyOf(findings), checked, unchecked);
   }
@@ -119,17 +116,21 @@ public final class Matcher {
       return true;
     }
     for (OsvRecord.Range range : affected.ranges()) {
-      Comparator<String> rangeOrder =
-          switch (String.valueOf(range.type())) {
-            case "SEMVER" -> SEMVER;
-            case "ECOSYSTEM" -> order;
-            default -> null; // GIT ranges name commits, not versions
-          };
+      Comparator<String> rangeOrder = rangeOrder(range, order);
       if (rangeOrder != null && inRange(range, version, rangeOrder)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The order a range's events are in: SemVer, the ecosystem's own, or none (GIT: commits). */
+  private static Comparator<String> rangeOrder(OsvRecord.Range range, Comparator<String> order) {
+    return switch (String.valueOf(range.type())) {
+      case "SEMVER" -> SEMVER;
+      case "ECOSYSTEM" -> order;
+      default -> null;
+    };
   }
 
   private static boolean inRange(OsvRecord.Range range, String version, Comparator<String> order) {
@@ -175,10 +176,10 @@ public final class Matcher {
       OsvRecord.Affected affected, String version, Comparator<String> order) {
     List<String> fixed = new ArrayList<>();
     for (OsvRecord.Range range : affected.ranges()) {
-      if ("GIT".equals(range.type())) {
+      Comparator<String> rangeOrder = rangeOrder(range, order);
+      if (rangeOrder == null) {
         continue;
       }
-      Comparator<String> rangeOrder = "SEMVER".equals(range.type()) ? SEMVER : order;
       for (Map<String, String> event : range.events()) {
         String f = event.get("fixed");
         if (f != null && rangeOrder.compare(f, version) > 0) {
