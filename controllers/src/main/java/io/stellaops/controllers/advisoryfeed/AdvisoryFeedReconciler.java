@@ -99,7 +99,9 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
         documents.putAll(vexDocuments(client, source));
       }
       VexStatements vex = VexStatements.parse(documents);
-      String vexDigest = documents.isEmpty() ? null : digestOf(documents);
+      Map<String, String> vexDigests = new LinkedHashMap<>();
+      documents.forEach((document, bytes) -> vexDigests.put(document, Sha256.digest(bytes)));
+      String vexDigest = documents.isEmpty() ? null : Sha256.ofNamed(vexDigests);
       boolean unchanged =
           previous != null
               && previous.index().digest().equals(index.digest())
@@ -215,12 +217,5 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
 
   private static String where(SecretKeyRef ref) {
     return "ConfigMap " + ref.namespace() + "/" + ref.name() + " key " + ref.key();
-  }
-
-  private static String digestOf(Map<String, byte[]> documents) {
-    StringBuilder manifest = new StringBuilder();
-    documents.forEach(
-        (k, v) -> manifest.append(k).append('\0').append(Sha256.digest(v)).append('\n'));
-    return Sha256.digest(manifest.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -11,12 +11,13 @@ import io.stellaops.supplychain.oci.RegistryException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -129,16 +130,15 @@ public final class AdvisorySnapshots {
               .toList();
     }
     List<OsvRecord> records = new ArrayList<>();
-    StringBuilder manifest = new StringBuilder();
+    Map<String, String> digests = new LinkedHashMap<>();
     for (Path file : files) {
       byte[] bytes = Files.readAllBytes(file);
       String relative = root.relativize(file).toString();
       read(relative, bytes, records);
-      manifest.append(relative).append('\0').append(Sha256.digest(bytes)).append('\n');
+      digests.put(relative, Sha256.digest(bytes));
     }
     // the digest of a directory covers every record file's name and content
-    return AdvisoryIndex.of(
-        records, Sha256.digest(manifest.toString().getBytes(StandardCharsets.UTF_8)));
+    return AdvisoryIndex.of(records, Sha256.ofNamed(digests));
   }
 
   private static boolean hidden(Path relative) {
@@ -152,12 +152,16 @@ public final class AdvisorySnapshots {
 
   private static boolean isRecord(Path file) {
     String name = file.getFileName().toString();
+    return isRecord(name);
+  }
+
+  private static boolean isRecord(String name) {
     return name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml");
   }
 
   private static void read(String name, byte[] bytes, List<OsvRecord> into)
       throws SnapshotException {
-    if (!(name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml"))) {
+    if (!isRecord(name)) {
       return;
     }
     ObjectMapper mapper = name.endsWith(".json") ? JSON : YAML;

@@ -1,8 +1,10 @@
 package io.stellaops.supplychain.digest;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 
 /** sha256 digests in OCI notation ({@code sha256:<64 lower-case hex>}). */
 public final class Sha256 {
@@ -27,6 +29,17 @@ public final class Sha256 {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform provides SHA-256", e);
     }
+  }
+
+  /**
+   * The digest of a set of named documents given as name → digest, in the map's order: renaming,
+   * editing, adding or removing one changes it.
+   */
+  public static String ofNamed(Map<String, String> digests) {
+    StringBuilder manifest = new StringBuilder();
+    digests.forEach(
+        (name, digest) -> manifest.append(name).append('\0').append(digest).append('\n'));
+    return digest(manifest.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** The hex part of an OCI digest, rejecting anything but a well-formed sha256 digest. */
