@@ -239,9 +239,9 @@ public class ReleaseReconciler implements Reconciler<Release> {
               String.join("; ", scanProblems),
               generation),
           now);
-    } else if (Conditions.find(status, ConditionTypes.NEW_FINDINGS).isEmpty()
-        || Conditions.find(status, ConditionTypes.NEW_FINDINGS).get().status()
-            != Condition.Status.FALSE) {
+    } else if (Conditions.find(status, ConditionTypes.NEW_FINDINGS)
+        .map(c -> c.status() != Condition.Status.FALSE)
+        .orElse(true)) {
       Conditions.set(
           status,
           Conditions.condition(

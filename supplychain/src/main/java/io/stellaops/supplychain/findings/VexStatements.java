@@ -127,10 +127,7 @@ public final class VexStatements {
       List<String> statementSubs = ids(s.path("subcomponents")); // v0.0.1
       List<ProductRef> products = new ArrayList<>();
       for (JsonNode p : s.path("products")) {
-        String id = p.isTextual() ? p.asText() : p.path("@id").asText(null);
-        if (id == null) {
-          id = p.path("identifiers").path("purl").asText(null);
-        }
+        String id = productId(p);
         List<String> subs = p.isTextual() ? statementSubs : ids(p.path("subcomponents"));
         if (id != null) {
           products.add(new ProductRef(id, subs));
@@ -280,15 +277,18 @@ public final class VexStatements {
   private static List<String> ids(JsonNode list) {
     List<String> ids = new ArrayList<>();
     for (JsonNode n : list) {
-      String id = n.isTextual() ? n.asText() : n.path("@id").asText(null);
-      if (id == null) {
-        id = n.path("identifiers").path("purl").asText(null);
-      }
+      String id = productId(n);
       if (id != null) {
         ids.add(id);
       }
     }
     return ids;
+  }
+
+  /** An OpenVEX product or subcomponent: a string, its {@code @id}, else its purl identifier. */
+  private static String productId(JsonNode n) {
+    String id = n.isTextual() ? n.asText() : n.path("@id").asText(null);
+    return id != null ? id : n.path("identifiers").path("purl").asText(null);
   }
 
   private static void addText(Set<String> into, JsonNode node) {
