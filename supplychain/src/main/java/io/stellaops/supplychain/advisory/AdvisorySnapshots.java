@@ -76,7 +76,7 @@ public final class AdvisorySnapshots {
    * YAML (one record or an array), as a ConfigMap key holds small feeds.
    */
   public static AdvisoryIndex document(String name, byte[] bytes) throws SnapshotException {
-    if (bytes.length >= 2 && (bytes[0] == 'P' || (bytes[0] & 0xff) == 0x1f)) {
+    if (isZip(bytes) || isGzip(bytes)) {
       try {
         return archive(name, new java.io.ByteArrayInputStream(bytes));
       } catch (IOException e) {
@@ -93,7 +93,7 @@ public final class AdvisorySnapshots {
       throws SnapshotException, IOException {
     byte[] bytes = in.readAllBytes();
     List<OsvRecord> records = new ArrayList<>();
-    if (bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == 'K') {
+    if (isZip(bytes)) {
       try (var zip = new ZipInputStream(new java.io.ByteArrayInputStream(bytes))) {
         ZipEntry entry;
         while ((entry = zip.getNextEntry()) != null) {
@@ -102,7 +102,7 @@ public final class AdvisorySnapshots {
           }
         }
       }
-    } else if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+    } else if (isGzip(bytes)) {
       try (var tar =
           new TarArchiveInputStream(new GZIPInputStream(new java.io.ByteArrayInputStream(bytes)))) {
         TarArchiveEntry entry;
@@ -116,6 +116,14 @@ public final class AdvisorySnapshots {
       throw new SnapshotException(name, "is neither a directory, a .zip nor a .tar.gz");
     }
     return AdvisoryIndex.of(records, Sha256.digest(bytes));
+  }
+
+  private static boolean isZip(byte[] bytes) {
+    return bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == 'K';
+  }
+
+  private static boolean isGzip(byte[] bytes) {
+    return bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
   }
 
   private static AdvisoryIndex directory(Path root) throws IOException, SnapshotException {
