@@ -4,13 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The shared third-party test data (advisories, SBOMs, VEX, version fixtures): {@code
- * STELLA_TESTDATA}, else {@code shared/testdata} beside the repository. Never edited by tests.
+ * Third-party test data (advisories, SBOMs, VEX, version fixtures) kept in the repository's
+ * {@code testdata/} (see its NOTICE.md). Never edited by tests.
  */
 public final class TestData {
   private TestData() {}
 
-  /** The OSV record directories of shared/testdata: the Go, PyPA and GitHub databases. */
+  /** The OSV record directories of testdata: the Go, PyPA and GitHub databases. */
   public static java.util.List<Path> osvSources() {
     return java.util.List.of(
         path("osv", "golang-vulndb"),
@@ -27,15 +27,15 @@ public final class TestData {
     return snapshot;
   }
 
+  /** {@code testdata/} of the repository; tests run with a module directory as working directory. */
+  public static Path root() {
+    return Path.of("").toAbsolutePath().getParent().resolve("testdata");
+  }
+
   public static Path path(String first, String... more) {
-    String given = System.getenv("STELLA_TESTDATA");
-    Path root =
-        given != null
-            ? Path.of(given)
-            : Path.of("").toAbsolutePath().getParent().getParent().resolve("shared/testdata");
-    Path path = root.resolve(Path.of(first, more));
+    Path path = root().resolve(Path.of(first, more));
     if (!Files.exists(path)) {
-      throw new IllegalStateException(path + " not found: set STELLA_TESTDATA to shared/testdata");
+      throw new IllegalStateException(path + " not found in the repository's testdata/");
     }
     return path;
   }

@@ -1,5 +1,6 @@
 package io.stellaops.webhooks;
 
+import io.stellaops.supplychain.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -243,7 +244,7 @@ class ImagePolicyAdmissionIT {
   @Test
   void requiredAttestationsAreVerifiedWithTheirCelCondition() throws Exception {
     Path busyboxSbom =
-        Path.of("..", "..", "shared", "testdata", "sbom", "guac-data-syft-cyclonedx")
+        TestData.path("sbom", "guac-data-syft-cyclonedx")
             .resolve("syft-cyclonedx-docker.io-library-busybox.latest.json");
     Path nginxSbom =
         busyboxSbom.resolveSibling("syft-cyclonedx-docker.io-library-nginx.latest.json");

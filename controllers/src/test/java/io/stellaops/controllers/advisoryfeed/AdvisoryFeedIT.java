@@ -1,5 +1,6 @@
 package io.stellaops.controllers.advisoryfeed;
 
+import io.stellaops.supplychain.TestData;
 import static io.stellaops.controllers.PromotionTestSupport.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +31,7 @@ class AdvisoryFeedIT {
   static KubernetesClient client;
   static Operator operator;
   static final Path GO =
-      Path.of("..", "..", "shared", "testdata", "osv", "golang-vulndb", "GO-2021-0052.json");
+      TestData.path("osv", "golang-vulndb", "GO-2021-0052.json");
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -139,7 +140,7 @@ class AdvisoryFeedIT {
     assertThat(feed("from-configmap").getStatus().getAdvisories()).isEqualTo(1);
 
     Path second =
-        Path.of("..", "..", "shared", "testdata", "osv", "golang-vulndb", "GO-2022-0229.json");
+        TestData.path("osv", "golang-vulndb", "GO-2022-0229.json");
     client
         .configMaps()
         .inNamespace("feeds")

@@ -1,5 +1,6 @@
 package io.stellaops.controllers.release;
 
+import io.stellaops.supplychain.TestData;
 import static io.stellaops.controllers.PromotionTestSupport.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,7 +61,7 @@ class ReleaseVerificationIT {
         registry.host() + "/shop/sbom-app@" + attested,
         "release",
         "cyclonedx",
-        Path.of("..", "..", "shared", "testdata", "sbom", "guac-data-syft-cyclonedx")
+        TestData.path("sbom", "guac-data-syft-cyclonedx")
             .resolve("syft-cyclonedx-docker.io-library-busybox.latest.json"));
     releasePem = cosign.publicKeyPem("release").strip();
     sigstore = LocalSigstore.start("release-verification");
@@ -73,7 +74,7 @@ class ReleaseVerificationIT {
         ISSUER,
         CI,
         "cyclonedx",
-        Path.of("..", "..", "shared", "testdata", "sbom", "guac-data-syft-cyclonedx")
+        TestData.path("sbom", "guac-data-syft-cyclonedx")
             .resolve("syft-cyclonedx-docker.io-library-busybox.latest.json"));
 
     // the same, as Sigstore bundles (the registry has no referrers API: cosign's fallback tag)
@@ -86,7 +87,7 @@ class ReleaseVerificationIT {
         ISSUER,
         CI,
         "cyclonedx",
-        Path.of("..", "..", "shared", "testdata", "sbom", "guac-data-syft-cyclonedx")
+        TestData.path("sbom", "guac-data-syft-cyclonedx")
             .resolve("syft-cyclonedx-docker.io-library-busybox.latest.json"),
         "--new-bundle-format");
 

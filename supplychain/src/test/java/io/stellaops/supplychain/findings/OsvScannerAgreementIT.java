@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Our findings against osv-scanner's, run offline on the same SBOM with a database of the same OSV
- * records (shared/testdata/osv): every SBOM in shared/testdata/sbom, and probe SBOMs listing the
+ * records (testdata/osv): every SBOM in testdata/sbom, and probe SBOMs listing the
  * versions the Maven and PyPI advisories name (introduced, fixed, last affected, listed), where no
  * real SBOM of those ecosystems meets the advisories we have. Per package, the advisory records
  * matched and their alias grouping must be the same, except where osv-scanner is known to read OSV

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** VEX documents written by others (shared/testdata/vex) applied to real findings. */
+/** VEX documents written by others (testdata/vex) applied to real findings. */
 class VexStatementsTest {
   static final String DIGEST = "sha256:" + "ab".repeat(32);
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every comparison line of OSV-SCALIBR's version fixtures (shared/testdata/versions) for the
+ * Every comparison line of OSV-SCALIBR's version fixtures (testdata/versions) for the
  * ecosystems we order, both ways round.
  */
 class VersionOrdersTest {
