@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Third-party test data (advisories, SBOMs, VEX, version fixtures) kept in the repository's
- * {@code testdata/} (see its NOTICE.md). Never edited by tests.
+ * Third-party test data (advisories, SBOMs, VEX, version fixtures) kept in the repository's {@code
+ * testdata/} (see its NOTICE.md). Never edited by tests.
  */
 public final class TestData {
   private TestData() {}
@@ -27,7 +27,9 @@ public final class TestData {
     return snapshot;
   }
 
-  /** {@code testdata/} of the repository; tests run with a module directory as working directory. */
+  /**
+   * {@code testdata/} of the repository; tests run with a module directory as working directory.
+   */
   public static Path root() {
     return Path.of("").toAbsolutePath().getParent().resolve("testdata");
   }

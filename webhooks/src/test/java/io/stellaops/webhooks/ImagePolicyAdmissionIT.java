@@ -1,6 +1,5 @@
 package io.stellaops.webhooks;
 
-import io.stellaops.supplychain.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.crds.release.Release;
+import io.stellaops.supplychain.TestData;
 import io.stellaops.supplychain.cosign.CosignCli;
 import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.oci.LocalRegistry;

@@ -1,6 +1,5 @@
 package io.stellaops.controllers.advisoryfeed;
 
-import io.stellaops.supplychain.TestData;
 import static io.stellaops.controllers.PromotionTestSupport.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +13,7 @@ import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.supplychain.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +30,7 @@ import org.junit.jupiter.api.Test;
 class AdvisoryFeedIT {
   static KubernetesClient client;
   static Operator operator;
-  static final Path GO =
-      TestData.path("osv", "golang-vulndb", "GO-2021-0052.json");
+  static final Path GO = TestData.path("osv", "golang-vulndb", "GO-2021-0052.json");
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -139,8 +138,7 @@ class AdvisoryFeedIT {
         .until(() -> is("from-configmap", ConditionTypes.READY, Condition.Status.TRUE));
     assertThat(feed("from-configmap").getStatus().getAdvisories()).isEqualTo(1);
 
-    Path second =
-        TestData.path("osv", "golang-vulndb", "GO-2022-0229.json");
+    Path second = TestData.path("osv", "golang-vulndb", "GO-2022-0229.json");
     client
         .configMaps()
         .inNamespace("feeds")

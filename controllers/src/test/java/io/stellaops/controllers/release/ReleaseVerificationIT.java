@@ -1,6 +1,5 @@
 package io.stellaops.controllers.release;
 
-import io.stellaops.supplychain.TestData;
 import static io.stellaops.controllers.PromotionTestSupport.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,6 +14,7 @@ import io.stellaops.crds.common.ConditionTypes;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
+import io.stellaops.supplychain.TestData;
 import io.stellaops.supplychain.cosign.CosignCli;
 import io.stellaops.supplychain.cosign.LocalSigstore;
 import io.stellaops.supplychain.oci.LocalRegistry;

@@ -27,11 +27,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Our findings against osv-scanner's, run offline on the same SBOM with a database of the same OSV
- * records (testdata/osv): every SBOM in testdata/sbom, and probe SBOMs listing the
- * versions the Maven and PyPI advisories name (introduced, fixed, last affected, listed), where no
- * real SBOM of those ecosystems meets the advisories we have. Per package, the advisory records
- * matched and their alias grouping must be the same, except where osv-scanner is known to read OSV
- * differently (each case named by {@link #explain}, and listed in docs/vulnerabilities.md).
+ * records (testdata/osv): every SBOM in testdata/sbom, and probe SBOMs listing the versions the
+ * Maven and PyPI advisories name (introduced, fixed, last affected, listed), where no real SBOM of
+ * those ecosystems meets the advisories we have. Per package, the advisory records matched and
+ * their alias grouping must be the same, except where osv-scanner is known to read OSV differently
+ * (each case named by {@link #explain}, and listed in docs/vulnerabilities.md).
  */
 class OsvScannerAgreementIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();

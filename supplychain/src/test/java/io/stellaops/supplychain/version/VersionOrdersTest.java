@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every comparison line of OSV-SCALIBR's version fixtures (testdata/versions) for the
- * ecosystems we order, both ways round.
+ * Every comparison line of OSV-SCALIBR's version fixtures (testdata/versions) for the ecosystems we
+ * order, both ways round.
  */
 class VersionOrdersTest {
   // Maven 3.9's ComparableVersion (what Maven itself resolves with) nests "1-ga-1" as
