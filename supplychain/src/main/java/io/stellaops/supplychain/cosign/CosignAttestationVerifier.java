@@ -13,11 +13,11 @@ import dev.cel.runtime.CelRuntimeFactory;
 import io.stellaops.supplychain.dsse.Dsse;
 import io.stellaops.supplychain.dsse.DsseVerificationException;
 import io.stellaops.supplychain.dsse.Envelope;
-import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.intoto.Statement;
 import io.stellaops.supplychain.json.CelValues;
+import io.stellaops.supplychain.json.SignedJson;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
-import java.io.IOException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * layout.
  */
 public final class CosignAttestationVerifier {
-  static final String DSSE_LAYER = "application/vnd.dsse.envelope.v1+json";
   private static final CelCompiler COMPILER =
       CelCompilerFactory.standardCelCompilerBuilder()
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -150,40 +149,36 @@ public final class CosignAttestationVerifier {
       String condition,
       Optional<RegistryClient.Credentials> credentials,
       List<String> problems) {
-    for (JsonNode layer : manifest.path("layers")) {
-      if (!DSSE_LAYER.equals(layer.path("mediaType").asText())) {
-        continue;
-      }
+    for (JsonNode layer : CosignTags.layers(manifest, "attestation", problems)) {
       String layerDigest = layer.path("digest").asText();
       try {
-        Envelope envelope =
-            CanonicalJson.MAPPER.readValue(
-                registry.blob(image, layerDigest, credentials), Envelope.class);
-        byte[] payload = envelope.payloadBytes();
+        Envelope envelope = Envelope.parse(registry.blob(image, layerDigest, credentials));
         String why =
             signer.check(
                 layer.path("annotations"),
                 new Signer.Signed(
                     Signer.Kind.DSSE,
-                    payload,
+                    envelope.payloadBytes(),
                     envelope.signatures().stream().map(Envelope.Signature::sig).toList()),
                 key -> signedWith(envelope, key));
         if (why != null) {
           problems.add("an attestation " + why);
           continue;
         }
-        JsonNode statement = CanonicalJson.MAPPER.readTree(payload);
-        if (!predicateType.equals(statement.path("predicateType").asText())) {
+        JsonNode statement = Statement.read(envelope);
+        if (!predicateType.equals(Statement.predicateType(statement))) {
           continue; // another kind of attestation
         }
-        if (!SigstoreBundles.subjectIs(statement, digest)) {
+        if (!Statement.names(statement, digest)) {
           problems.add("a " + predicateType + " attestation names another subject");
           continue;
         }
         if (holds(condition, statement, problems)) {
           return layerDigest;
         }
-      } catch (RegistryException | IOException | IllegalArgumentException e) {
+      } catch (SignedJson.Rejected e) {
+        problems.add("an attestation " + e.getMessage());
+      } catch (RegistryException | IllegalArgumentException e) {
         problems.add("an attestation cannot be read: " + e.getMessage());
       }
     }
@@ -195,7 +190,7 @@ public final class CosignAttestationVerifier {
     if (condition == null || condition.isBlank()) {
       return true;
     }
-    String failed = evaluate(condition, statement.path("predicate"));
+    String failed = evaluate(condition, Statement.predicate(statement));
     if (failed != null) {
       problems.add(failed);
       return false;

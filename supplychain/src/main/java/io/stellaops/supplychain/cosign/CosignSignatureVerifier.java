@@ -1,13 +1,12 @@
 package io.stellaops.supplychain.cosign;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.encoding.GoBase64;
+import io.stellaops.supplychain.json.SignedJson;
 import io.stellaops.supplychain.keys.Signatures;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +21,6 @@ import java.util.Optional;
  */
 public final class CosignSignatureVerifier {
   static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
-  static final String SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
 
   private final RegistryClient registry;
 
@@ -86,11 +84,13 @@ public final class CosignSignatureVerifier {
             + ": no signature verifies with "
             + signer.describe()
             + (problems.isEmpty()
-                ? " (no simple-signing layers)"
+                ? " (the signature manifest has no layers)"
                 : " (" + String.join("; ", problems) + ")"));
   }
 
-  /** Whether a simple-signing layer of the {@code .sig} manifest is {@code signer}'s signature. */
+  /**
+   * Whether a layer of the {@code .sig} manifest is {@code signer}'s signature of {@code digest}.
+   */
   private boolean signedInLayers(
       JsonNode manifest,
       String image,
@@ -98,9 +98,11 @@ public final class CosignSignatureVerifier {
       Signer signer,
       Optional<RegistryClient.Credentials> credentials,
       List<String> problems) {
-    for (JsonNode layer : manifest.path("layers")) {
+    for (JsonNode layer : CosignTags.layers(manifest, "signature", problems)) {
+      // any media type, as cosign: what is signed is the payload, not the descriptor
       String signature = layer.path("annotations").path(SIGNATURE_ANNOTATION).asText(null);
-      if (!SIMPLE_SIGNING.equals(layer.path("mediaType").asText()) || signature == null) {
+      if (signature == null) {
+        problems.add("a layer carries no " + SIGNATURE_ANNOTATION + " annotation");
         continue;
       }
       byte[] payload;
@@ -110,7 +112,13 @@ public final class CosignSignatureVerifier {
         problems.add("payload unavailable: " + e.getMessage());
         continue;
       }
-      byte[] raw = decode(signature);
+      byte[] raw;
+      try {
+        raw = GoBase64.standard(signature);
+      } catch (IllegalArgumentException e) {
+        problems.add("a signature is not base64: " + e.getMessage());
+        continue;
+      }
       String why =
           signer.check(
               layer.path("annotations"),
@@ -120,7 +128,14 @@ public final class CosignSignatureVerifier {
         problems.add("a signature " + why);
         continue;
       }
-      String signed = signedDigest(payload);
+      String signed;
+      try {
+        signed = signedDigest(payload);
+      } catch (SignedJson.Rejected e) {
+        problems.add(
+            "a valid signature by " + signer.describe() + " has a payload that " + e.getMessage());
+        continue;
+      }
       if (!digest.equals(signed)) {
         problems.add(
             "a valid signature by "
@@ -135,23 +150,16 @@ public final class CosignSignatureVerifier {
     return false;
   }
 
-  private static byte[] decode(String base64) {
-    try {
-      return Base64.getDecoder().decode(base64);
-    } catch (IllegalArgumentException e) {
-      return new byte[0];
+  /**
+   * The digest a simple-signing payload names, read as cosign reads it; null when it names none.
+   * The type must be cosign's: a payload of another simple-signing system signed by the same key
+   * does not vouch for a cosign verification (cosign itself does not look at the type).
+   */
+  private static String signedDigest(byte[] payload) throws SignedJson.Rejected {
+    JsonNode json = SignedJson.read(payload);
+    if (!"cosign container image signature".equals(SignedJson.text(json, "critical", "type"))) {
+      throw new SignedJson.Rejected("is not a cosign container image signature (critical.type)");
     }
-  }
-
-  private static String signedDigest(byte[] payload) {
-    try {
-      JsonNode json = CanonicalJson.MAPPER.readTree(payload);
-      if (!"cosign container image signature".equals(json.at("/critical/type").asText())) {
-        return "(not a cosign container image signature)";
-      }
-      return json.at("/critical/image/docker-manifest-digest").asText();
-    } catch (IOException e) {
-      return "(unreadable payload)";
-    }
+    return SignedJson.text(json, "critical", "image", "docker-manifest-digest");
   }
 }

@@ -6,6 +6,8 @@ import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +15,9 @@ import java.util.Optional;
  * .att} for attestations, and reading their manifests.
  */
 final class CosignTags {
+  /** As cosign: a signature or attestation manifest with more layers is refused unread. */
+  static final int MAX_LAYERS = 1000;
+
   /** Why a tag's manifest could not be read; the message names the tag and the answer. */
   static final class Unreadable extends Exception {
     Unreadable(String message) {
@@ -42,5 +47,27 @@ final class CosignTags {
     } catch (IOException e) {
       throw new Unreadable(tag + ": the manifest is not JSON");
     }
+  }
+
+  /**
+   * The layers of a {@code .sig} or {@code .att} manifest, each a {@code what}; none, with the
+   * reason in {@code problems}, when there are more than cosign reads.
+   */
+  static List<JsonNode> layers(JsonNode manifest, String what, List<String> problems) {
+    JsonNode layers = manifest.path("layers");
+    if (layers.size() > MAX_LAYERS) {
+      problems.add(
+          "the "
+              + what
+              + " manifest lists "
+              + layers.size()
+              + " layers, more than the "
+              + MAX_LAYERS
+              + " cosign reads: none was read");
+      return List.of();
+    }
+    List<JsonNode> all = new ArrayList<>();
+    layers.forEach(all::add);
+    return all;
   }
 }

@@ -1,9 +1,10 @@
 package io.stellaops.supplychain.cosign;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.dsse.Envelope;
+import io.stellaops.supplychain.intoto.Statement;
 import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.json.SignedJson;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import java.io.IOException;
@@ -31,10 +32,11 @@ final class SigstoreBundles {
    * One bundle attached to the image.
    *
    * @param json the bundle as stored, for sigstore-java
-   * @param envelope its DSSE envelope, null when it holds something else (problem says what)
+   * @param envelope its DSSE envelope, null when it holds something else or is refused
    * @param digest the bundle blob's digest
+   * @param refused why the bundle is not read at all (ambiguous JSON), else null
    */
-  record Found(byte[] json, Envelope envelope, String digest) {}
+  record Found(byte[] json, Envelope envelope, String digest, String refused) {}
 
   /**
    * The bundles found, the ones that could not be read (why), and where the search looked.
@@ -97,10 +99,14 @@ final class SigstoreBundles {
       }
       String blobDigest = layer.path("digest").asText();
       byte[] json = registry.blob(image, blobDigest, credentials);
-      JsonNode dsse = CanonicalJson.MAPPER.readTree(json).path("dsseEnvelope");
-      Envelope envelope =
-          dsse.isObject() ? CanonicalJson.MAPPER.treeToValue(dsse, Envelope.class) : null;
-      return Optional.of(new Found(json, envelope, blobDigest));
+      JsonNode dsse;
+      try {
+        dsse = SignedJson.field(SignedJson.read(json), "dsseEnvelope");
+        return Optional.of(
+            new Found(json, dsse.isObject() ? Envelope.of(dsse) : null, blobDigest, null));
+      } catch (SignedJson.Rejected e) {
+        return Optional.of(new Found(json, null, blobDigest, e.getMessage()));
+      }
     }
     return Optional.empty();
   }
@@ -112,6 +118,10 @@ final class SigstoreBundles {
    */
   static Optional<JsonNode> statement(
       Found bundle, String digest, Signer signer, String predicateType, List<String> problems) {
+    if (bundle.refused() != null) {
+      problems.add("a bundle " + bundle.refused());
+      return Optional.empty();
+    }
     if (bundle.envelope() == null) {
       problems.add(
           "a bundle holds no DSSE envelope (a message signature?); images are read from DSSE"
@@ -120,12 +130,12 @@ final class SigstoreBundles {
     }
     JsonNode statement;
     try {
-      statement = CanonicalJson.MAPPER.readTree(bundle.envelope().payloadBytes());
-    } catch (IOException | IllegalArgumentException e) {
-      problems.add("a bundle's statement cannot be read: " + e.getMessage());
+      statement = Statement.read(bundle.envelope());
+    } catch (SignedJson.Rejected e) {
+      problems.add("a bundle " + e.getMessage());
       return Optional.empty();
     }
-    if (!predicateType.equals(statement.path("predicateType").asText())) {
+    if (!predicateType.equals(Statement.predicateType(statement))) {
       return Optional.empty();
     }
     String why = signer.checkBundle(bundle.json(), bundle.envelope());
@@ -133,7 +143,7 @@ final class SigstoreBundles {
       problems.add("a bundle " + why);
       return Optional.empty();
     }
-    if (!subjectIs(statement, digest)) {
+    if (!Statement.names(statement, digest)) {
       problems.add(
           "a bundle signed by "
               + signer.describe()
@@ -144,16 +154,5 @@ final class SigstoreBundles {
       return Optional.empty();
     }
     return Optional.of(statement);
-  }
-
-  /** Whether {@code statement} names {@code digest} among its subjects. */
-  static boolean subjectIs(JsonNode statement, String digest) {
-    String hex = Sha256.hexOf(digest);
-    for (JsonNode subject : statement.path("subject")) {
-      if (hex.equals(subject.path("digest").path("sha256").asText())) {
-        return true;
-      }
-    }
-    return false;
   }
 }

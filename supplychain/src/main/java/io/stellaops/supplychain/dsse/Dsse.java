@@ -1,5 +1,6 @@
 package io.stellaops.supplychain.dsse;
 
+import io.stellaops.supplychain.encoding.GoBase64;
 import io.stellaops.supplychain.keys.Signatures;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ public final class Dsse {
   /** Signs {@code payload} with {@code key} (ECDSA P-256 with SHA-256, ASN.1 DER signature). */
   public static Envelope sign(String payloadType, byte[] payload, PrivateKey key, String keyid) {
     try {
-      Signature signer = Signature.getInstance(Signatures.algorithm(key.getAlgorithm()));
+      Signature signer = Signature.getInstance(Signatures.algorithm(key));
       signer.initSign(key);
       signer.update(pae(payloadType, payload));
       String sig = Base64.getEncoder().encodeToString(signer.sign());
@@ -66,10 +67,10 @@ public final class Dsse {
     List<String> problems = new ArrayList<>();
     for (Envelope.Signature s : envelope.signatures()) {
       try {
-        Signature verifier = Signature.getInstance(Signatures.algorithm(key.getAlgorithm()));
+        Signature verifier = Signature.getInstance(Signatures.algorithm(key));
         verifier.initVerify(key);
         verifier.update(signed);
-        if (verifier.verify(Base64.getDecoder().decode(s.sig()))) {
+        if (verifier.verify(GoBase64.standardOrUrl(s.sig()))) {
           return payload;
         }
         problems.add("signature " + s.keyid() + " does not match the key");

@@ -16,7 +16,10 @@ import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.dsse.Dsse;
 import io.stellaops.supplychain.dsse.DsseVerificationException;
 import io.stellaops.supplychain.dsse.Envelope;
+import io.stellaops.supplychain.encoding.GoBase64;
 import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.json.SignedJson;
+import io.stellaops.supplychain.keys.KeyPolicy;
 import io.stellaops.supplychain.keys.Signatures;
 import java.io.IOException;
 import java.io.StringReader;
@@ -134,9 +137,9 @@ public final class KeylessSigner implements Signer {
   public String checkBundle(byte[] json, Envelope envelope) {
     JsonNode material;
     try {
-      material = CanonicalJson.MAPPER.readTree(json).path("verificationMaterial");
-    } catch (IOException e) {
-      return "is an unreadable bundle: " + e.getMessage();
+      material = SignedJson.field(SignedJson.read(json), "verificationMaterial");
+    } catch (SignedJson.Rejected e) {
+      return e.getMessage();
     }
     if (material.has("publicKey")) {
       return "carries no Fulcio certificate (signed with a key, not keyless)";
@@ -193,7 +196,12 @@ public final class KeylessSigner implements Signer {
               : "has a certificate that does not chain to the trust root's CAs: ")
           + why;
     }
-    return identityMismatch(Certificates.getLeaf(path));
+    X509Certificate leaf = Certificates.getLeaf(path);
+    String weak = KeyPolicy.problem(leaf.getPublicKey());
+    if (weak != null) {
+      return "has a certificate whose key is refused: " + weak;
+    }
+    return identityMismatch(leaf);
   }
 
   /** Null when the certificate names this identity, else what it names instead. */
@@ -228,28 +236,30 @@ public final class KeylessSigner implements Signer {
     }
     JsonNode entry;
     try {
-      entry = CanonicalJson.MAPPER.readTree(bundleJson);
-    } catch (IOException e) {
-      return "has an unreadable transparency log entry: " + e.getMessage();
+      entry = SignedJson.read(bundleJson.getBytes(StandardCharsets.UTF_8));
+    } catch (SignedJson.Rejected e) {
+      return "has a transparency log entry that " + e.getMessage();
     }
-    JsonNode payload = entry.path("Payload");
-    String logId = payload.path("logID").asText();
-    long integratedTime = payload.path("integratedTime").asLong();
+    JsonNode payload = SignedJson.field(entry, "Payload");
+    String logId = SignedJson.field(payload, "logID").asText();
+    long integratedTime = SignedJson.field(payload, "integratedTime").asLong();
+    String body = SignedJson.field(payload, "body").asText();
     Map<String, Object> signable = new LinkedHashMap<>();
-    signable.put("body", payload.path("body").asText());
+    signable.put("body", body);
     signable.put("integratedTime", integratedTime);
     signable.put("logID", logId);
-    signable.put("logIndex", payload.path("logIndex").asLong());
+    signable.put("logIndex", SignedJson.field(payload, "logIndex").asLong());
     return entryProblem(
         logId,
         integratedTime,
-        payload.path("body").asText(),
+        body,
         leaf,
         signed,
         tlog -> {
           try {
             PublicKey logKey = tlog.getPublicKey().toJavaPublicKey();
-            byte[] set = Base64.getDecoder().decode(entry.path("SignedEntryTimestamp").asText());
+            byte[] set =
+                GoBase64.standard(SignedJson.field(entry, "SignedEntryTimestamp").asText());
             return Signatures.verify(logKey, CanonicalJson.bytes(signable), set)
                 ? null
                 : "has a transparency log entry whose signed entry timestamp does not verify"
@@ -308,9 +318,11 @@ public final class KeylessSigner implements Signer {
   private static String bodyMismatch(String body64, X509Certificate leaf, Signed signed) {
     JsonNode body;
     try {
-      body = CanonicalJson.MAPPER.readTree(Base64.getDecoder().decode(body64));
-    } catch (IOException | IllegalArgumentException e) {
-      return "has an unreadable transparency log entry body: " + e.getMessage();
+      body = SignedJson.read(GoBase64.standard(body64));
+    } catch (SignedJson.Rejected e) {
+      return "has a transparency log entry body that " + e.getMessage();
+    } catch (IllegalArgumentException e) {
+      return "has a transparency log entry body that is not base64: " + e.getMessage();
     }
     String kind = body.path("kind").asText();
     String payloadHash = Sha256.hex(signed.payload());

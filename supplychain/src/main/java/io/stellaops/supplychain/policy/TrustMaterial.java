@@ -8,6 +8,7 @@ import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keyless.KeylessSigner;
 import io.stellaops.supplychain.keyless.TrustRoot;
+import io.stellaops.supplychain.keys.KeyPolicy;
 import io.stellaops.supplychain.keys.PemKeys;
 import io.stellaops.supplychain.oci.DockerConfigJson;
 import io.stellaops.supplychain.oci.ImageReference;
@@ -106,16 +107,25 @@ public final class TrustMaterial {
     if (key == null) {
       throw new IllegalArgumentException("authority " + authority.name() + " has no key");
     }
+    PublicKey parsed;
+    String where;
     if (key.publicKey() != null) {
-      return PemKeys.parsePublicKey(key.publicKey());
+      where = "the inline publicKey";
+      parsed = PemKeys.parsePublicKey(key.publicKey());
+    } else {
+      where = where(key.secretRef(), DEFAULT_KEY);
+      byte[] pem = secretValue(key.secretRef(), DEFAULT_KEY);
+      try {
+        parsed = PemKeys.parsePublicKey(new String(pem, StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(where + " is not a PEM public key: " + e.getMessage());
+      }
     }
-    byte[] pem = secretValue(key.secretRef(), DEFAULT_KEY);
-    try {
-      return PemKeys.parsePublicKey(new String(pem, StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          where(key.secretRef(), DEFAULT_KEY) + " is not a PEM public key: " + e.getMessage());
+    String weak = KeyPolicy.problem(parsed);
+    if (weak != null) {
+      throw new IllegalArgumentException(where + " is refused: " + weak);
     }
+    return parsed;
   }
 
   /** Credentials for {@code image}'s registry from the first of {@code refs} that has some. */

@@ -2,7 +2,9 @@ package io.stellaops.supplychain.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stellaops.supplychain.dsse.Envelope;
+import io.stellaops.supplychain.intoto.Statement;
 import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.json.SignedJson;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import java.io.IOException;
@@ -43,15 +45,11 @@ public final class Sboms {
         envelopeDigest,
         () -> {
           try {
-            JsonNode stored =
-                CanonicalJson.MAPPER.readTree(registry.blob(image, envelopeDigest, credentials));
+            JsonNode stored = SignedJson.read(registry.blob(image, envelopeDigest, credentials));
             // a Sigstore bundle (cosign --new-bundle-format) wraps the envelope
-            Envelope envelope =
-                CanonicalJson.MAPPER.treeToValue(
-                    stored.has("dsseEnvelope") ? stored.get("dsseEnvelope") : stored,
-                    Envelope.class);
-            JsonNode predicate =
-                CanonicalJson.MAPPER.readTree(envelope.payloadBytes()).path("predicate");
+            JsonNode bundled = SignedJson.field(stored, "dsseEnvelope");
+            Envelope envelope = Envelope.of(bundled.isObject() ? bundled : stored);
+            JsonNode predicate = Statement.predicate(Statement.read(envelope));
             if (!predicate.isObject()) {
               throw new SbomException(
                   "the attestation " + envelopeDigest + " carries no predicate");
@@ -59,12 +57,12 @@ public final class Sboms {
             return Sbom.parse(CanonicalJson.MAPPER.writeValueAsBytes(predicate));
           } catch (RegistryException e) {
             throw new SbomException("cannot read the SBOM attestation: " + e.getMessage());
-          } catch (IOException | IllegalArgumentException e) {
+          } catch (SignedJson.Rejected e) {
             throw new SbomException(
-                "the SBOM attestation "
-                    + envelopeDigest
-                    + " is not a DSSE envelope: "
-                    + e.getMessage());
+                "the SBOM attestation " + envelopeDigest + " " + e.getMessage());
+          } catch (IOException e) {
+            throw new SbomException(
+                "the SBOM attestation " + envelopeDigest + " cannot be read: " + e.getMessage());
           }
         });
   }

@@ -208,6 +208,43 @@ public final class CosignCli {
         imageAtDigest);
   }
 
+  /**
+   * {@code cosign sign-blob} of {@code blob} with a key pair made here or imported, offline: the
+   * base64 signature, as cosign writes it.
+   */
+  public String signBlob(Path blob, String key) throws Exception {
+    Path signature = Files.createTempFile(keys, "blob", ".sig");
+    run(
+        "sign-blob",
+        "--key",
+        keys.resolve(key + ".key").toString(),
+        "--tlog-upload=false",
+        "--output-signature",
+        signature.toString(),
+        blob.toAbsolutePath().toString());
+    return Files.readString(signature).strip();
+  }
+
+  /** Imports a PEM private key (openssl's) as {@code <name>.key} / {@code <name>.pub}. */
+  public void importKeyPair(Path pem, String name) throws Exception {
+    run("import-key-pair", "--key", pem.toAbsolutePath().toString(), "--output-key-prefix", name);
+  }
+
+  /** {@code cosign verify-attestation} of {@code type} with a key pair made here, offline. */
+  public void verifyAttestation(String imageAtDigest, String key, String type) throws Exception {
+    run(
+        new String[] {
+          "verify-attestation",
+          "--key",
+          keys.resolve(key + ".pub").toString(),
+          "--type",
+          type,
+          "--insecure-ignore-tlog=true",
+          "--allow-http-registry"
+        },
+        imageAtDigest);
+  }
+
   /** {@code command} (first word, then its flags), then {@code extra} flags, then the last word. */
   private static String[] concat(String[] extra, String... command) {
     List<String> all = new ArrayList<>(List.of(command));

@@ -125,6 +125,29 @@ public final class TestImages {
     return io.stellaops.supplychain.digest.Sha256.digest(bytes);
   }
 
+  /**
+   * Pushes {@code manifest} as it is to {@code host}/{@code repo} at {@code reference} (a tag),
+   * e.g. a hand-made cosign signature manifest; returns its digest.
+   */
+  public static String pushManifest(String host, String repo, String reference, byte[] manifest)
+      throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://" + host + "/v2/" + repo + "/manifests/" + reference))
+                    .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(manifest))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException(
+          "manifest push answered " + response.statusCode() + ": " + response.body());
+    }
+    return io.stellaops.supplychain.digest.Sha256.digest(manifest);
+  }
+
   /** Uploads {@code blob} to {@code host}/{@code repo} (monolithic upload); returns its digest. */
   public static String uploadBlob(String host, String repo, byte[] blob) throws Exception {
     return uploadBlob(java.net.http.HttpClient.newHttpClient(), host, repo, blob);
