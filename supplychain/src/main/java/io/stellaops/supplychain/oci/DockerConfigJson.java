@@ -65,17 +65,16 @@ public final class DockerConfigJson {
 
   /** The credentials for {@code registry} (host[:port]), if the file has them. */
   public Optional<RegistryClient.Credentials> forRegistry(String registry) {
-    Optional<RegistryClient.Credentials> exact = Optional.ofNullable(byHost.get(registry));
-    if (exact.isPresent() || !"docker.io".equals(registry)) {
-      return exact;
-    }
-    return Optional.ofNullable(byHost.get("index.docker.io"));
+    return Optional.ofNullable(byHost.get(ImageReference.registry(registry)));
   }
 
-  /** "https://index.docker.io/v1/" → "index.docker.io", "127.0.0.1:5000" stays. */
+  /**
+   * "https://index.docker.io/v1/" → "docker.io", "127.0.0.1:5000" stays: the registry in {@link
+   * ImageReference}'s spelling.
+   */
   private static String host(String key) {
-    String host = key.replaceFirst("^[a-z]+://", "");
+    String host = key.replaceFirst("^[a-zA-Z]+://", "");
     int slash = host.indexOf('/');
-    return slash < 0 ? host : host.substring(0, slash);
+    return ImageReference.registry(slash < 0 ? host : host.substring(0, slash));
   }
 }

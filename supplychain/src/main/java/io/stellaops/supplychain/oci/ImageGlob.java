@@ -14,7 +14,35 @@ public final class ImageGlob {
     this.pattern = pattern;
   }
 
+  /**
+   * The glob for names in {@link ImageReference}'s one spelling: a literal registry host is
+   * normalised as image names are ({@code Registry.Example.com:05000/**} matches {@code
+   * registry.example.com:5000/app}), a glob without one names Docker Hub ({@code nginx} is {@code
+   * docker.io/library/nginx}); a glob whose first segment holds a wildcard is taken as written.
+   */
   public static ImageGlob compile(String glob) {
+    return literal(normalise(glob));
+  }
+
+  static String normalise(String glob) {
+    int slash = glob.indexOf('/');
+    String first = slash < 0 ? glob : glob.substring(0, slash);
+    if (first.contains("*")) {
+      return glob;
+    }
+    if (slash > 0 && ImageReference.isRegistry(first)) {
+      String registry = ImageReference.registry(first);
+      String rest = glob.substring(slash + 1);
+      return registry
+          + "/"
+          + (registry.equals("docker.io") && !rest.contains("/") && !rest.contains("**")
+              ? "library/" + rest
+              : rest);
+    }
+    return "docker.io/" + (slash < 0 ? "library/" + glob : glob);
+  }
+
+  private static ImageGlob literal(String glob) {
     StringBuilder regex = new StringBuilder("^");
     for (int i = 0; i < glob.length(); i++) {
       char c = glob.charAt(i);
@@ -30,8 +58,17 @@ public final class ImageGlob {
     return new ImageGlob(Pattern.compile(regex.append('$').toString()));
   }
 
-  /** Whether an image repository (no tag or digest) matches. */
+  /**
+   * Whether an image repository (no tag or digest) matches, in its normalised spelling; a name that
+   * cannot be normalised matches nothing.
+   */
   public boolean matches(String repository) {
-    return pattern.matcher(repository).matches();
+    String name;
+    try {
+      name = ImageReference.normalise(repository);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return pattern.matcher(name).matches();
   }
 }

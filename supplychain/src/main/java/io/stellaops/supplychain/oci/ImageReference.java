@@ -1,19 +1,88 @@
 package io.stellaops.supplychain.oci;
 
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
 /**
- * An image repository split into registry host and repository path, with Docker's defaults ({@code
- * docker.io}, {@code library/}) for names without a registry.
+ * An image repository split into registry host and repository path, in one spelling whatever way it
+ * was written: Docker's defaults ({@code docker.io}, {@code library/}) for names without a
+ * registry, {@code index.docker.io} and {@code registry-1.docker.io} as {@code docker.io}, the host
+ * in lower case (DNS names are case-insensitive) and the port without leading zeros. Policies match
+ * and digests are compared on this form, so no spelling of a name escapes a TrustPolicy. A path
+ * that is not lower case is refused: registries treat it as another repository or reject it.
  */
 public record ImageReference(String registry, String repository) {
+  private static final Set<String> DOCKER_HUB =
+      Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
+  // the distribution spec's path component
+  private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+
+  /**
+   * Parses and normalises {@code image} (no tag or digest).
+   *
+   * @throws IllegalArgumentException naming what is wrong with the name
+   */
   public static ImageReference parse(String image) {
+    if (image == null || image.isBlank()) {
+      throw new IllegalArgumentException("the image name is empty");
+    }
     int slash = image.indexOf('/');
     String first = slash < 0 ? "" : image.substring(0, slash);
-    boolean hasRegistry =
-        slash > 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"));
-    if (!hasRegistry) {
-      return new ImageReference("docker.io", image.contains("/") ? image : "library/" + image);
+    String registry;
+    String repository;
+    if (slash > 0 && isRegistry(first)) {
+      registry = registry(first);
+      repository = image.substring(slash + 1);
+    } else {
+      registry = "docker.io";
+      repository = image;
     }
-    return new ImageReference(first, image.substring(slash + 1));
+    if (registry.equals("docker.io") && !repository.contains("/")) {
+      repository = "library/" + repository;
+    }
+    for (String component : repository.split("/", -1)) {
+      if (!COMPONENT.matcher(component).matches()) {
+        throw new IllegalArgumentException(
+            "image "
+                + image
+                + ": repository path component \""
+                + component
+                + "\" is not lower-case letters and digits joined by . _ __ or -"
+                + " (the OCI distribution spec's rule)");
+      }
+    }
+    return new ImageReference(registry, repository);
+  }
+
+  /** The one spelling of {@code image}, e.g. {@code nginx} → {@code docker.io/library/nginx}. */
+  public static String normalise(String image) {
+    return parse(image).toString();
+  }
+
+  /** Whether the first path segment of a name is a registry host, as Docker decides it. */
+  static boolean isRegistry(String first) {
+    return first.contains(".") || first.contains(":") || first.equalsIgnoreCase("localhost");
+  }
+
+  /**
+   * A registry host in its one spelling: lower case, port without leading zeros, Docker Hub's
+   * aliases as {@code docker.io}.
+   *
+   * @throws IllegalArgumentException when the port is not a port
+   */
+  public static String registry(String host) {
+    String lower = host.toLowerCase(Locale.ROOT);
+    int colon = lower.lastIndexOf(':');
+    if (colon > lower.lastIndexOf(']')) {
+      String port = lower.substring(colon + 1);
+      long number = port.matches("[0-9]{1,12}") ? Long.parseLong(port) : -1;
+      if (number < 1 || number > 65535) {
+        throw new IllegalArgumentException("registry " + host + ": \"" + port + "\" is not a port");
+      }
+      lower = lower.substring(0, colon) + ":" + number;
+    }
+    return DOCKER_HUB.contains(lower) ? "docker.io" : lower;
   }
 
   /** Loopback registries speak plain HTTP, as dockerd treats 127.0.0.0/8 as insecure. */

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
 import io.javaoperatorsdk.webhook.admission.AdmissionUtils;
+import io.stellaops.supplychain.oci.ImageReference;
 import io.stellaops.webhooks.Violations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +55,26 @@ public final class PodAdmission implements AdmissionRequestHandler {
       return new ImageName(image, tag, digest);
     }
 
+    /**
+     * Null when the name can be checked, else why not (a container runtime would refuse it too).
+     */
+    String problem() {
+      try {
+        ImageReference.parse(repository);
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
+      if (digest != null && !digest.matches("sha256:[a-f0-9]{64}")) {
+        return "digest "
+            + digest
+            + " is not sha256: and 64 lower-case hex digits"
+            + (digest.toLowerCase(java.util.Locale.ROOT).matches("sha256:[a-f0-9]{64}")
+                ? " (the OCI image spec allows lower case only: write it so)"
+                : "");
+      }
+      return null;
+    }
+
     String pinned(String resolved) {
       return repository + (tag == null ? "" : ":" + tag) + "@" + resolved;
     }
@@ -79,6 +100,11 @@ public final class PodAdmission implements AdmissionRequestHandler {
       String where = entry.getKey() + ".image";
       Container c = entry.getValue();
       ImageName name = ImageName.parse(c.getImage());
+      String problem = name.problem();
+      if (problem != null) {
+        violations.add(where, problem);
+        continue;
+      }
       String digest = name.digest();
       if (digest == null) {
         try {
