@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
+import io.stellaops.supplychain.time.Deadline;
 import io.stellaops.webhooks.tls.WebhookCertificates;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,10 +20,10 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.KeyManagerFactory;
@@ -33,9 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves AdmissionReviews over TLS, one path per handler. Every request is answered within {@code
  * deadline} (below the webhook timeout the API server applies): a check that takes longer is denied
- * with a message naming it, instead of leaving the API server to time out. A handler that fails
- * denies too (fail closed). Built on the JDK's HTTPS server: the webhook needs nothing more, and
- * one dependency fewer is one less thing to patch.
+ * with a message naming it, instead of leaving the API server to time out, and the work behind it
+ * stops ({@link Deadline}: no registry request starts after it, none waits past it). A handler that
+ * fails denies too (fail closed). Built on the JDK's HTTPS server: the webhook needs nothing more,
+ * and one dependency fewer is one less thing to patch.
  */
 public final class AdmissionServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionServer.class);
@@ -122,10 +124,14 @@ public final class AdmissionServer implements AutoCloseable {
 
   private AdmissionResponse decide(
       String path, AdmissionRequestHandler handler, AdmissionRequest request, String what) {
-    var future = CompletableFuture.supplyAsync(() -> handler.handle(request), workers);
+    Deadline budget = Deadline.in(deadline);
+    Future<AdmissionResponse> future =
+        workers.submit(() -> budget.run(() -> handler.handle(request)));
     try {
       return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
+      // the answer is given: the checks behind it stop at their next registry request
+      budget.cancel();
       future.cancel(true);
       LOG.warn("admission of {} at {} exceeded {}", what, path, deadline);
       return deny(

@@ -3,12 +3,14 @@ package io.stellaops.supplychain.oci;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.time.Deadline;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,12 +41,25 @@ public final class RegistryClient {
           "application/vnd.docker.distribution.manifest.v2+json");
   private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
-  // a referrer list longer than this many pages is not one a signature check should walk
-  private static final int MAX_REFERRER_PAGES = 10;
+
+  /**
+   * How much a registry may make us read. A larger answer is refused as soon as it is known to be
+   * larger (its declared length, else the byte past the limit), with a message.
+   *
+   * @param manifestBytes a manifest, index or error answer (4 MiB, distribution's own limit)
+   * @param blobBytes a blob: signature payload, attestation, bundle, SBOM or snapshot (64 MiB;
+   *     cosign allows 128 MiB, but a webhook answering within seconds holds what it reads)
+   * @param referrerPages pages of a referrers listing
+   * @param referrers referrers of one digest, over all pages
+   */
+  public record Limits(long manifestBytes, long blobBytes, int referrerPages, int referrers) {
+    public static final Limits DEFAULT = new Limits(4L << 20, 64L << 20, 10, 1000);
+  }
 
   private final HttpClient http;
   private final Duration timeout;
   private final Set<String> insecureRegistries;
+  private final Limits limits;
 
   public RegistryClient(Duration timeout) {
     this(timeout, Set.of());
@@ -55,7 +70,12 @@ public final class RegistryClient {
    * speak plain HTTP; loopback registries always do.
    */
   public RegistryClient(Duration timeout, Set<String> insecureRegistries) {
+    this(timeout, insecureRegistries, Limits.DEFAULT);
+  }
+
+  public RegistryClient(Duration timeout, Set<String> insecureRegistries, Limits limits) {
     this.timeout = timeout;
+    this.limits = limits;
     this.insecureRegistries = Set.copyOf(insecureRegistries);
     this.http =
         HttpClient.newBuilder()
@@ -76,7 +96,8 @@ public final class RegistryClient {
    */
   public Manifest manifest(String image, String reference, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);
-    HttpResponse<byte[]> response = fetch(ref, "/manifests/" + reference, credentials);
+    HttpResponse<byte[]> response =
+        fetch(ref, "/manifests/" + reference, credentials, limits.manifestBytes());
     if (response.statusCode() != 200) {
       throw new RegistryException(
           ref + ":" + reference, response.statusCode(), errorText(response.body()));
@@ -142,8 +163,17 @@ public final class RegistryClient {
     ImageReference ref = ImageReference.parse(image);
     List<JsonNode> descriptors = new ArrayList<>();
     String path = "/referrers/" + digest;
-    for (int page = 0; path != null && page < MAX_REFERRER_PAGES; page++) {
-      HttpResponse<byte[]> response = fetch(ref, path, credentials);
+    for (int page = 0; path != null; page++) {
+      if (page == limits.referrerPages()) {
+        throw new RegistryException(
+            ref
+                + ": referrers of "
+                + digest
+                + " fill more than "
+                + limits.referrerPages()
+                + " pages: refused unread");
+      }
+      HttpResponse<byte[]> response = fetch(ref, path, credentials, limits.manifestBytes());
       if (response.statusCode() == 404 && page == 0) {
         return referrersTag(image, digest, credentials);
       }
@@ -151,7 +181,7 @@ public final class RegistryClient {
         throw new RegistryException(
             ref + ": referrers of " + digest, response.statusCode(), errorText(response.body()));
       }
-      manifestsOf(response.body(), ref + ": referrers of " + digest).forEach(descriptors::add);
+      descriptors.addAll(manifestsOf(response.body(), ref + ": referrers of " + digest));
       path = nextPage(response, ref);
     }
     return new Referrers(descriptors, "listed by the referrers API");
@@ -172,14 +202,20 @@ public final class RegistryClient {
         manifestsOf(index.bytes(), image + ":" + tag), "listed by the " + tag + " tag");
   }
 
-  private static List<JsonNode> manifestsOf(byte[] index, String what) {
+  private List<JsonNode> manifestsOf(byte[] index, String what) {
+    JsonNode manifests;
     try {
-      List<JsonNode> manifests = new ArrayList<>();
-      CanonicalJson.MAPPER.readTree(index).path("manifests").forEach(manifests::add);
-      return manifests;
+      manifests = CanonicalJson.MAPPER.readTree(index).path("manifests");
     } catch (IOException e) {
       throw new RegistryException(what + ": the index is not JSON");
     }
+    if (manifests.size() > limits.referrers()) {
+      throw new RegistryException(
+          what + ": lists " + manifests.size() + " referrers, more than " + limits.referrers());
+    }
+    List<JsonNode> list = new ArrayList<>();
+    manifests.forEach(list::add);
+    return list;
   }
 
   /** The path of the page a {@code Link: <…>; rel="next"} header names, on the same registry. */
@@ -197,7 +233,7 @@ public final class RegistryClient {
   /** Fetches a blob and checks it against its digest. */
   public byte[] blob(String image, String digest, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);
-    HttpResponse<byte[]> response = fetch(ref, "/blobs/" + digest, credentials);
+    HttpResponse<byte[]> response = fetch(ref, "/blobs/" + digest, credentials, limits.blobBytes());
     if (response.statusCode() != 200) {
       throw new RegistryException(
           ref + "@" + digest, response.statusCode(), errorText(response.body()));
@@ -209,25 +245,35 @@ public final class RegistryClient {
     return response.body();
   }
 
-  /** GET {@code <api>/<path>}, answering a Bearer challenge once. */
+  /** GET {@code <api>/<path>}, answering a Bearer challenge once; at most {@code limit} bytes. */
   private HttpResponse<byte[]> fetch(
-      ImageReference ref, String path, Optional<Credentials> credentials) {
+      ImageReference ref, String path, Optional<Credentials> credentials, long limit) {
     boolean plainHttp = ref.plainHttp() || insecureRegistries.contains(ref.registry());
     URI uri = URI.create(ref.apiBase(plainHttp) + path);
-    HttpResponse<byte[]> response = get(uri, credentials.map(RegistryClient::basic).orElse(null));
+    HttpResponse<byte[]> response =
+        get(uri, credentials.map(RegistryClient::basic).orElse(null), limit);
     if (response.statusCode() == 401) {
-      response = get(uri, "Bearer " + token(ref, response, credentials));
+      response = get(uri, "Bearer " + token(ref, response, credentials), limit);
     }
     return response;
   }
 
-  private HttpResponse<byte[]> get(URI uri, String authorization) {
-    var request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", ACCEPT).GET();
+  private HttpResponse<byte[]> get(URI uri, String authorization, long limit) {
+    Deadline.current().ifPresent(d -> d.check("reading " + uri));
+    var request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Deadline.capped(timeout))
+            .header("Accept", ACCEPT)
+            .GET();
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request.build(), LimitedBody.handler(limit));
+    } catch (HttpTimeoutException e) {
+      Deadline.current().ifPresent(d -> d.check("waiting for " + authority(uri)));
+      throw new RegistryException(
+          authority(uri) + " did not answer within " + timeout.toMillis() + " ms (" + uri + ")");
     } catch (SSLException e) {
       throw new RegistryException(
           "cannot reach "
@@ -236,11 +282,37 @@ public final class RegistryClient {
               + e.getMessage()
               + " (a registry that speaks plain HTTP must be listed in STELLA_INSECURE_REGISTRIES)");
     } catch (IOException e) {
-      throw new RegistryException("cannot reach " + authority(uri) + ": " + e.getMessage());
+      LimitedBody.TooLarge tooLarge = tooLarge(e);
+      if (tooLarge != null) {
+        throw new RegistryException(uri + ": the registry's answer " + tooLarge.getMessage());
+      }
+      throw new RegistryException("cannot reach " + authority(uri) + ": " + describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException("interrupted while reaching " + uri.getHost());
     }
+  }
+
+  private static LimitedBody.TooLarge tooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof LimitedBody.TooLarge tooLarge) {
+        return tooLarge;
+      }
+    }
+    return null;
+  }
+
+  /** An I/O failure in words: the first message along its causes, or what it is. */
+  private static String describe(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.UnresolvedAddressException) {
+        return "the host name does not resolve";
+      }
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getMessage();
+      }
+    }
+    return e.getClass().getSimpleName();
   }
 
   private static String authority(URI uri) {
@@ -274,7 +346,10 @@ public final class RegistryClient {
             + "&scope="
             + URLEncoder.encode(scope, StandardCharsets.UTF_8);
     HttpResponse<byte[]> response =
-        get(URI.create(url), credentials.map(RegistryClient::basic).orElse(null));
+        get(
+            URI.create(url),
+            credentials.map(RegistryClient::basic).orElse(null),
+            limits.manifestBytes());
     if (response.statusCode() != 200) {
       throw new RegistryException(
           ref

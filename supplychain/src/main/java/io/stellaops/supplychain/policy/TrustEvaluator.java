@@ -10,6 +10,7 @@ import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
 import io.stellaops.supplychain.cosign.Signer;
 import io.stellaops.supplychain.oci.ImageGlob;
 import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.time.Deadline;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -157,12 +158,19 @@ public final class TrustEvaluator {
       try {
         return running.join();
       } catch (CompletionException e) {
+        if (e.getCause() instanceof Deadline.Exceeded
+            && Deadline.current().map(d -> !d.passed()).orElse(true)) {
+          // the request we joined ran out of time; this one has some left
+          return evaluate(image, digest, policies, material, pullSecrets);
+        }
         throw e.getCause() instanceof RuntimeException r ? r : e;
       }
     }
     try {
       evaluations.incrementAndGet();
       Result result = check(image, digest, loaded, material, pullSecrets);
+      // checks cut short by the deadline read as failures: that is no verdict
+      Deadline.current().ifPresent(d -> d.check("a verdict on " + image + "@" + digest));
       if (VERIFIED.equals(result.signature())) {
         verified.put(cacheKey, result);
       }
