@@ -255,7 +255,10 @@ class SignedPayloadStrictnessIT {
                 "annotations",
                 // cosign writes the signature annotation empty on attestations, and wants it
                 Map.of(
-                    "predicateType", CYCLONEDX, CosignSignatureVerifier.SIGNATURE_ANNOTATION, ""))));
+                    "predicateType",
+                    CYCLONEDX,
+                    CosignSignatureVerifier.SIGNATURE_ANNOTATION,
+                    ""))));
   }
 
   CosignAttestationVerifier.Verdict verifyAttestation(Image image, String type) {
