@@ -98,17 +98,19 @@ final class SigstoreBundles {
         continue;
       }
       String blobDigest = layer.path("digest").asText();
-      byte[] json = registry.blob(image, blobDigest, credentials);
-      JsonNode dsse;
-      try {
-        dsse = SignedJson.field(SignedJson.read(json), "dsseEnvelope");
-        return Optional.of(
-            new Found(json, dsse.isObject() ? Envelope.of(dsse) : null, blobDigest, null));
-      } catch (SignedJson.Rejected e) {
-        return Optional.of(new Found(json, null, blobDigest, e.getMessage()));
-      }
+      return Optional.of(parse(registry.blob(image, blobDigest, credentials), blobDigest));
     }
     return Optional.empty();
+  }
+
+  /** The bundle stored as blob {@code digest}, read strictly ({@link SignedJson}). */
+  static Found parse(byte[] json, String digest) {
+    try {
+      JsonNode dsse = SignedJson.field(SignedJson.read(json), "dsseEnvelope");
+      return new Found(json, dsse.isObject() ? Envelope.of(dsse) : null, digest, null);
+    } catch (SignedJson.Rejected e) {
+      return new Found(json, null, digest, e.getMessage());
+    }
   }
 
   /**
