@@ -261,7 +261,12 @@ class ReleaseVerificationIT {
   }
 
   @Test
-  void aPolicyThatCannotBeLoadedIsStalledNamingEveryProblem() {
+  void aPolicyThatCannotBeLoadedIsStalledNamingEveryProblem() throws Exception {
+    var rsa = java.security.KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(1024);
+    String weakKey =
+        io.stellaops.supplychain.keys.PemKeys.publicKeyPem(rsa.generateKeyPair().getPublic())
+            .replace("\n", "\\n");
     apply(
         client,
         NS,
@@ -284,11 +289,13 @@ class ReleaseVerificationIT {
                 issuer: https://issuer.example
                 subject: ci@example.com
                 trustRoot: {namespace: shop, name: empty-root, key: root.json}
+            - name: weak-rsa
+              key: {publicKey: "%s"}
           attestations:
             - {name: sbom, predicateType: "https://cyclonedx.org/bom", condition: "predicate.("}
           registryCredentials: [{namespace: shop, name: no-pull-secret}]
         """
-            .formatted(registry.host()));
+            .formatted(registry.host(), weakKey));
     var resource = client.resources(TrustPolicy.class).withName("broken");
     await()
         .atMost(Duration.ofSeconds(30))
@@ -304,7 +311,10 @@ class ReleaseVerificationIT {
         .contains("registryCredentials: Secret shop/no-pull-secret not found")
         .contains(
             "authority private-sigstore: Secret shop/empty-root key root.json: the trusted root"
-                + " lists no certificateAuthorities");
+                + " lists no certificateAuthorities")
+        .contains(
+            "authority weak-rsa: the inline publicKey is refused: RSA key of 1024 bits: Sigstore"
+                + " accepts RSA keys of 2048, 3072 or 4096 bits only");
     assertThat(resource.get().getStatus().getAuthoritiesLoaded()).isZero();
 
     var shop = client.resources(TrustPolicy.class).withName("shop-images").get();
