@@ -9,6 +9,7 @@ import io.stellaops.crds.gatepolicy.BuiltinGates;
 import io.stellaops.crds.gatepolicy.VulnerabilityGate;
 import io.stellaops.crds.promotion.GateResult;
 import io.stellaops.crds.release.FindingsSummary;
+import io.stellaops.supplychain.findings.FindingsReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,10 @@ public final class PolicyGates {
                     ? " (it has no SBOM attestation)"
                     : " (no AdvisoryFeed is loaded; see kubectl get advisoryfeeds)"));
       }
+      String notChecked = unchecked(g, f, accepted);
+      if (notChecked != null) {
+        problems.add(c.name() + ": " + notChecked);
+      }
       if (f.open() == null) {
         int above = countAbove(f, g.maxSeverity());
         if (above > 0) {
@@ -163,6 +168,47 @@ public final class PolicyGates {
     return problems.isEmpty()
         ? GateResults.pass(gate, "no open findings above " + name(g.maxSeverity()) + acceptedNote)
         : GateResults.failed(gate, g.action(), String.join("; ", problems) + acceptedNote);
+  }
+
+  /**
+   * Why the packages no feed could check fail the gate, null when none does; those {@code
+   * allowUnchecked} names are noted in {@code accepted}. Components without a package URL are not
+   * packages advisories could name, and never count.
+   */
+  private static String unchecked(VulnerabilityGate g, FindingsSummary f, List<String> accepted) {
+    if (f.unchecked() == null) {
+      return null;
+    }
+    List<String> failing = new ArrayList<>();
+    for (var group : new java.util.TreeMap<>(f.unchecked()).entrySet()) {
+      if (group.getKey().equals(FindingsReport.NO_PACKAGE_URL)) {
+        continue;
+      }
+      String counted = group.getKey() + " (" + group.getValue() + ")";
+      if (allowsUnchecked(g, group.getKey())) {
+        accepted.add("unchecked " + counted + " by allowUnchecked");
+      } else {
+        failing.add(counted);
+      }
+    }
+    return failing.isEmpty()
+        ? null
+        : "packages not checked, no loaded AdvisoryFeed covers them: "
+            + String.join(", ", failing)
+            + " (load a feed for them, or name them in vulnerabilities.allowUnchecked)";
+  }
+
+  /** Whether {@code allowUnchecked} names the group, or its ecosystem without the release. */
+  private static boolean allowsUnchecked(VulnerabilityGate g, String group) {
+    if (g.allowUnchecked() == null) {
+      return false;
+    }
+    for (String allowed : g.allowUnchecked()) {
+      if (group.equals(allowed) || group.startsWith(allowed + ":")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static VulnerabilityGate.AllowedAdvisory allowance(

@@ -33,8 +33,9 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A component's findings: its SBOM against every loaded advisory feed, with the VEX statements of
- * all feeds. The full report is kept in an immutable ConfigMap named after its digest; the summary
- * (counts, open findings, report digest) goes into Release status for the gates.
+ * all feeds; packages of ecosystems no feed covers are counted as unchecked, by ecosystem. The full
+ * report is kept in an immutable ConfigMap named after its digest; the summary (counts, open
+ * findings, report digest) goes into Release status for the gates.
  */
 final class ReleaseFindings {
   static final int OPEN_LIMIT = 200;
@@ -52,17 +53,9 @@ final class ReleaseFindings {
       Instant now) {
     VexStatements vex =
         VexStatements.combine(feeds.stream().map(AdvisoryFeeds.Loaded::vex).toList());
-    Map<String, Finding> unique = new LinkedHashMap<>();
-    int checked = 0;
-    for (AdvisoryFeeds.Loaded feed : feeds) {
-      FindingsReport report = Matcher.match(sbom, feed.index(), vex, digest);
-      checked = Math.max(checked, report.componentsChecked());
-      for (Finding f : report.findings()) {
-        unique.putIfAbsent(f.purl() + " " + f.id(), f);
-      }
-    }
-    List<Finding> findings = new ArrayList<>(unique.values());
-    findings.sort(Finding.MOST_SEVERE_FIRST);
+    FindingsReport matched =
+        Matcher.match(sbom, feeds.stream().map(AdvisoryFeeds.Loaded::index).toList(), vex, digest);
+    List<Finding> findings = matched.findings();
     String feedDigest =
         feeds.stream().map(AdvisoryFeeds.Loaded::label).collect(Collectors.joining(","));
     Map<String, Object> report = new LinkedHashMap<>();
@@ -71,7 +64,8 @@ final class ReleaseFindings {
     report.put("digest", digest);
     report.put("sbomDigest", sbom.digest());
     report.put("feeds", feedDigest);
-    report.put("componentsChecked", checked);
+    report.put("componentsChecked", matched.componentsChecked());
+    report.put("unchecked", matched.unchecked());
     report.put("findings", findings);
     byte[] json = CanonicalJson.bytes(report);
     String reportDigest = Sha256.digest(json);
@@ -98,7 +92,10 @@ final class ReleaseFindings {
       }
     }
     int openTotal = findings.size() - suppressed;
+    Map<String, Integer> unchecked = matched.uncheckedByGroup();
     return new FindingsSummary(
+        matched.componentsChecked(),
+        unchecked.isEmpty() ? null : unchecked,
         counts[Severity.CRITICAL.ordinal()],
         counts[Severity.HIGH.ordinal()],
         counts[Severity.MEDIUM.ordinal()],

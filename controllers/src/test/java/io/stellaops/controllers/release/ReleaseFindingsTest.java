@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ReleaseFindingsTest {
   static FindingsSummary open(OpenFinding... findings) {
     return new FindingsSummary(
-        0, 0, 0, 0, 0, 0, null, null, null, null, List.of(findings), null, null);
+        null, null, 0, 0, 0, 0, 0, 0, null, null, null, null, List.of(findings), null, null);
   }
 
   static OpenFinding finding(String id, List<String> aliases, String purl) {

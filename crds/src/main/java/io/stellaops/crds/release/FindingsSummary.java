@@ -3,6 +3,7 @@ package io.stellaops.crds.release;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Vulnerability findings of one component after VEX: counts by severity, the open findings the
@@ -10,6 +11,16 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FindingsSummary(
+    @JsonPropertyDescription(
+            "Packages matched against advisories: those of an ecosystem a loaded feed covers.")
+        Integer checked,
+    @JsonPropertyDescription(
+            "Components not matched, counted by why: an ecosystem no loaded feed covers (e.g."
+                + " Debian:12, npm), a package URL type without OSV data (pkg:generic), an invalid"
+                + " package URL, or no package URL at all. The findings report names each one. The"
+                + " vulnerabilities gate fails on unchecked packages unless allowUnchecked names"
+                + " them.")
+        Map<String, Integer> unchecked,
     @JsonPropertyDescription("Critical findings.") Integer critical,
     @JsonPropertyDescription("High findings.") Integer high,
     @JsonPropertyDescription("Medium findings.") Integer medium,

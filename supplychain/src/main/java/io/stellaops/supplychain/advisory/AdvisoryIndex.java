@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -18,6 +19,7 @@ public final class AdvisoryIndex {
 
   private final Map<String, List<Entry>> byPackage;
   private final Map<String, Integer> perEcosystem;
+  private final Set<String> covered;
   private final int advisories;
   private final int withdrawn;
   private final String digest;
@@ -25,11 +27,13 @@ public final class AdvisoryIndex {
   private AdvisoryIndex(
       Map<String, List<Entry>> byPackage,
       Map<String, Integer> perEcosystem,
+      Set<String> covered,
       int advisories,
       int withdrawn,
       String digest) {
     this.byPackage = byPackage;
     this.perEcosystem = perEcosystem;
+    this.covered = covered;
     this.advisories = advisories;
     this.withdrawn = withdrawn;
     this.digest = digest;
@@ -50,6 +54,7 @@ public final class AdvisoryIndex {
     }
     Map<String, List<Entry>> byPackage = new HashMap<>();
     Map<String, Integer> perEcosystem = new TreeMap<>();
+    Set<String> covered = new java.util.HashSet<>();
     int withdrawn = 0;
     int advisories = 0;
     for (OsvRecord record : byId.values()) {
@@ -59,7 +64,7 @@ public final class AdvisoryIndex {
       }
       advisories++;
       Advisory advisory = Advisory.of(record);
-      java.util.Set<String> ecosystems = new java.util.TreeSet<>();
+      Set<String> ecosystems = new java.util.TreeSet<>();
       for (OsvRecord.Affected affected : record.affected()) {
         if (affected.pkg() == null
             || affected.pkg().ecosystem() == null
@@ -68,6 +73,7 @@ public final class AdvisoryIndex {
         }
         String ecosystem = affected.pkg().ecosystem();
         ecosystems.add(base(ecosystem));
+        covered.add(ecosystem);
         byPackage
             .computeIfAbsent(key(ecosystem, affected.pkg().name()), k -> new ArrayList<>())
             .add(new Entry(advisory, affected));
@@ -75,12 +81,22 @@ public final class AdvisoryIndex {
       ecosystems.forEach(e -> perEcosystem.merge(e, 1, Integer::sum));
     }
     byPackage.replaceAll((k, v) -> List.copyOf(v));
-    return new AdvisoryIndex(Map.copyOf(byPackage), perEcosystem, advisories, withdrawn, digest);
+    return new AdvisoryIndex(
+        Map.copyOf(byPackage), perEcosystem, Set.copyOf(covered), advisories, withdrawn, digest);
   }
 
   /** The entries for one package ({@code ecosystem} as OSV names it, e.g. {@code Debian:12}). */
   public List<Entry> lookup(String ecosystem, String name) {
     return byPackage.getOrDefault(key(ecosystem, name), List.of());
+  }
+
+  /**
+   * Whether the snapshot holds advisories of {@code ecosystem} as OSV names it, release included
+   * ({@code Debian:12} is not covered by {@code Debian:11} data): a package of an ecosystem the
+   * snapshot does not cover cannot be said to be free of findings.
+   */
+  public boolean covers(String ecosystem) {
+    return covered.contains(ecosystem);
   }
 
   /** Advisories loaded (withdrawn ones excluded). */

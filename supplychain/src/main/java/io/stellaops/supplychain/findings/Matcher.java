@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Matches an SBOM's packages against an advisory index: by package URL, with each ecosystem's own
@@ -29,47 +29,86 @@ public final class Matcher {
 
   private Matcher() {}
 
+  /** The findings of {@code sbom} against one snapshot. */
   public static FindingsReport match(
       Sbom sbom, AdvisoryIndex index, VexStatements vex, String productDigest) {
+    return match(sbom, List.of(index), vex, productDigest);
+  }
+
+  /**
+   * The findings of {@code sbom} against every snapshot in {@code indexes}. A component is checked
+   * when at least one snapshot holds advisories of its ecosystem; its findings come from all of
+   * them, aliases merged across snapshots.
+   */
+  public static FindingsReport match(
+      Sbom sbom, List<AdvisoryIndex> indexes, VexStatements vex, String productDigest) {
     List<Finding> findings = new ArrayList<>();
-    Map<String, Integer> unchecked = new TreeMap<>();
+    List<FindingsReport.Unchecked> unchecked = new ArrayList<>();
     int checked = 0;
     for (SbomComponent component : sbom.components()) {
       if (component.purl() == null) {
-        unchecked.merge("no package URL", 1, Integer::sum);
+        unchecked.add(
+            unchecked(
+                component,
+                FindingsReport.NO_PACKAGE_URL,
+                "the component names no package (no purl)"));
         continue;
       }
-      Optional<PackageCoordinates> coordinates = PackageCoordinates.of(component.purl());
-      if (coordinates.isEmpty()) {
-        unchecked.merge("package URL type without OSV data", 1, Integer::sum);
+      PackageCoordinates pkg;
+      try {
+        pkg = PackageCoordinates.of(component.purl());
+      } catch (PackageCoordinates.UncheckableException e) {
+        unchecked.add(unchecked(component, e.uncheckable().group(), e.getMessage()));
         continue;
       }
-      PackageCoordinates pkg = coordinates.get();
       Optional<Comparator<String>> order = VersionOrders.of(pkg.ecosystem());
       if (order.isEmpty()) {
-        unchecked.merge("no version order for " + pkg.ecosystem(), 1, Integer::sum);
+        unchecked.add(
+            unchecked(component, pkg.ecosystem(), "no version order for " + pkg.ecosystem()));
+        continue;
+      }
+      List<AdvisoryIndex> covering =
+          indexes.stream().filter(i -> i.covers(pkg.ecosystem())).toList();
+      if (covering.isEmpty()) {
+        unchecked.add(
+            unchecked(
+                component,
+                pkg.ecosystem(),
+                "no advisory data for " + pkg.ecosystem() + " is loaded"));
         continue;
       }
       checked++;
-      findings.addAll(match(component.purl(), pkg, index, order.get()));
+      findings.addAll(match(component.purl(), pkg, covering, order.get()));
     }
     findings.replaceAll(f -> vex.verdict(sbom, productDigest, f).map(f::withVex).orElse(f));
     findings.sort(Finding.MOST_SEVERE_FIRST);
     return new FindingsReport(
-        sbom.digest(), index.digest(), List.copyOf(findings), checked, unchecked);
+        sbom.digest(),
+        indexes.stream().map(AdvisoryIndex::digest).collect(Collectors.joining(",")),
+        List.copyOf(findings),
+        checked,
+        List.copyOf(unchecked));
+  }
+
+  private static FindingsReport.Unchecked unchecked(
+      SbomComponent component, String group, String reason) {
+    return new FindingsReport.Unchecked(
+        component.bomRef(), component.name(), component.version(), component.purl(), group, reason);
   }
 
   /** The findings of one package, aliases merged. */
   static List<Finding> match(
-      String purl, PackageCoordinates pkg, AdvisoryIndex index, Comparator<String> order) {
+      String purl, PackageCoordinates pkg, List<AdvisoryIndex> indexes, Comparator<String> order) {
     Map<String, Advisory> hits = new LinkedHashMap<>();
     Map<String, TreeSet<String>> fixes = new HashMap<>();
-    for (AdvisoryIndex.Entry entry : index.lookup(pkg.ecosystem(), pkg.name())) {
-      if (affects(entry.affected(), pkg.version(), order)) {
-        hits.putIfAbsent(entry.advisory().id(), entry.advisory());
-        fixes
-            .computeIfAbsent(entry.advisory().id(), k -> new TreeSet<>(order))
-            .addAll(fixedAfter(entry.affected(), pkg.version(), order));
+    for (AdvisoryIndex index : indexes) {
+      for (AdvisoryIndex.Entry entry : index.lookup(pkg.ecosystem(), pkg.name())) {
+        if (affects(entry.affected(), pkg.version(), order)) {
+          hits.putIfAbsent(entry.advisory().id(), entry.advisory());
+          fixes
+              .computeIfAbsent(entry.advisory().id(), k -> new TreeSet<>(order))
+              .addAll(fixedAfter(entry.affected(), pkg.version(), order));
+        }
       }
     }
     List<Finding> findings = new ArrayList<>();

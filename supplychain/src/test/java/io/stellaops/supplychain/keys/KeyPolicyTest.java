@@ -46,7 +46,9 @@ class KeyPolicyTest {
 
   @Test
   void refusesAModulusWithASmallFactor() throws Exception {
-    BigInteger large = BigInteger.probablePrime(2047, RANDOM);
+    // just above 2^2046, so three times it has 2048 bits
+    BigInteger large =
+        BigInteger.ONE.shiftLeft(2046).add(new BigInteger(2000, RANDOM)).nextProbablePrime();
     BigInteger n = large.multiply(BigInteger.valueOf(3));
     assertThat(n.bitLength()).isEqualTo(2048);
     assertThat(KeyPolicy.problem(rsaOf(n))).contains("small prime factor");
