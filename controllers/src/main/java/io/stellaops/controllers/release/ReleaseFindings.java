@@ -63,6 +63,8 @@ final class ReleaseFindings {
     report.put("component", component);
     report.put("digest", digest);
     report.put("sbomDigest", sbom.digest());
+    report.put("sbomFormat", sbom.format() + " " + sbom.specVersion());
+    report.put("sbomWarnings", sbom.warnings());
     report.put("feeds", feedDigest);
     report.put("componentsChecked", matched.componentsChecked());
     report.put("unchecked", matched.unchecked());

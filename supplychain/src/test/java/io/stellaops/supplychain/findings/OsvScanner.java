@@ -101,6 +101,11 @@ public final class OsvScanner {
     return scan("sbom.cdx.json", sbom);
   }
 
+  /** Scans an SPDX JSON {@code sbom} offline (recognised by its *.spdx.json name). */
+  public Result scanSpdx(byte[] sbom) throws IOException, InterruptedException {
+    return scan("sbom.spdx.json", sbom);
+  }
+
   /**
    * Scans Maven packages given as {@code group:artifact:version}, written as a gradle.lockfile:
    * osv-scanner 2.5 names Maven packages of a CycloneDX SBOM by artifact alone and so matches none
