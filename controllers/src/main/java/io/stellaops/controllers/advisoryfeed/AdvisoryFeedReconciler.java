@@ -116,6 +116,9 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
       status.setAdvisories(index.advisories());
       status.setEcosystems(new java.util.TreeMap<>(index.perEcosystem()));
       status.setVexStatements(vex.size());
+      List<String> ignored = vex.warnings();
+      status.setVexWarnings(
+          ignored.isEmpty() ? null : List.copyOf(ignored.subList(0, Math.min(20, ignored.size()))));
       String message =
           index.advisories()
               + " advisories ("
@@ -124,7 +127,10 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
                   .collect(Collectors.joining(", "))
               + "), "
               + vex.size()
-              + " VEX statements";
+              + " VEX statements"
+              + (ignored.isEmpty()
+                  ? ""
+                  : " (" + ignored.size() + " left out, they can never apply: see vexWarnings)");
       Conditions.ready(status, generation, "Loaded", message, now);
       return UpdateControl.patchStatus(StatusPatch.of(feed, status, AdvisoryFeed::new))
           .rescheduleAfter(refresh);

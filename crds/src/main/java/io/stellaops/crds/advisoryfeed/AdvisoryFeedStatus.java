@@ -2,6 +2,7 @@ package io.stellaops.crds.advisoryfeed;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.stellaops.crds.common.StellaStatus;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,6 +25,12 @@ public class AdvisoryFeedStatus extends StellaStatus {
 
   @JsonPropertyDescription("VEX statements loaded.")
   private Integer vexStatements;
+
+  @JsonPropertyDescription(
+      "VEX statements left out because they can never apply (no product, a product named by tag"
+          + " instead of digest, a version range of unknown scheme), each naming its document and"
+          + " statement; at most 20 are listed.")
+  private List<String> vexWarnings;
 
   public String getSnapshotDigest() {
     return snapshotDigest;
@@ -63,5 +70,13 @@ public class AdvisoryFeedStatus extends StellaStatus {
 
   public void setVexStatements(Integer vexStatements) {
     this.vexStatements = vexStatements;
+  }
+
+  public List<String> getVexWarnings() {
+    return vexWarnings;
+  }
+
+  public void setVexWarnings(List<String> vexWarnings) {
+    this.vexWarnings = vexWarnings;
   }
 }

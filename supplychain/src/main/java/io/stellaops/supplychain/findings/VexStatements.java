@@ -7,6 +7,7 @@ import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURL;
 import io.stellaops.supplychain.sbom.Sbom;
 import io.stellaops.supplychain.sbom.SbomComponent;
+import io.stellaops.supplychain.version.VersRange;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,13 +28,64 @@ import java.util.TreeSet;
  * findings of one product: the image digest, the SBOM's subject, or a package in it. When several
  * statements speak of one finding, the latest wins. Read as JSON trees: OpenVEX has no Java
  * library, and the few CycloneDX VEX fields used read the same way.
+ *
+ * <p>A document is refused, naming the statement, when it does not say something definite: an
+ * OpenVEX status outside the vocabulary, {@code not_affected} without a justification or impact
+ * statement, an unknown {@code @context}. A statement that can never apply (no product, a product
+ * named by tag, a version range whose scheme has no known order) is kept out with a warning.
  */
 public final class VexStatements {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
-  private static final VexStatements NONE = new VexStatements(List.of());
+  private static final VexStatements NONE = new VexStatements(List.of(), List.of());
+  private static final Set<String> OPENVEX_CONTEXTS =
+      Set.of(
+          "https://openvex.dev/ns",
+          "https://openvex.dev/ns/v0.0.1",
+          "https://openvex.dev/ns/v0.2.0");
+  private static final Set<String> OPENVEX_STATUSES =
+      Set.of("not_affected", "affected", "fixed", "under_investigation");
+  private static final Set<String> OPENVEX_JUSTIFICATIONS =
+      Set.of(
+          "component_not_present",
+          "vulnerable_code_not_present",
+          "vulnerable_code_not_in_execute_path",
+          "vulnerable_code_cannot_be_controlled_by_adversary",
+          "inline_mitigations_already_exist");
 
-  /** A product a statement names, with the subcomponents it narrows to (none: all). */
-  record ProductRef(String id, List<String> subcomponents) {}
+  /**
+   * A product a statement names: how it is named, the subcomponents it narrows to (none: all), and
+   * the versions of the named thing it is limited to (none: all).
+   */
+  record ProductRef(Product product, List<String> subcomponents, List<VersionLimit> versions) {}
+
+  /** How a statement names a product or package. */
+  sealed interface Product {}
+
+  /** A digest, {@code repo@sha256:…} or {@code pkg:oci/…@sha256%3A…}: one image. */
+  record Named(String id) implements Product {}
+
+  /** A CycloneDX BOM-Link {@code urn:cdx:<serial>/<version>#<bom-ref>}. */
+  record BomLink(String serial, String bomRef) implements Product {}
+
+  /**
+   * A CycloneDX component the VEX document itself describes without a package URL ({@code
+   * metadata.component} named {@code Acme Product}): the product whose SBOM subject has that name.
+   */
+  record Described(String name, String version) implements Product {}
+
+  /**
+   * A plain CycloneDX bom-ref that the VEX document does not define: a component of the SBOM it
+   * accompanies, which is the SBOM with the same serial number, or with the same subject.
+   */
+  record SbomRef(String bomRef, String serial, String subjectPurl, String subjectName)
+      implements Product {}
+
+  /** {@code affects[].versions[]}: one version or a {@code vers:} range, with its own status. */
+  record VersionLimit(String version, VersRange range, String status) {
+    boolean contains(String v) {
+      return v != null && (range != null ? range.contains(v) : version.equals(v));
+    }
+  }
 
   record Statement(
       Set<String> vulnerabilities,
@@ -45,9 +98,11 @@ public final class VexStatements {
       int order) {}
 
   private final List<Statement> statements;
+  private final List<String> warnings;
 
-  private VexStatements(List<Statement> statements) {
+  private VexStatements(List<Statement> statements, List<String> warnings) {
     this.statements = statements;
+    this.warnings = warnings;
   }
 
   public static VexStatements none() {
@@ -57,16 +112,19 @@ public final class VexStatements {
   /** Documents by name (shown in findings); each OpenVEX or CycloneDX VEX JSON. */
   public static VexStatements parse(Map<String, byte[]> documents) throws VexException {
     List<Statement> all = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     for (var document : documents.entrySet()) {
-      all.addAll(parse(document.getKey(), document.getValue(), all.size()));
+      all.addAll(parse(document.getKey(), document.getValue(), all.size(), warnings));
     }
-    return new VexStatements(List.copyOf(all));
+    return new VexStatements(List.copyOf(all), List.copyOf(warnings));
   }
 
   /** The statements of several sets, e.g. of every advisory feed; the latest still wins. */
   public static VexStatements combine(List<VexStatements> sets) {
     List<Statement> all = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     for (VexStatements set : sets) {
+      warnings.addAll(set.warnings);
       for (Statement s : set.statements) {
         all.add(
             new Statement(
@@ -80,14 +138,20 @@ public final class VexStatements {
                 all.size()));
       }
     }
-    return new VexStatements(List.copyOf(all));
+    return new VexStatements(List.copyOf(all), List.copyOf(warnings));
   }
 
   public int size() {
     return statements.size();
   }
 
-  private static List<Statement> parse(String name, byte[] bytes, int order) throws VexException {
+  /** Statements kept out because they can never apply, each naming document and statement. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  private static List<Statement> parse(String name, byte[] bytes, int order, List<String> warnings)
+      throws VexException {
     JsonNode doc;
     try {
       doc = JSON.readTree(bytes);
@@ -97,20 +161,32 @@ public final class VexStatements {
     if (doc == null || !doc.isObject()) {
       throw new VexException(name + ": not a VEX document (a JSON object)");
     }
-    if (doc.path("@context").asText("").startsWith("https://openvex.dev/ns")) {
-      return openVex(name, doc, order);
+    String context = doc.path("@context").asText("");
+    if (context.startsWith("https://openvex.dev/ns")) {
+      if (!OPENVEX_CONTEXTS.contains(context)) {
+        throw new VexException(
+            name
+                + ": OpenVEX @context "
+                + context
+                + " is not a version this reader knows"
+                + " (v0.0.1, v0.2.0)");
+      }
+      return openVex(name, doc, order, warnings);
     }
     if ("CycloneDX".equals(doc.path("bomFormat").asText())) {
-      return cycloneDx(name, doc, order);
+      return cycloneDx(name, doc, order, warnings);
     }
     throw new VexException(
         name + ": neither OpenVEX (@context https://openvex.dev/ns/…) nor CycloneDX (bomFormat)");
   }
 
-  private static List<Statement> openVex(String name, JsonNode doc, int order) throws VexException {
+  private static List<Statement> openVex(
+      String name, JsonNode doc, int order, List<String> warnings) throws VexException {
     List<Statement> out = new ArrayList<>();
     OffsetDateTime documentTime = time(doc.path("timestamp").asText(null));
+    int index = 0;
     for (JsonNode s : doc.path("statements")) {
+      String where = name + ": statement " + index++;
       Set<String> ids = new TreeSet<>();
       JsonNode vulnerability = s.path("vulnerability");
       if (vulnerability.isTextual()) {
@@ -121,17 +197,49 @@ public final class VexStatements {
       }
       String status = s.path("status").asText(null);
       if (ids.isEmpty() || status == null) {
+        throw new VexException(where + " has no vulnerability or status");
+      }
+      where += " (" + String.join(", ", ids) + ")";
+      if (!OPENVEX_STATUSES.contains(status)) {
         throw new VexException(
-            name + ": statement " + out.size() + " has no vulnerability or status");
+            where + ": status " + status + " is not one of " + new TreeSet<>(OPENVEX_STATUSES));
+      }
+      String justification = s.path("justification").asText(null);
+      String impact = s.path("impact_statement").asText(null);
+      if (justification != null && !OPENVEX_JUSTIFICATIONS.contains(justification)) {
+        throw new VexException(
+            where
+                + ": justification "
+                + justification
+                + " is not one of "
+                + new TreeSet<>(OPENVEX_JUSTIFICATIONS));
+      }
+      if (status.equals("not_affected")
+          && justification == null
+          && (impact == null || impact.isBlank())) {
+        throw new VexException(
+            where + ": not_affected needs a justification or an impact_statement");
       }
       List<String> statementSubs = ids(s.path("subcomponents")); // v0.0.1
       List<ProductRef> products = new ArrayList<>();
       for (JsonNode p : s.path("products")) {
         String id = productId(p);
         List<String> subs = p.isTextual() ? statementSubs : ids(p.path("subcomponents"));
-        if (id != null) {
-          products.add(new ProductRef(id, subs));
+        if (id == null) {
+          warnings.add(where + ": a product with neither @id nor a purl identifier is ignored");
+        } else if (!canName(id)) {
+          warnings.add(
+              where
+                  + ": product "
+                  + id
+                  + " is neither a package URL nor an image digest (a tag?): it can never apply");
+        } else {
+          products.add(new ProductRef(product(id), subs, List.of()));
         }
+      }
+      if (products.isEmpty()) {
+        warnings.add(where + ": names no product it can apply to; ignored");
+        continue;
       }
       OffsetDateTime time = time(s.path("timestamp").asText(null));
       out.add(
@@ -139,8 +247,8 @@ public final class VexStatements {
               ids,
               products,
               status,
-              s.path("justification").asText(null),
-              s.path("impact_statement").asText(s.path("action_statement").asText(null)),
+              justification,
+              impact != null ? impact : s.path("action_statement").asText(null),
               time != null ? time : documentTime,
               name,
               order + out.size()));
@@ -148,26 +256,76 @@ public final class VexStatements {
     return out;
   }
 
-  private static List<Statement> cycloneDx(String name, JsonNode doc, int order) {
+  /** Whether a product id can ever name what findings are about: a package or an image digest. */
+  private static boolean canName(String id) {
+    if (id.startsWith("urn:cdx:")) {
+      return true;
+    }
+    String decoded = URLDecoder.decode(id, StandardCharsets.UTF_8);
+    if (decoded.startsWith("pkg:oci/")) {
+      return decoded.contains("@sha256:");
+    }
+    return id.startsWith("pkg:") || decoded.startsWith("sha256:") || decoded.contains("@sha256:");
+  }
+
+  private static Product product(String id) {
+    if (id.startsWith("urn:cdx:")) {
+      String serial = id.substring("urn:cdx:".length(), Math.max(id.indexOf('/'), 8));
+      String bomRef = id.contains("#") ? id.substring(id.indexOf('#') + 1) : "";
+      return new BomLink(serial, bomRef);
+    }
+    return new Named(id);
+  }
+
+  private static List<Statement> cycloneDx(
+      String name, JsonNode doc, int order, List<String> warnings) {
+    Map<String, JsonNode> defined = new HashMap<>();
+    JsonNode subject = doc.path("metadata").path("component");
+    collect(subject, defined);
+    doc.path("components").forEach(c -> collect(c, defined));
+    String serial = doc.path("serialNumber").asText(null);
     List<Statement> out = new ArrayList<>();
+    int index = 0;
     for (JsonNode v : doc.path("vulnerabilities")) {
+      String where = name + ": vulnerabilities[" + index++ + "] (" + v.path("id").asText() + ")";
       JsonNode analysis = v.path("analysis");
-      String status =
-          switch (analysis.path("state").asText("")) {
-            case "not_affected", "false_positive" -> "not_affected";
-            case "resolved", "resolved_with_pedigree" -> "fixed";
-            case "in_triage" -> "under_investigation";
-            case "exploitable" -> "affected";
-            default -> null;
-          };
+      String status = cycloneDxStatus(analysis.path("state").asText(""));
       if (status == null || v.path("id").asText("").isEmpty()) {
         continue; // no analysis: a plain vulnerability listing, not a VEX statement
       }
       Set<String> ids = new TreeSet<>(Set.of(v.path("id").asText()));
       v.path("references").forEach(r -> addText(ids, r.path("id")));
       List<ProductRef> products = new ArrayList<>();
-      v.path("affects")
-          .forEach(a -> products.add(new ProductRef(a.path("ref").asText(), List.of())));
+      for (JsonNode a : v.path("affects")) {
+        String ref = a.path("ref").asText("");
+        List<VersionLimit> versions = new ArrayList<>();
+        boolean readable = true;
+        for (JsonNode limit : a.path("versions")) {
+          try {
+            versions.add(
+                new VersionLimit(
+                    limit.path("version").asText(null),
+                    limit.hasNonNull("range") ? VersRange.parse(limit.get("range").asText()) : null,
+                    cycloneDxVersionStatus(limit.path("status").asText(null))));
+          } catch (IllegalArgumentException e) {
+            warnings.add(where + ": affects " + ref + ": " + e.getMessage() + "; ignored");
+            readable = false;
+          }
+        }
+        if (!readable) {
+          continue;
+        }
+        Product product = cycloneDxProduct(ref, defined, serial, subject);
+        if (product == null) {
+          warnings.add(where + ": affects names no component (ref \"" + ref + "\"); ignored");
+          continue;
+        }
+        products.add(new ProductRef(product, List.of(), List.copyOf(versions)));
+      }
+      if (products.isEmpty()) {
+        warnings.add(where + ": names no product it can apply to; ignored");
+        continue;
+      }
       out.add(
           new Statement(
               ids,
@@ -183,23 +341,83 @@ public final class VexStatements {
   }
 
   /**
+   * What an {@code affects[].ref} names: a BOM-Link, a package URL, a component this document
+   * defines (by its purl, else by name), or a bom-ref of the SBOM this document accompanies.
+   */
+  private static Product cycloneDxProduct(
+      String ref, Map<String, JsonNode> defined, String serial, JsonNode subject) {
+    if (ref.isEmpty()) {
+      return null;
+    }
+    if (ref.startsWith("urn:cdx:") || ref.startsWith("pkg:")) {
+      return product(ref);
+    }
+    JsonNode component = defined.get(ref);
+    if (component != null) {
+      String purl = component.path("purl").asText(null);
+      return purl != null
+          ? new Named(purl)
+          : new Described(component.path("name").asText(), component.path("version").asText(null));
+    }
+    return new SbomRef(
+        ref, serial, subject.path("purl").asText(null), subject.path("name").asText(null));
+  }
+
+  private static void collect(JsonNode component, Map<String, JsonNode> into) {
+    if (component.hasNonNull("bom-ref")) {
+      into.put(component.get("bom-ref").asText(), component);
+    }
+    component.path("components").forEach(c -> collect(c, into));
+  }
+
+  private static String cycloneDxStatus(String state) {
+    return switch (state) {
+      case "not_affected", "false_positive" -> "not_affected";
+      case "resolved", "resolved_with_pedigree" -> "fixed";
+      case "in_triage" -> "under_investigation";
+      case "exploitable" -> "affected";
+      default -> null;
+    };
+  }
+
+  /** A version entry's own status, in OpenVEX's words; null when it has none. */
+  private static String cycloneDxVersionStatus(String status) {
+    return status == null
+        ? null
+        : switch (status) {
+          case "affected" -> "affected";
+          case "unaffected" -> "not_affected";
+          default -> "under_investigation";
+        };
+  }
+
+  /**
    * The latest statement about {@code finding} in the product of {@code sbom} at {@code digest}.
    */
   public Optional<VexVerdict> verdict(Sbom sbom, String digest, Finding finding) {
     Statement latest = null;
+    String latestStatus = null;
     for (Statement s : statements) {
       if (Collections.disjoint(s.vulnerabilities(), finding.ids())) {
         continue;
       }
-      if (s.products().stream().noneMatch(p -> applies(p, sbom, digest, finding.purl()))) {
-        continue;
+      String status = null;
+      for (ProductRef p : s.products()) {
+        status = applies(p, s.status(), sbom, digest, finding);
+        if (status != null) {
+          break;
+        }
       }
-      if (latest == null || later(s, latest)) {
+      if (status != null && (latest == null || later(s, latest))) {
         latest = s;
+        latestStatus = status;
       }
     }
-    return Optional.ofNullable(latest)
-        .map(s -> new VexVerdict(s.status(), s.justification(), s.text(), s.document()));
+    if (latest == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new VexVerdict(latestStatus, latest.justification(), latest.text(), latest.document()));
   }
 
   private static boolean later(Statement a, Statement b) {
@@ -209,34 +427,97 @@ public final class VexStatements {
     return a.order() > b.order();
   }
 
-  private static boolean applies(ProductRef ref, Sbom sbom, String digest, String purl) {
-    String id = ref.id();
+  /**
+   * The status {@code ref} gives the finding, null when it does not speak of it: the statement's
+   * own, or that of the version entry the named thing's version falls in.
+   */
+  private static String applies(
+      ProductRef ref, String status, Sbom sbom, String digest, Finding finding) {
+    String purl = finding.purl();
+    SbomComponent subject = sbom == null ? null : sbom.subject();
+    String wholeProductVersion = subject == null ? null : subject.version();
     boolean wholeProduct;
-    if (id.startsWith("urn:cdx:")) {
-      String serial = id.substring("urn:cdx:".length(), Math.max(id.indexOf('/'), 8));
-      String bomRef = id.contains("#") ? id.substring(id.indexOf('#') + 1) : "";
-      if (bomRef.startsWith("pkg:")) {
-        return samePackage(bomRef, purl);
+    switch (ref.product()) {
+      case BomLink link -> {
+        if (link.bomRef().startsWith("pkg:")) {
+          return limited(ref, status, samePackage(link.bomRef(), purl), finding.version());
+        }
+        if (sbom == null || !("urn:uuid:" + link.serial()).equals(sbom.serialNumber())) {
+          return null;
+        }
+        if (subject != null && link.bomRef().equals(subject.bomRef())) {
+          wholeProduct = true;
+        } else {
+          return limited(ref, status, hasComponent(sbom, link.bomRef(), purl), finding.version());
+        }
       }
-      boolean thisBom = sbom != null && ("urn:uuid:" + serial).equals(sbom.serialNumber());
-      if (!thisBom) {
-        return false;
+      case SbomRef local -> {
+        boolean accompanies =
+            sbom != null
+                && ((local.serial() != null && local.serial().equals(sbom.serialNumber()))
+                    || (subject != null
+                        && ((local.subjectPurl() != null
+                                && local.subjectPurl().equals(subject.purl()))
+                            || (local.subjectPurl() == null
+                                && local.subjectName() != null
+                                && local.subjectName().equals(subject.name())))));
+        if (!accompanies) {
+          return null;
+        }
+        if (subject != null && local.bomRef().equals(subject.bomRef())) {
+          wholeProduct = true;
+        } else {
+          return limited(ref, status, hasComponent(sbom, local.bomRef(), purl), finding.version());
+        }
       }
-      SbomComponent subject = sbom.subject();
-      if (subject != null && bomRef.equals(subject.bomRef())) {
-        wholeProduct = true;
-      } else {
-        return sbom.components().stream()
-            .anyMatch(c -> bomRef.equals(c.bomRef()) && Objects.equals(c.purl(), purl));
+      case Described described -> {
+        wholeProduct = subject != null && described.name().equals(subject.name());
+        if (!wholeProduct) {
+          return null;
+        }
+        if (ref.versions().isEmpty() && described.version() != null) {
+          return described.version().equals(wholeProductVersion) ? status : null;
+        }
       }
-    } else {
-      wholeProduct = isImage(id, digest) || isSubject(id, sbom);
-      if (!wholeProduct) {
-        return samePackage(id, purl);
+      case Named named -> {
+        wholeProduct = isImage(named.id(), digest) || isSubject(named.id(), sbom);
+        if (!wholeProduct) {
+          return limited(ref, status, samePackage(named.id(), purl), finding.version());
+        }
+        if (isImage(named.id(), digest)) {
+          wholeProductVersion = null; // a digest is one version: no range narrows it further
+        }
       }
     }
-    return ref.subcomponents().isEmpty()
-        || ref.subcomponents().stream().anyMatch(sub -> samePackage(sub, purl));
+    boolean inScope =
+        ref.subcomponents().isEmpty()
+            || ref.subcomponents().stream().anyMatch(sub -> samePackage(sub, purl));
+    return limited(ref, status, inScope, wholeProductVersion);
+  }
+
+  /**
+   * {@code status} when {@code named} and the version of what was named lies within the statement's
+   * version limits (any, when it has none); the matching limit's own status wins. A limited
+   * statement about something of unknown version does not apply.
+   */
+  private static String limited(ProductRef ref, String status, boolean named, String version) {
+    if (!named) {
+      return null;
+    }
+    if (ref.versions().isEmpty()) {
+      return status;
+    }
+    for (VersionLimit limit : ref.versions()) {
+      if (limit.contains(version)) {
+        return limit.status() != null ? limit.status() : status;
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasComponent(Sbom sbom, String bomRef, String purl) {
+    return sbom.components().stream()
+        .anyMatch(c -> bomRef.equals(c.bomRef()) && Objects.equals(c.purl(), purl));
   }
 
   /** A digest, {@code repo@sha256:…}, or {@code pkg:oci/…@sha256%3A…} naming this image. */

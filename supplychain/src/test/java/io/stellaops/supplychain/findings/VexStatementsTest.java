@@ -125,6 +125,172 @@ class VexStatementsTest {
     assertThat(cdx.verdict(null, DIGEST, otherVersion)).isEmpty();
   }
 
+  static final String JACKSON = "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0";
+
+  /** The SBOM of Acme Product at {@code version}, with jackson-databind in it. */
+  static Sbom acme(String version) throws Exception {
+    return Sbom.parse(
+        ("""
+        {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+         "metadata": {"component": {"type": "application", "name": "Acme Product",
+           "version": "%s", "bom-ref": "acme"}},
+         "components": [{"type": "library", "bom-ref": "jd", "name": "jackson-databind",
+           "version": "2.10.0", "purl": "%s"}]}
+        """)
+            .formatted(version, JACKSON)
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  static java.util.Optional<String> status(VexStatements vex, Sbom sbom, Finding finding) {
+    return vex.verdict(sbom, DIGEST, finding).map(VexVerdict::status);
+  }
+
+  @Test
+  void aPlainRefNamesTheProductTheVexDocumentDescribes() throws Exception {
+    VexStatements case1 = vex("cyclonedx-bom-examples/Use-Cases/Case-1/vex.json");
+    Finding jackson = findingAt("GHSA-288c-cq4h-88gq", JACKSON, "2.10.0", "CVE-2020-25649");
+    assertThat(status(case1, acme("2.4.0"), jackson)).contains("not_affected");
+    assertThat(status(case1, acme("2.5.0"), jackson))
+        .as("another version of the product")
+        .isEmpty();
+    assertThat(status(case1, null, jackson)).as("no SBOM, no product").isEmpty();
+  }
+
+  @Test
+  void versionRangesLimitAStatementToThoseVersions() throws Exception {
+    Finding jackson = findingAt("GHSA-288c-cq4h-88gq", JACKSON, "2.10.0", "CVE-2020-25649");
+    VexStatements case4 = vex("cyclonedx-bom-examples/Use-Cases/Case-4/vex.json");
+    assertThat(status(case4, acme("2.3.0"), jackson)).contains("not_affected");
+    assertThat(status(case4, acme("2.4.0"), jackson)).contains("not_affected");
+    assertThat(status(case4, acme("2.5.0"), jackson)).isEmpty();
+    VexStatements case5 = vex("cyclonedx-bom-examples/Use-Cases/Case-5/vex.json");
+    assertThat(status(case5, acme("1.4.9"), jackson)).contains("not_affected");
+    assertThat(status(case5, acme("5.0.0"), jackson)).contains("affected");
+    assertThat(status(case5, acme("7.0.0"), jackson)).contains("not_affected");
+  }
+
+  @Test
+  void aNotAffectedForOldVersionsOfAPackageDoesNotHideTheNewOnes() throws Exception {
+    VexStatements vex =
+        VexStatements.parse(
+            Map.of(
+                "old.json",
+                """
+                {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+                 "vulnerabilities": [{"id": "CVE-2020-25649",
+                   "analysis": {"state": "not_affected", "justification": "code_not_reachable"},
+                   "affects": [{"ref": "pkg:maven/com.fasterxml.jackson.core/jackson-databind",
+                     "versions": [{"range": "vers:maven/<2.10.0"}]}]}]}
+                """
+                    .getBytes(StandardCharsets.UTF_8)));
+    Finding old =
+        findingAt(
+            "GHSA-288c-cq4h-88gq",
+            "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.10",
+            "2.9.10",
+            "CVE-2020-25649");
+    Finding current = findingAt("GHSA-288c-cq4h-88gq", JACKSON, "2.10.0", "CVE-2020-25649");
+    assertThat(status(vex, null, old)).contains("not_affected");
+    assertThat(status(vex, null, current)).isEmpty();
+  }
+
+  @Test
+  void aPlainRefTheVexDoesNotDefineNamesAComponentOfTheSbomItAccompanies() throws Exception {
+    String vex =
+        """
+        {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+         "metadata": {"component": {"type": "application", "name": "Acme Product"}},
+         "vulnerabilities": [{"id": "CVE-2020-25649",
+           "analysis": {"state": "not_affected", "justification": "code_not_reachable"},
+           "affects": [{"ref": "jd"}]}]}
+        """;
+    VexStatements statements =
+        VexStatements.parse(Map.of("acme.vex.json", vex.getBytes(StandardCharsets.UTF_8)));
+    Finding jackson = findingAt("GHSA-288c-cq4h-88gq", JACKSON, "2.10.0", "CVE-2020-25649");
+    assertThat(status(statements, acme("2.4.0"), jackson)).contains("not_affected");
+    Sbom other =
+        Sbom.parse(
+            ("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"metadata\":"
+                    + " {\"component\": {\"type\": \"application\", \"name\": \"Other\"}},"
+                    + " \"components\": [{\"type\": \"library\", \"bom-ref\": \"jd\","
+                    + " \"name\": \"jackson-databind\", \"purl\": \""
+                    + JACKSON
+                    + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(status(statements, other, jackson))
+        .as("the same bom-ref in another product")
+        .isEmpty();
+  }
+
+  static VexException refused(String statement) {
+    String doc =
+        """
+        {"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/1",
+         "author": "security@example.com", "timestamp": "2026-11-23T10:00:00Z", "version": 1,
+         "statements": [%s]}
+        """
+            .formatted(statement);
+    try {
+      VexStatements.parse(Map.of("doc.json", doc.getBytes(StandardCharsets.UTF_8)));
+    } catch (VexException e) {
+      return e;
+    }
+    throw new AssertionError("accepted: " + statement);
+  }
+
+  @Test
+  void anOpenVexDocumentThatSaysNothingDefiniteIsRefusedNamingTheStatement() {
+    assertThat(
+            refused(
+                "{\"vulnerability\": {\"name\": \"CVE-1\"}, \"products\": [{\"@id\": \"pkg:npm/a\"}],"
+                    + " \"status\": \"not_affected\"}"))
+        .hasMessage(
+            "doc.json: statement 0 (CVE-1): not_affected needs a justification or an impact_statement");
+    assertThat(
+            refused(
+                "{\"vulnerability\": {\"name\": \"CVE-1\"}, \"products\": [{\"@id\": \"pkg:npm/a\"}],"
+                    + " \"status\": \"notaffected\"}"))
+        .hasMessageStartingWith("doc.json: statement 0 (CVE-1): status notaffected is not one of");
+    assertThat(
+            refused(
+                "{\"vulnerability\": {\"name\": \"CVE-1\"}, \"products\": [{\"@id\": \"pkg:npm/a\"}],"
+                    + " \"status\": \"not_affected\", \"justification\": \"trust_me\"}"))
+        .hasMessageStartingWith(
+            "doc.json: statement 0 (CVE-1): justification trust_me is not one of");
+    assertThatThrownBy(() ->
+            VexStatements.parse(
+                Map.of(
+                    "v9.json",
+                    "{\"@context\": \"https://openvex.dev/ns/v9.0.0\", \"statements\": []}"
+                        .getBytes(StandardCharsets.UTF_8))))
+        .hasMessageContaining(
+            "v9.json: OpenVEX @context https://openvex.dev/ns/v9.0.0 is not a version");
+  }
+
+  @Test
+  void aStatementThatCanNeverApplyIsAWarning() throws Exception {
+    String doc =
+        """
+        {"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/1",
+         "author": "a", "timestamp": "2026-11-23T10:00:00Z", "version": 1,
+         "statements": [
+           {"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "ghcr.io/acme/app:v1"}],
+            "status": "not_affected", "justification": "component_not_present"},
+           {"vulnerability": {"name": "CVE-2"}, "status": "fixed"},
+           {"vulnerability": {"name": "CVE-3"}, "products": [{"@id": "pkg:npm/a"}],
+            "status": "fixed"}]}
+        """;
+    VexStatements vex =
+        VexStatements.parse(Map.of("doc.json", doc.getBytes(StandardCharsets.UTF_8)));
+    assertThat(vex.size()).isEqualTo(1);
+    assertThat(vex.warnings())
+        .containsExactly(
+            "doc.json: statement 0 (CVE-1): product ghcr.io/acme/app:v1 is neither a package URL"
+                + " nor an image digest (a tag?): it can never apply",
+            "doc.json: statement 0 (CVE-1): names no product it can apply to; ignored",
+            "doc.json: statement 1 (CVE-2): names no product it can apply to; ignored");
+  }
+
   @Test
   void documentsThatAreNotVexAreRefusedByName() {
     assertThatThrownBy(() -> VexStatements.parse(Map.of("a.json", "[]".getBytes())))
@@ -143,6 +309,10 @@ class VexStatementsTest {
   }
 
   static Finding finding(String id, String purl, String... aliases) {
+    return findingAt(id, purl, "1", aliases);
+  }
+
+  static Finding findingAt(String id, String purl, String version, String... aliases) {
     return new Finding(
         id,
         java.util.List.of(aliases),
@@ -150,7 +320,7 @@ class VexStatementsTest {
         purl,
         "x",
         "x",
-        "1",
+        version,
         io.stellaops.supplychain.advisory.Severity.HIGH,
         null,
         java.util.List.of(),
