@@ -1,7 +1,10 @@
 package io.stellaops.supplychain.advisory;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,18 +43,43 @@ public final class AdvisoryIndex {
   }
 
   /**
-   * Indexes {@code records}; when one id appears twice, the later {@code modified} wins. {@code
-   * digest} names the snapshot they came from.
+   * One record as read, with the file it came from and its JSON, to tell two records with the same
+   * id apart.
    */
-  public static AdvisoryIndex of(Collection<OsvRecord> records, String digest) {
-    Map<String, OsvRecord> byId = new HashMap<>();
-    for (OsvRecord record : records) {
-      byId.merge(
-          record.id(),
-          record,
-          (a, b) ->
-              String.valueOf(a.modified()).compareTo(String.valueOf(b.modified())) >= 0 ? a : b);
+  public record Sourced(String file, OsvRecord record, JsonNode json) {}
+
+  /**
+   * Indexes {@code records}. One id in several files is one advisory when the records are the same;
+   * else the one {@code modified} last counts (a missing or unreadable time counts as the
+   * earliest). Records with the same id, the same time and different content cannot be told apart
+   * (real feeds carry placeholder times such as 0001-01-01): the snapshot is refused, naming both
+   * files, rather than letting file order decide. {@code digest} names the snapshot.
+   */
+  public static AdvisoryIndex of(List<Sourced> records, String digest) throws SnapshotException {
+    Map<String, Sourced> chosen = new HashMap<>();
+    for (Sourced candidate : records) {
+      Sourced other = chosen.putIfAbsent(candidate.record().id(), candidate);
+      if (other == null || other.json().equals(candidate.json())) {
+        continue;
+      }
+      int later = modified(candidate).compareTo(modified(other));
+      if (later == 0) {
+        throw new SnapshotException(
+            candidate.file(),
+            "holds "
+                + candidate.record().id()
+                + " as "
+                + other.file()
+                + " does, with the same modified time ("
+                + candidate.record().modified()
+                + ") and other content: which one counts cannot be decided; remove one");
+      }
+      if (later > 0) {
+        chosen.put(candidate.record().id(), candidate);
+      }
     }
+    Map<String, OsvRecord> byId = new HashMap<>();
+    chosen.forEach((id, sourced) -> byId.put(id, sourced.record()));
     Map<String, List<Entry>> byPackage = new HashMap<>();
     Map<String, Integer> perEcosystem = new TreeMap<>();
     Set<String> covered = new java.util.HashSet<>();
@@ -88,6 +116,14 @@ public final class AdvisoryIndex {
   /** The entries for one package ({@code ecosystem} as OSV names it, e.g. {@code Debian:12}). */
   public List<Entry> lookup(String ecosystem, String name) {
     return byPackage.getOrDefault(key(ecosystem, name), List.of());
+  }
+
+  private static Instant modified(Sourced sourced) {
+    try {
+      return OffsetDateTime.parse(String.valueOf(sourced.record().modified())).toInstant();
+    } catch (DateTimeParseException e) {
+      return Instant.MIN;
+    }
   }
 
   /**

@@ -83,7 +83,7 @@ public final class AdvisorySnapshots {
         throw new SnapshotException(name, "cannot be read: " + e.getMessage());
       }
     }
-    List<OsvRecord> records = new ArrayList<>();
+    List<AdvisoryIndex.Sourced> records = new ArrayList<>();
     read(name.endsWith(".yaml") || name.endsWith(".yml") ? name : name + ".json", bytes, records);
     return AdvisoryIndex.of(records, Sha256.digest(bytes));
   }
@@ -92,7 +92,7 @@ public final class AdvisorySnapshots {
   public static AdvisoryIndex archive(String name, InputStream in)
       throws SnapshotException, IOException {
     byte[] bytes = in.readAllBytes();
-    List<OsvRecord> records = new ArrayList<>();
+    List<AdvisoryIndex.Sourced> records = new ArrayList<>();
     if (isZip(bytes)) {
       try (var zip = new ZipInputStream(new java.io.ByteArrayInputStream(bytes))) {
         ZipEntry entry;
@@ -137,7 +137,7 @@ public final class AdvisorySnapshots {
               .sorted()
               .toList();
     }
-    List<OsvRecord> records = new ArrayList<>();
+    List<AdvisoryIndex.Sourced> records = new ArrayList<>();
     Map<String, String> digests = new LinkedHashMap<>();
     for (Path file : files) {
       byte[] bytes = Files.readAllBytes(file);
@@ -167,7 +167,7 @@ public final class AdvisorySnapshots {
     return name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml");
   }
 
-  private static void read(String name, byte[] bytes, List<OsvRecord> into)
+  private static void read(String name, byte[] bytes, List<AdvisoryIndex.Sourced> into)
       throws SnapshotException {
     if (!isRecord(name)) {
       return;
@@ -180,7 +180,7 @@ public final class AdvisorySnapshots {
         if (record.id() == null || record.id().isBlank()) {
           throw new SnapshotException(name, "a record has no id");
         }
-        into.add(record);
+        into.add(new AdvisoryIndex.Sourced(name, record, node));
       }
     } catch (JacksonException e) {
       throw new SnapshotException(name, "not an OSV record: " + e.getOriginalMessage());

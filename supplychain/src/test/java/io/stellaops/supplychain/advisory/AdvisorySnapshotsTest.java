@@ -87,6 +87,54 @@ class AdvisorySnapshotsTest {
         .satisfies(e -> assertThat(((SnapshotException) e).file()).isEqualTo("GO-2099-0001.json"));
   }
 
+  static String record(String modified, String fixed) {
+    return """
+    {"id": "GHSA-dupl-0000-0001", "modified": "%s",
+     "affected": [{"package": {"ecosystem": "Maven", "name": "org.example:lib"},
+       "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "%s"}]}]}]}
+    """
+        .formatted(modified, fixed);
+  }
+
+  static String fixedIn(AdvisoryIndex index) {
+    return index
+        .lookup("Maven", "org.example:lib")
+        .get(0)
+        .affected()
+        .ranges()
+        .get(0)
+        .events()
+        .get(1)
+        .get("fixed");
+  }
+
+  @Test
+  void theRecordModifiedLastCountsWhateverTheFileOrder() throws Exception {
+    for (String[] names : new String[][] {{"a.json", "b.json"}, {"b.json", "a.json"}}) {
+      Path dir = Files.createTempDirectory(tmp, "order");
+      Files.writeString(dir.resolve(names[0]), record("2026-01-01T00:00:00Z", "2.0"));
+      Files.writeString(dir.resolve(names[1]), record("2026-06-01T00:00:00Z", "3.0"));
+      AdvisoryIndex index = AdvisorySnapshots.load(dir);
+      assertThat(index.advisories()).isEqualTo(1);
+      assertThat(fixedIn(index)).isEqualTo("3.0");
+    }
+  }
+
+  @Test
+  void theSameRecordTwiceIsOneAndATieIsRefusedNamingBothFiles() throws Exception {
+    // the Go database writes a placeholder time on every record
+    Files.writeString(tmp.resolve("a.json"), record("0001-01-01T00:00:00Z", "2.0"));
+    Files.writeString(tmp.resolve("copy.json"), record("0001-01-01T00:00:00Z", "2.0"));
+    assertThat(AdvisorySnapshots.load(tmp).advisories()).isEqualTo(1);
+    Files.writeString(tmp.resolve("b.json"), record("0001-01-01T00:00:00Z", "3.0"));
+    assertThatThrownBy(() -> AdvisorySnapshots.load(tmp))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessage(
+            "b.json: holds GHSA-dupl-0000-0001 as a.json does, with the same modified time"
+                + " (0001-01-01T00:00:00Z) and other content: which one counts cannot be"
+                + " decided; remove one");
+  }
+
   @Test
   void aRecordWithoutIdAndAnUnknownFormatAreRefused() throws IOException {
     Files.writeString(tmp.resolve("x.json"), "{\"affected\": []}");
