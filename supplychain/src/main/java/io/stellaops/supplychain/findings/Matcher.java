@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
 public final class Matcher {
   private static final Comparator<String> SEMVER = VersionOrders.of("Go").orElseThrow();
 
+  /** The group of components whose version is not a version of their ecosystem. */
+  public static final String INVALID_VERSION = "invalid version";
+
   private Matcher() {}
 
   /** The findings of {@code sbom} against one snapshot. */
@@ -77,8 +80,23 @@ public final class Matcher {
                 "no advisory data for " + pkg.ecosystem() + " is loaded"));
         continue;
       }
-      checked++;
-      findings.addAll(match(component.purl(), pkg, covering, order.get()));
+      boolean isVersion = VersionOrders.isVersion(pkg.ecosystem(), pkg.version());
+      if (isVersion) {
+        checked++;
+      } else {
+        // only an advisory that lists this very string can name it
+        unchecked.add(
+            unchecked(
+                component,
+                INVALID_VERSION,
+                "\""
+                    + pkg.version()
+                    + "\" is not a "
+                    + pkg.ecosystem()
+                    + " version: no advisory range can hold it, only listed versions were"
+                    + " matched"));
+      }
+      findings.addAll(match(component.purl(), pkg, covering, isVersion ? order.get() : null));
     }
     findings.replaceAll(f -> vex.verdict(sbom, productDigest, f).map(f::withVex).orElse(f));
     findings.sort(Finding.MOST_SEVERE_FIRST);
@@ -96,7 +114,10 @@ public final class Matcher {
         component.bomRef(), component.name(), component.version(), component.purl(), group, reason);
   }
 
-  /** The findings of one package, aliases merged. */
+  /**
+   * The findings of one package, aliases merged; with no {@code order} (the version is not one of
+   * its ecosystem) only the advisories that list it.
+   */
   static List<Finding> match(
       String purl, PackageCoordinates pkg, List<AdvisoryIndex> indexes, Comparator<String> order) {
     Map<String, Advisory> hits = new LinkedHashMap<>();
@@ -106,7 +127,7 @@ public final class Matcher {
         if (affects(entry.affected(), pkg.version(), order)) {
           hits.putIfAbsent(entry.advisory().id(), entry.advisory());
           fixes
-              .computeIfAbsent(entry.advisory().id(), k -> new TreeSet<>(order))
+              .computeIfAbsent(entry.advisory().id(), k -> new TreeSet<>(fixOrder(order)))
               .addAll(fixedAfter(entry.affected(), pkg.version(), order));
         }
       }
@@ -118,7 +139,7 @@ public final class Matcher {
       String primary = primaryId(group);
       ids.remove(primary);
       Advisory worst = group.stream().min(Comparator.comparing(Advisory::severity)).orElseThrow();
-      TreeSet<String> fixed = new TreeSet<>(order);
+      TreeSet<String> fixed = new TreeSet<>(fixOrder(order));
       group.forEach(a -> fixed.addAll(fixes.getOrDefault(a.id(), new TreeSet<>())));
       Double score =
           group.stream()
@@ -149,10 +170,17 @@ public final class Matcher {
     return findings;
   }
 
-  /** The OSV evaluation of one affected entry for one version. */
+  private static Comparator<String> fixOrder(Comparator<String> order) {
+    return order != null ? order : Comparator.naturalOrder();
+  }
+
+  /** The OSV evaluation of one affected entry for one version (no order: listed versions only). */
   static boolean affects(OsvRecord.Affected affected, String version, Comparator<String> order) {
     if (affected.versions().contains(version)) {
       return true;
+    }
+    if (order == null) {
+      return false;
     }
     for (OsvRecord.Range range : affected.ranges()) {
       Comparator<String> rangeOrder = rangeOrder(range, order);
@@ -214,6 +242,9 @@ public final class Matcher {
   private static List<String> fixedAfter(
       OsvRecord.Affected affected, String version, Comparator<String> order) {
     List<String> fixed = new ArrayList<>();
+    if (order == null) {
+      return fixed;
+    }
     for (OsvRecord.Range range : affected.ranges()) {
       Comparator<String> rangeOrder = rangeOrder(range, order);
       if (rangeOrder == null) {

@@ -40,6 +40,11 @@ final class Pep440Order implements Comparator<String> {
       BigInteger dev,
       List<String> local) {}
 
+  /** Whether {@code version} is a PEP 440 version. */
+  static boolean isValid(String version) {
+    return VERSION.matcher(version).matches();
+  }
+
   @Override
   public int compare(String a, String b) {
     Key x = key(a);

@@ -13,6 +13,37 @@ public final class VersionOrders {
 
   private VersionOrders() {}
 
+  private static final java.util.regex.Pattern SEMVER_LIKE =
+      java.util.regex.Pattern.compile("^[vV]?[0-9]+(\\.[0-9]+)*([-+.~][0-9A-Za-z.+~-]*)?$");
+  private static final java.util.regex.Pattern DPKG =
+      java.util.regex.Pattern.compile("^([0-9]+:)?[0-9][A-Za-z0-9.+~:-]*$");
+  private static final java.util.regex.Pattern APK =
+      java.util.regex.Pattern.compile("^[0-9][0-9A-Za-z._~-]*$");
+  private static final java.util.regex.Pattern MAVEN_VERSION =
+      java.util.regex.Pattern.compile("^[0-9A-Za-z][^\\s\\[\\](),]*$");
+
+  /**
+   * Whether {@code version} is a version of {@code ecosystem} at all. What is not ({@code (devel)},
+   * the version Go gives a module built from source; a branch name; {@code latest}) has no place in
+   * any advisory's range, and the component is reported unchecked rather than matched as if it were
+   * the lowest version.
+   */
+  public static boolean isVersion(String ecosystem, String version) {
+    if (version == null || version.isBlank()) {
+      return false;
+    }
+    String base =
+        ecosystem.contains(":") ? ecosystem.substring(0, ecosystem.indexOf(':')) : ecosystem;
+    return switch (base) {
+      case "Maven" -> MAVEN_VERSION.matcher(version).matches();
+      case "PyPI" -> Pep440Order.isValid(version);
+      case "Go", "npm", "crates.io" -> SEMVER_LIKE.matcher(version).matches();
+      case "Debian", "Ubuntu" -> DPKG.matcher(version).matches();
+      case "Alpine" -> APK.matcher(version).matches();
+      default -> false;
+    };
+  }
+
   /** The order of {@code ecosystem} (an OSV name, e.g. {@code Debian:12}), if we know it. */
   public static Optional<Comparator<String>> of(String ecosystem) {
     String base =

@@ -104,4 +104,53 @@ class MatcherTest {
     assertThat(report.unchecked().get(2).reason())
         .isEqualTo("no OSV ecosystem for package URL type generic");
   }
+
+  @Test
+  void aNonVersionNeverFallsInsideARange() throws Exception {
+    var report =
+        Matcher.match(
+            sbom(
+                "{\"type\": \"library\", \"bom-ref\": \"main\", \"name\": \"azure\","
+                    + " \"version\": \"(devel)\","
+                    + " \"purl\": \"pkg:golang/github.com/Azure/azure-sdk-for-go@(devel)\"}"),
+            index(AZURE),
+            VexStatements.none(),
+            null);
+    // osv-scanner reads (devel) as the lowest version and reports GO-2099-0001
+    assertThat(report.findings()).isEmpty();
+    assertThat(report.componentsChecked()).isZero();
+    assertThat(report.unchecked())
+        .singleElement()
+        .satisfies(u -> {
+          assertThat(u.group()).isEqualTo(Matcher.INVALID_VERSION);
+          assertThat(u.reason())
+              .isEqualTo(
+                  "\"(devel)\" is not a Go version: no advisory range can hold it, only listed"
+                      + " versions were matched");
+        });
+  }
+
+  @Test
+  void aNonVersionAnAdvisoryListsIsStillAFinding() throws Exception {
+    var index =
+        index(
+            """
+            [{"id": "PYSEC-2099-1", "modified": "2099-01-01T00:00:00Z",
+              "affected": [{"package": {"ecosystem": "PyPI", "name": "pywps"},
+                            "versions": ["trunk"],
+                            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}]
+            """);
+    var report =
+        Matcher.match(
+            sbom(
+                "{\"type\": \"library\", \"name\": \"pywps\", \"version\": \"trunk\","
+                    + " \"purl\": \"pkg:pypi/pywps@trunk\"},"
+                    + "{\"type\": \"library\", \"name\": \"pywps\", \"version\": \"main\","
+                    + " \"purl\": \"pkg:pypi/pywps@main\"}"),
+            index,
+            VexStatements.none(),
+            null);
+    assertThat(report.findings()).extracting(Finding::version).containsExactly("trunk");
+    assertThat(report.uncheckedByGroup()).isEqualTo(Map.of(Matcher.INVALID_VERSION, 2));
+  }
 }
