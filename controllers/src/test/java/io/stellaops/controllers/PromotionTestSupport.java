@@ -73,7 +73,8 @@ public final class PromotionTestSupport {
             clock,
             io.stellaops.supplychain.policy.TrustEvaluator.cosign(registry),
             feeds,
-            new io.stellaops.supplychain.sbom.Sboms(registry)));
+            new io.stellaops.supplychain.sbom.Sboms(registry),
+            new io.stellaops.supplychain.provenance.SlsaProvenance.Reader(registry)));
     op.register(
         new PromotionReconciler(clock, () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));
     op.register(new io.stellaops.controllers.agent.AgentReconciler(clock));

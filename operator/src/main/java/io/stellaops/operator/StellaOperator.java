@@ -23,6 +23,7 @@ import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.policy.CachingSecretSource;
 import io.stellaops.supplychain.policy.TrustEvaluator;
+import io.stellaops.supplychain.provenance.SlsaProvenance;
 import io.stellaops.supplychain.sbom.Sboms;
 import io.stellaops.webhooks.AdmissionMetrics;
 import io.stellaops.webhooks.AdmissionServer;
@@ -108,7 +109,11 @@ public final class StellaOperator implements AutoCloseable {
     operator.register(new AdvisoryFeedReconciler(Clock.systemUTC(), advisoryFeeds, registry));
     operator.register(
         new ReleaseReconciler(
-            Clock.systemUTC(), trustEvaluator, advisoryFeeds, new Sboms(registry)));
+            Clock.systemUTC(),
+            trustEvaluator,
+            advisoryFeeds,
+            new Sboms(registry),
+            new SlsaProvenance.Reader(registry)));
     operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));
     operator.register(new AgentReconciler(Clock.systemUTC()));
     operator.register(new TargetReconciler(Clock.systemUTC()));

@@ -7,6 +7,7 @@ import io.stellaops.crds.environment.EnvironmentSpec;
 import io.stellaops.crds.gatepolicy.GatePolicySpec;
 import io.stellaops.crds.promotion.BreakGlass;
 import io.stellaops.crds.release.FindingsSummary;
+import io.stellaops.crds.release.ProvenanceSummary;
 import java.util.List;
 import java.util.Map;
 
@@ -58,7 +59,8 @@ public record DecisionInput(
       String signature,
       String verifiedBy,
       String sbomDigest,
-      FindingsSummary findings) {}
+      FindingsSummary findings,
+      ProvenanceSummary provenance) {}
 
   /**
    * The target environment's rules, and when the release succeeded in each of its upstream

@@ -6,9 +6,11 @@ import io.stellaops.controllers.decision.DecisionInput.PolicyInput;
 import io.stellaops.controllers.gatepolicy.GateRuleCompiler;
 import io.stellaops.crds.common.GateAction;
 import io.stellaops.crds.gatepolicy.BuiltinGates;
+import io.stellaops.crds.gatepolicy.ProvenanceGate;
 import io.stellaops.crds.gatepolicy.VulnerabilityGate;
 import io.stellaops.crds.promotion.GateResult;
 import io.stellaops.crds.release.FindingsSummary;
+import io.stellaops.crds.release.ProvenanceSummary;
 import io.stellaops.supplychain.findings.FindingsReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,10 +75,7 @@ public final class PolicyGates {
               "no SBOM"));
     }
     if (b.provenance() != null) {
-      out.add(
-          GateResults.error(
-              policy + "/provenance",
-              "provenance attestations are not verified by this version; remove the provenance gate or expect denials"));
+      out.add(provenance(policy + "/provenance", b.provenance(), components));
     }
     if (b.vulnerabilities() != null) {
       out.add(vulnerabilities(policy + "/vulnerabilities", b.vulnerabilities(), components, now));
@@ -98,6 +97,48 @@ public final class PolicyGates {
     return failing.isEmpty()
         ? GateResults.pass(gate, good + " for every component")
         : GateResults.failed(gate, action, bad + ": " + String.join(", ", failing));
+  }
+
+  /**
+   * Every component carries verified SLSA provenance whose builder, source repository and ref the
+   * allow-lists name (an empty list allows any).
+   */
+  private static GateResult provenance(
+      String gate, ProvenanceGate g, List<ComponentInput> components) {
+    if (components.isEmpty()) {
+      return GateResults.error(gate, "the release has no components");
+    }
+    List<String> problems = new ArrayList<>();
+    for (ComponentInput c : components) {
+      ProvenanceSummary p = c.provenance();
+      if (p == null) {
+        problems.add(
+            c.name()
+                + ": no verified SLSA provenance (a TrustPolicy covering "
+                + c.image()
+                + " must require the https://slsa.dev/provenance/v1 attestation)");
+        continue;
+      }
+      allowed(c.name(), "builder", p.builderId(), g.builders(), problems);
+      allowed(
+          c.name(), "source repository", p.sourceRepository(), g.sourceRepositories(), problems);
+      allowed(c.name(), "source ref", p.sourceRef(), g.sourceRefs(), problems);
+    }
+    return problems.isEmpty()
+        ? GateResults.pass(gate, "verified provenance from an allowed builder and source")
+        : GateResults.failed(gate, g.action(), String.join("; ", problems));
+  }
+
+  private static void allowed(
+      String component, String what, String value, List<String> patterns, List<String> problems) {
+    if (patterns == null || patterns.isEmpty()) {
+      return;
+    }
+    if (value == null) {
+      problems.add(component + ": the provenance names no " + what);
+    } else if (patterns.stream().noneMatch(p -> Wildcards.matches(p, value))) {
+      problems.add(component + ": " + what + " " + value + " is not allowed " + patterns);
+    }
   }
 
   /**

@@ -99,7 +99,8 @@ final class PromotionInputs {
                   s == null ? "Pending" : s.signature(),
                   s == null ? null : s.verifiedBy(),
                   s == null ? null : s.sbomDigest(),
-                  s == null ? null : s.findings());
+                  s == null ? null : s.findings(),
+                  s == null ? null : s.provenance());
             })
             .toList();
     String quarantine = quarantineOf(release);

@@ -20,12 +20,14 @@ import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
 import io.stellaops.crds.release.ComponentStatus;
 import io.stellaops.crds.release.FindingsSummary;
+import io.stellaops.crds.release.ProvenanceSummary;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseComponent;
 import io.stellaops.crds.release.ReleaseStatus;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.supplychain.policy.TrustMaterial;
+import io.stellaops.supplychain.provenance.SlsaProvenance;
 import io.stellaops.supplychain.sbom.Sbom;
 import io.stellaops.supplychain.sbom.SbomException;
 import io.stellaops.supplychain.sbom.Sboms;
@@ -57,17 +59,23 @@ public class ReleaseReconciler implements Reconciler<Release> {
   private final TrustEvaluator evaluator;
   private final AdvisoryFeeds feeds;
   private final Sboms sboms;
+  private final SlsaProvenance.Reader provenances;
 
   /**
    * {@code evaluator} is shared with the admission webhook, so its verdicts serve both; {@code
    * feeds} with the AdvisoryFeed controller.
    */
   public ReleaseReconciler(
-      Clock clock, TrustEvaluator evaluator, AdvisoryFeeds feeds, Sboms sboms) {
+      Clock clock,
+      TrustEvaluator evaluator,
+      AdvisoryFeeds feeds,
+      Sboms sboms,
+      SlsaProvenance.Reader provenances) {
     this.clock = clock;
     this.evaluator = evaluator;
     this.feeds = feeds;
     this.sboms = sboms;
+    this.provenances = provenances;
   }
 
   @Override
@@ -121,7 +129,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
       if (c.digest() == null) {
         components.add(
             new ComponentStatus(
-                c.name(), null, c.tag(), TrustEvaluator.FAILED, null, null, null, null));
+                c.name(), null, c.tag(), TrustEvaluator.FAILED, null, null, null, null, null));
         problems.add(c.name() + ": no digest (the tag was not resolved at admission)");
         continue;
       }
@@ -150,6 +158,13 @@ public class ReleaseReconciler implements Reconciler<Release> {
           scanProblems.add(c.name() + ": " + e.getMessage());
         }
       }
+      ProvenanceSummary provenance = null;
+      try {
+        provenance =
+            provenance(result, c.image(), material.credentials(policies, pullSecrets, c.image()));
+      } catch (IllegalArgumentException e) {
+        problems.add(c.name() + ": " + e.getMessage());
+      }
       components.add(
           new ComponentStatus(
               c.name(),
@@ -159,7 +174,8 @@ public class ReleaseReconciler implements Reconciler<Release> {
               result.verifiedBy(),
               Conditions.timestamp(now),
               sbomDigest,
-              findings));
+              findings,
+              provenance));
       if (!TrustEvaluator.VERIFIED.equals(result.signature())) {
         problems.add(c.name() + ": " + result.message());
       }
@@ -252,6 +268,28 @@ public class ReleaseReconciler implements Reconciler<Release> {
               generation),
           now);
     }
+  }
+
+  /** The verified SLSA provenance a policy required, if any. */
+  private ProvenanceSummary provenance(
+      TrustEvaluator.Result result,
+      String image,
+      java.util.Optional<io.stellaops.supplychain.oci.RegistryClient.Credentials> credentials) {
+    for (var attested : result.attestations().entrySet()) {
+      if (SlsaProvenance.isProvenance(attested.getKey())) {
+        SlsaProvenance p =
+            provenances.read(image, attested.getValue(), attested.getKey(), credentials);
+        return new ProvenanceSummary(
+            p.predicateType(),
+            p.builderId(),
+            p.buildType(),
+            p.sourceRepository(),
+            p.sourceRef(),
+            p.sourceDigest(),
+            attested.getValue());
+      }
+    }
+    return null;
   }
 
   /** The DSSE envelope of the SBOM attestation (CycloneDX or SPDX) a policy required, if any. */

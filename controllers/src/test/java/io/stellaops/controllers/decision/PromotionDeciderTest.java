@@ -63,6 +63,7 @@ class PromotionDeciderTest {
                 signature,
                 null,
                 "sha256:" + "c".repeat(64),
+                null,
                 null),
             new ComponentInput(
                 "worker",
@@ -70,6 +71,7 @@ class PromotionDeciderTest {
                 D2,
                 version,
                 signature,
+                null,
                 null,
                 null,
                 null)),
@@ -594,6 +596,7 @@ class PromotionDeciderTest {
                     null,
                     "1.0.0",
                     "Verified",
+                    null,
                     null,
                     null,
                     null)),

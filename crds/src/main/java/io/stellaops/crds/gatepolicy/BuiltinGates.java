@@ -11,8 +11,10 @@ public record BuiltinGates(
     @JsonPropertyDescription("Every component's signature verified against a TrustPolicy.")
         Toggle signaturesVerified,
     @JsonPropertyDescription("Every component has an SBOM.") Toggle sbomPresent,
-    @JsonPropertyDescription("Every component has verified build provenance (SLSA attestation).")
-        Toggle provenance,
+    @JsonPropertyDescription(
+            "Every component has verified SLSA build provenance from an allowed builder and source"
+                + " (the provenance attestation must be required by the component's TrustPolicy).")
+        ProvenanceGate provenance,
     @JsonPropertyDescription("Vulnerability thresholds over findings after VEX.")
         VulnerabilityGate vulnerabilities) {
 

@@ -17,4 +17,8 @@ public record ComponentStatus(
     @JsonPropertyDescription("When the signature was verified (RFC 3339).") String verifiedAt,
     @JsonPropertyDescription("Digest of the SBOM found for this component.") String sbomDigest,
     @JsonPropertyDescription("Vulnerability findings after VEX, by severity.")
-        FindingsSummary findings) {}
+        FindingsSummary findings,
+    @JsonPropertyDescription(
+            "Build provenance from a verified SLSA provenance attestation, when a TrustPolicy"
+                + " requires one.")
+        ProvenanceSummary provenance) {}

@@ -1,15 +1,14 @@
 package io.stellaops.supplychain.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stellaops.supplychain.dsse.Envelope;
+import io.stellaops.supplychain.cosign.AttestedStatements;
+import io.stellaops.supplychain.digest.ByDigest;
 import io.stellaops.supplychain.intoto.Statement;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.json.SignedJson;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,16 +18,8 @@ import java.util.Optional;
  * recomputed when a feed changes without fetching the SBOM again.
  */
 public final class Sboms {
-  private static final int CAPACITY = 2_000;
-
   private final RegistryClient registry;
-  private final Map<String, Sbom> cache =
-      new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Sbom> eldest) {
-          return size() > CAPACITY;
-        }
-      };
+  private final ByDigest<Sbom> cache = new ByDigest<>(2_000);
 
   public Sboms(RegistryClient registry) {
     this.registry = registry;
@@ -41,15 +32,13 @@ public final class Sboms {
   public Sbom attested(
       String image, String envelopeDigest, Optional<RegistryClient.Credentials> credentials)
       throws SbomException {
-    return cached(
+    return cache.get(
         envelopeDigest,
         () -> {
           try {
-            JsonNode stored = SignedJson.read(registry.blob(image, envelopeDigest, credentials));
-            // a Sigstore bundle (cosign --new-bundle-format) wraps the envelope
-            JsonNode bundled = SignedJson.field(stored, "dsseEnvelope");
-            Envelope envelope = Envelope.of(bundled.isObject() ? bundled : stored);
-            JsonNode predicate = Statement.predicate(Statement.read(envelope));
+            JsonNode predicate =
+                Statement.predicate(
+                    AttestedStatements.read(registry, image, envelopeDigest, credentials));
             if (!predicate.isObject()) {
               throw new SbomException(
                   "the attestation " + envelopeDigest + " carries no predicate");
@@ -74,7 +63,7 @@ public final class Sboms {
   public Sbom artifact(
       String repository, String digest, Optional<RegistryClient.Credentials> credentials)
       throws SbomException {
-    return cached(
+    return cache.get(
         digest,
         () -> {
           try {
@@ -83,24 +72,5 @@ public final class Sboms {
             throw new SbomException("cannot read the SBOM artifact: " + e.getMessage());
           }
         });
-  }
-
-  private interface Reader {
-    Sbom read() throws SbomException;
-  }
-
-  /** Read once per digest: the bytes behind a digest never change. */
-  private Sbom cached(String digest, Reader reader) throws SbomException {
-    synchronized (cache) {
-      Sbom cached = cache.get(digest);
-      if (cached != null) {
-        return cached;
-      }
-    }
-    Sbom sbom = reader.read();
-    synchronized (cache) {
-      cache.put(digest, sbom);
-    }
-    return sbom;
   }
 }
