@@ -130,6 +130,44 @@ public final class PromotionTestSupport {
   }
 
   /** Waits for a promotion (which may not exist yet) to reach a phase; says where it is if not. */
+  /** Asks for {@code release} to go to {@code environment}, as a developer would. */
+  public static void promote(
+      KubernetesClient client, String namespace, String name, String release, String environment) {
+    apply(
+        client,
+        namespace,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Promotion
+        metadata: {name: %s}
+        spec: {release: %s, environment: %s, reason: test}
+        """
+            .formatted(name, release, environment));
+  }
+
+  /** The first component of {@code release}'s status once {@code ready} holds for it. */
+  public static io.stellaops.crds.release.ComponentStatus awaitComponent(
+      KubernetesClient client,
+      String namespace,
+      String release,
+      java.util.function.Predicate<io.stellaops.crds.release.ComponentStatus> ready) {
+    var resource =
+        client
+            .resources(io.stellaops.crds.release.Release.class)
+            .inNamespace(namespace)
+            .withName(release);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> {
+          var r = resource.get();
+          return r != null
+              && r.getStatus() != null
+              && r.getStatus().getComponents() != null
+              && ready.test(r.getStatus().getComponents().get(0));
+        });
+    return resource.get().getStatus().getComponents().get(0);
+  }
+
   public static Promotion awaitPhase(
       KubernetesClient client, String namespace, String name, Phase phase) {
     var resource = client.resources(Promotion.class).inNamespace(namespace).withName(name);

@@ -2,7 +2,6 @@ package io.stellaops.controllers.release;
 
 import static io.stellaops.controllers.PromotionTestSupport.apply;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,13 +10,11 @@ import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.ProvenanceSummary;
-import io.stellaops.crds.release.Release;
 import io.stellaops.supplychain.cosign.CosignCli;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,29 +127,12 @@ class ProvenanceGateIT {
   }
 
   static ProvenanceSummary provenanceOf(String release) {
-    var resource = client.resources(Release.class).inNamespace(NS).withName(release);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> {
-          Release r = resource.get();
-          return r.getStatus() != null
-              && r.getStatus().getComponents() != null
-              && r.getStatus().getComponents().get(0).provenance() != null;
-        });
-    return resource.get().getStatus().getComponents().get(0).provenance();
+    return PromotionTestSupport.awaitComponent(client, NS, release, c -> c.provenance() != null)
+        .provenance();
   }
 
   static Promotion promote(String name, String release, Phase expected) {
-    apply(
-        client,
-        NS,
-        """
-        apiVersion: stellaops.io/v1alpha1
-        kind: Promotion
-        metadata: {name: %s}
-        spec: {release: %s, environment: prod, reason: test}
-        """
-            .formatted(name, release));
+    PromotionTestSupport.promote(client, NS, name, release, "prod");
     return PromotionTestSupport.awaitPhase(client, NS, name, expected);
   }
 

@@ -433,66 +433,77 @@ public final class VexStatements {
    */
   private static String applies(
       ProductRef ref, String status, Sbom sbom, String digest, Finding finding) {
-    String purl = finding.purl();
     SbomComponent subject = sbom == null ? null : sbom.subject();
-    String wholeProductVersion = subject == null ? null : subject.version();
-    boolean wholeProduct;
-    switch (ref.product()) {
+    return switch (ref.product()) {
       case BomLink link -> {
         if (link.bomRef().startsWith("pkg:")) {
-          return limited(ref, status, samePackage(link.bomRef(), purl), finding.version());
+          yield limited(ref, status, samePackage(link.bomRef(), finding.purl()), finding.version());
         }
-        if (sbom == null || !("urn:uuid:" + link.serial()).equals(sbom.serialNumber())) {
-          return null;
-        }
-        if (subject != null && link.bomRef().equals(subject.bomRef())) {
-          wholeProduct = true;
-        } else {
-          return limited(ref, status, hasComponent(sbom, link.bomRef(), purl), finding.version());
-        }
+        boolean thisSbom =
+            sbom != null && ("urn:uuid:" + link.serial()).equals(sbom.serialNumber());
+        yield thisSbom ? byBomRef(ref, status, sbom, link.bomRef(), finding) : null;
       }
-      case SbomRef local -> {
-        boolean accompanies =
-            sbom != null
-                && ((local.serial() != null && local.serial().equals(sbom.serialNumber()))
-                    || (subject != null
-                        && ((local.subjectPurl() != null
-                                && local.subjectPurl().equals(subject.purl()))
-                            || (local.subjectPurl() == null
-                                && local.subjectName() != null
-                                && local.subjectName().equals(subject.name())))));
-        if (!accompanies) {
-          return null;
-        }
-        if (subject != null && local.bomRef().equals(subject.bomRef())) {
-          wholeProduct = true;
-        } else {
-          return limited(ref, status, hasComponent(sbom, local.bomRef(), purl), finding.version());
-        }
-      }
+      case SbomRef local ->
+          accompanies(local, sbom) ? byBomRef(ref, status, sbom, local.bomRef(), finding) : null;
       case Described described -> {
-        wholeProduct = subject != null && described.name().equals(subject.name());
-        if (!wholeProduct) {
-          return null;
+        if (subject == null || !described.name().equals(subject.name())) {
+          yield null;
         }
         if (ref.versions().isEmpty() && described.version() != null) {
-          return described.version().equals(wholeProductVersion) ? status : null;
+          yield described.version().equals(subject.version()) ? status : null;
         }
+        yield wholeProduct(ref, status, finding, subject.version());
       }
       case Named named -> {
-        wholeProduct = isImage(named.id(), digest) || isSubject(named.id(), sbom);
-        if (!wholeProduct) {
-          return limited(ref, status, samePackage(named.id(), purl), finding.version());
-        }
         if (isImage(named.id(), digest)) {
-          wholeProductVersion = null; // a digest is one version: no range narrows it further
+          // a digest is one version: no range narrows it further
+          yield wholeProduct(ref, status, finding, null);
         }
+        if (isSubject(named.id(), sbom)) {
+          yield wholeProduct(ref, status, finding, subject.version());
+        }
+        yield limited(ref, status, samePackage(named.id(), finding.purl()), finding.version());
       }
+    };
+  }
+
+  /**
+   * The SBOM a plain bom-ref points into: the one with the VEX document's serial number, or whose
+   * subject the VEX document names (same purl, or same name when it gives no purl).
+   */
+  private static boolean accompanies(SbomRef local, Sbom sbom) {
+    if (sbom == null) {
+      return false;
     }
+    if (local.serial() != null && local.serial().equals(sbom.serialNumber())) {
+      return true;
+    }
+    SbomComponent subject = sbom.subject();
+    if (subject == null) {
+      return false;
+    }
+    return local.subjectPurl() != null
+        ? local.subjectPurl().equals(subject.purl())
+        : local.subjectName() != null && local.subjectName().equals(subject.name());
+  }
+
+  /** A bom-ref of this SBOM: its subject (the whole product) or one of its components. */
+  private static String byBomRef(
+      ProductRef ref, String status, Sbom sbom, String bomRef, Finding finding) {
+    SbomComponent subject = sbom.subject();
+    if (subject != null && bomRef.equals(subject.bomRef())) {
+      return wholeProduct(ref, status, finding, subject.version());
+    }
+    return limited(ref, status, hasComponent(sbom, bomRef, finding.purl()), finding.version());
+  }
+
+  /** The whole product at {@code version}, narrowed to the statement's subcomponents. */
+  private static String wholeProduct(
+      ProductRef ref, String status, Finding finding, String version) {
     boolean inScope =
         ref.subcomponents().isEmpty()
-            || ref.subcomponents().stream().anyMatch(sub -> samePackage(sub, purl));
-    return limited(ref, status, inScope, wholeProductVersion);
+            || ref.subcomponents().stream().anyMatch(sub -> samePackage(sub, finding.purl()));
+    return limited(ref, status, inScope, version);
   }
 
   /**
