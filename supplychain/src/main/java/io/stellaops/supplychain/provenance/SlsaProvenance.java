@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a SLSA provenance attestation says about a build, the fields a gate decides on: who built
- * it (builder id), how (build type), and from which source (repository, ref and commit). Read from
- * v1 ({@code cosign attest --type slsaprovenance1}) and v0.2 ({@code --type slsaprovenance02})
+ * What a SLSA provenance attestation says about a build, the fields a gate decides on: who built it
+ * (builder id), how (build type), and from which source (repository, ref and commit). Read from v1
+ * ({@code cosign attest --type slsaprovenance1}) and v0.2 ({@code --type slsaprovenance02})
  * predicates. The source is where the build definition says: GitHub Actions' {@code
  * externalParameters.workflow} (repository and ref), else the first git dependency ({@code
  * git+https://host/org/repo@refs/heads/main}).
@@ -97,9 +97,13 @@ public record SlsaProvenance(
       return null;
     }
     String rest = uri.substring(4);
-    int at = rest.lastIndexOf('@');
-    int slash = rest.lastIndexOf('/');
-    return at > slash ? new String[] {rest.substring(0, at), rest.substring(at + 1)} : new String[] {rest, null};
+    // the ref follows the path (and may hold slashes); an '@' before the path is user info
+    int scheme = rest.indexOf("://");
+    int path = rest.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+    int at = path < 0 ? -1 : rest.indexOf('@', path);
+    return at < 0
+        ? new String[] {rest, null}
+        : new String[] {rest.substring(0, at), rest.substring(at + 1)};
   }
 
   private static String commit(JsonNode digests) {
