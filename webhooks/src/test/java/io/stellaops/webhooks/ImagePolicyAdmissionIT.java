@@ -207,6 +207,35 @@ class ImagePolicyAdmissionIT {
   }
 
   @Test
+  void noSpellingOfAnImageNameEscapesItsPolicy() throws Exception {
+    String digest = push("shop/respelled", "1.0.0");
+    // the same registry with a leading zero in its port: still covered by the shop policy
+    String respelled = registry.host().replace(":", ":0") + "/shop/respelled";
+    String message;
+    try {
+      LoopbackAdmission.createRelease(client, NS, "respelled", respelled, "1.0.0");
+      throw new AssertionError("the release was admitted under another spelling of its name");
+    } catch (KubernetesClientException e) {
+      message = e.getStatus().getMessage();
+    }
+    assertThat(message)
+        .contains(respelled + "@" + digest)
+        .contains("TrustPolicy shop/ci")
+        .contains("no cosign signature found");
+
+    assertThatThrownBy(() ->
+            client
+                .pods()
+                .inNamespace(LOCKED)
+                .resource(
+                    LoopbackAdmission.pod(
+                        "upper", registry.host() + "/shop/respelled@" + digest.toUpperCase()))
+                .create())
+        .hasMessageContaining("spec.containers[0].image")
+        .hasMessageContaining("is not sha256: and 64 lower-case hex digits");
+  }
+
+  @Test
   void aSignatureByAnotherKeyIsDenied() throws Exception {
     String digest = push("shop/wrongkey", "1.0.0");
     sign("shop/wrongkey", digest, "other");
