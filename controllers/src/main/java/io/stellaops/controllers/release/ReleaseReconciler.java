@@ -142,26 +142,31 @@ public class ReleaseReconciler implements Reconciler<Release> {
       FindingsSummary findings = null;
       if (sbomDigest != null && !loaded.isEmpty()) {
         try {
+          String holder = attested ? c.image() : c.sbom().image();
+          var credentials =
+              material.credentials(TrustEvaluator.matching(holder, policies), pullSecrets, holder);
           Sbom sbom =
               attested
-                  ? sboms.attested(
-                      c.image(), sbomDigest, material.credentials(policies, pullSecrets, c.image()))
-                  : sboms.artifact(
-                      c.sbom().image(),
-                      sbomDigest,
-                      material.credentials(policies, pullSecrets, c.sbom().image()));
+                  ? sboms.attested(c.image(), sbomDigest, credentials)
+                  : sboms.artifact(c.sbom().image(), sbomDigest, credentials);
           findings =
               ReleaseFindings.summarise(client, release, c.name(), sbom, c.digest(), loaded, now);
           ReleaseFindings.newIds(before.get(c.name()), findings)
               .forEach(id -> newFindings.add(c.name() + ": " + id));
-        } catch (SbomException e) {
+        } catch (SbomException | IllegalArgumentException e) {
+          // IllegalArgumentException: a registry credentials Secret that cannot be read
           scanProblems.add(c.name() + ": " + e.getMessage());
         }
       }
       ProvenanceSummary provenance = null;
       try {
         provenance =
-            provenance(result, c.image(), material.credentials(policies, pullSecrets, c.image()));
+            provenance(
+                result,
+                c.image(),
+                () ->
+                    material.credentials(
+                        TrustEvaluator.matching(c.image(), policies), pullSecrets, c.image()));
       } catch (IllegalArgumentException e) {
         problems.add(c.name() + ": " + e.getMessage());
       }
@@ -274,11 +279,13 @@ public class ReleaseReconciler implements Reconciler<Release> {
   private ProvenanceSummary provenance(
       TrustEvaluator.Result result,
       String image,
-      java.util.Optional<io.stellaops.supplychain.oci.RegistryClient.Credentials> credentials) {
+      java.util.function.Supplier<
+              java.util.Optional<io.stellaops.supplychain.oci.RegistryClient.Credentials>>
+          credentials) {
     for (var attested : result.attestations().entrySet()) {
       if (SlsaProvenance.isProvenance(attested.getKey())) {
         SlsaProvenance p =
-            provenances.read(image, attested.getValue(), attested.getKey(), credentials);
+            provenances.read(image, attested.getValue(), attested.getKey(), credentials.get());
         return new ProvenanceSummary(
             p.predicateType(),
             p.builderId(),
