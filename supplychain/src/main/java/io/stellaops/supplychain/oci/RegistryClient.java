@@ -230,6 +230,90 @@ public final class RegistryClient {
     return at < 0 ? null : next.substring(at + prefix.length());
   }
 
+  /**
+   * Pushes {@code content} as a one-layer OCI artifact tagged {@code tag} in {@code repository} (an
+   * empty config, as {@code oras push} writes), skipping blobs the registry has; returns the
+   * manifest's digest. Hand-written for the same reason as the reads: two uploads and a manifest
+   * PUT of the distribution spec.
+   */
+  public String pushArtifact(
+      String repository,
+      String tag,
+      String artifactType,
+      String mediaType,
+      byte[] content,
+      Map<String, String> annotations,
+      Optional<Credentials> credentials) {
+    ImageReference ref = ImageReference.parse(repository);
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+    upload(ref, config, credentials);
+    String layer = upload(ref, content, credentials);
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+    manifest.put("artifactType", artifactType);
+    manifest.put(
+        "config",
+        Map.of(
+            "mediaType",
+            "application/vnd.oci.empty.v1+json",
+            "digest",
+            Sha256.digest(config),
+            "size",
+            config.length));
+    manifest.put(
+        "layers", List.of(Map.of("mediaType", mediaType, "digest", layer, "size", content.length)));
+    manifest.put("annotations", annotations);
+    byte[] bytes = CanonicalJson.bytes(manifest);
+    HttpResponse<byte[]> put =
+        exchange(
+            ref,
+            URI.create(api(ref) + "/manifests/" + tag),
+            new Write("PUT", "application/vnd.oci.image.manifest.v1+json", bytes),
+            credentials,
+            limits.manifestBytes());
+    if (put.statusCode() != 201) {
+      throw new RegistryException(
+          ref + ":" + tag + ": manifest push", put.statusCode(), errorText(put.body()));
+    }
+    return Sha256.digest(bytes);
+  }
+
+  /** Uploads {@code blob} unless the registry has it; its digest. */
+  private String upload(ImageReference ref, byte[] blob, Optional<Credentials> credentials) {
+    String digest = Sha256.digest(blob);
+    URI at = URI.create(api(ref) + "/blobs/" + digest);
+    if (exchange(ref, at, new Write("HEAD", null, null), credentials, 0).statusCode() == 200) {
+      return digest;
+    }
+    HttpResponse<byte[]> start =
+        exchange(
+            ref,
+            URI.create(api(ref) + "/blobs/uploads/"),
+            new Write("POST", null, null),
+            credentials,
+            limits.manifestBytes());
+    String location = start.headers().firstValue("Location").orElse(null);
+    if (start.statusCode() != 202 || location == null) {
+      throw new RegistryException(
+          ref + ": blob upload", start.statusCode(), errorText(start.body()));
+    }
+    URI upload = URI.create(api(ref) + "/").resolve(location);
+    URI put = URI.create(upload + (upload.getQuery() == null ? "?" : "&") + "digest=" + digest);
+    HttpResponse<byte[]> done =
+        exchange(
+            ref,
+            put,
+            new Write("PUT", "application/octet-stream", blob),
+            credentials,
+            limits.manifestBytes());
+    if (done.statusCode() != 201) {
+      throw new RegistryException(
+          ref + "@" + digest + ": blob upload", done.statusCode(), errorText(done.body()));
+    }
+    return digest;
+  }
+
   /** Fetches a blob and checks it against its digest. */
   public byte[] blob(String image, String digest, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);
@@ -248,28 +332,55 @@ public final class RegistryClient {
   /** GET {@code <api>/<path>}, answering a Bearer challenge once; at most {@code limit} bytes. */
   private HttpResponse<byte[]> fetch(
       ImageReference ref, String path, Optional<Credentials> credentials, long limit) {
-    boolean plainHttp = ref.plainHttp() || insecureRegistries.contains(ref.registry());
-    URI uri = URI.create(ref.apiBase(plainHttp) + path);
+    return exchange(ref, URI.create(api(ref) + path), Write.NONE, credentials, limit);
+  }
+
+  private String api(ImageReference ref) {
+    return ref.apiBase(ref.plainHttp() || insecureRegistries.contains(ref.registry()));
+  }
+
+  /** A request's method and body: a GET, or a write with its content type. */
+  private record Write(String method, String contentType, byte[] body) {
+    static final Write NONE = new Write("GET", null, null);
+  }
+
+  private HttpResponse<byte[]> exchange(
+      ImageReference ref, URI uri, Write write, Optional<Credentials> credentials, long limit) {
     HttpResponse<byte[]> response =
-        get(uri, credentials.map(RegistryClient::basic).orElse(null), limit);
+        send(uri, write, credentials.map(RegistryClient::basic).orElse(null), limit);
     if (response.statusCode() == 401) {
-      response = get(uri, "Bearer " + token(ref, response, credentials), limit);
+      response = send(uri, write, "Bearer " + token(ref, response, credentials), limit);
     }
     return response;
   }
 
   private HttpResponse<byte[]> get(URI uri, String authorization, long limit) {
+    return send(uri, Write.NONE, authorization, limit);
+  }
+
+  private HttpResponse<byte[]> send(URI uri, Write write, String authorization, long limit) {
     Deadline.current().ifPresent(d -> d.check("reading " + uri));
     var request =
         HttpRequest.newBuilder(uri)
             .timeout(Deadline.capped(timeout))
             .header("Accept", ACCEPT)
-            .GET();
+            .method(
+                write.method(),
+                write.body() == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(write.body()));
+    if (write.contentType() != null) {
+      request.header("Content-Type", write.contentType());
+    }
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
     try {
-      return http.send(request.build(), LimitedBody.handler(limit));
+      return http.send(
+          request.build(),
+          write.method().equals("HEAD")
+              ? info -> HttpResponse.BodySubscribers.replacing(new byte[0])
+              : LimitedBody.handler(limit));
     } catch (HttpTimeoutException e) {
       Deadline.current().ifPresent(d -> d.check("waiting for " + authority(uri)));
       throw new RegistryException(

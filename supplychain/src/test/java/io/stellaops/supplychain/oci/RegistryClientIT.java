@@ -40,6 +40,35 @@ class RegistryClientIT {
   }
 
   @Test
+  void pushesAnArtifactOnceAndReadsItBack() throws Exception {
+    String repo = registry.host() + "/archive/evidence";
+    byte[] content = "an archived bundle".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String digest =
+        client.pushArtifact(
+            repo,
+            "shop.EvidencePacket.p1",
+            "application/vnd.stellaops.ilm.archive.v1",
+            "application/vnd.stellaops.bundle.v1.tar",
+            content,
+            java.util.Map.of("stellaops.io/object", "EvidencePacket shop/p1"),
+            Optional.empty());
+    assertThat(client.manifest(repo, "shop.EvidencePacket.p1", Optional.empty()).digest())
+        .isEqualTo(digest);
+    assertThat(client.firstLayer(repo + "@" + digest, Optional.empty())).isEqualTo(content);
+    assertThat(
+            client.pushArtifact(
+                repo,
+                "shop.EvidencePacket.p1",
+                "application/vnd.stellaops.ilm.archive.v1",
+                "application/vnd.stellaops.bundle.v1.tar",
+                content,
+                java.util.Map.of("stellaops.io/object", "EvidencePacket shop/p1"),
+                Optional.empty()))
+        .as("the same content pushed again is the same artifact")
+        .isEqualTo(digest);
+  }
+
+  @Test
   void aMovedTagResolvesToTheNewDigest() throws Exception {
     String image = registry.host() + "/shop/worker";
     String first = TestImages.push(image + ":latest", "worker v1");
