@@ -39,7 +39,8 @@ public final class PromotionTestSupport {
             "evidencepackets",
             "trustpolicies",
             "agents",
-            "advisoryfeeds")) {
+            "advisoryfeeds",
+            "ilmclasses")) {
       KubeApiServerSupport.installCrd(client, crd);
     }
     for (String ns : namespaces) {
@@ -60,7 +61,14 @@ public final class PromotionTestSupport {
 
   /** An operator whose controllers read time from {@code clock}. */
   public static Operator startOperator(KubernetesClient client, Clock clock) {
+    return startOperator(client, clock, op -> {});
+  }
+
+  /** An operator with the usual controllers and whatever {@code more} registers. */
+  public static Operator startOperator(
+      KubernetesClient client, Clock clock, java.util.function.Consumer<Operator> more) {
     var op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    more.accept(op);
     op.register(new GatePolicyReconciler(clock));
     op.register(new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(clock));
     op.register(new io.stellaops.controllers.environment.EnvironmentReconciler(clock));

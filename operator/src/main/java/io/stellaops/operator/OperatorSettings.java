@@ -28,6 +28,10 @@ import java.util.Set;
  *       speak plain HTTP (as dockerd's {@code insecure-registries}); loopback registries always do.
  *   <li>{@code STELLA_LEADER_ELECTION} — {@code true} to run the controllers on one replica at a
  *       time (Lease {@code stella-operator}); admission is served by every replica.
+ *   <li>{@code STELLA_ILM_INTERVAL_SECONDS} — how often each IlmClass's lifecycle runs (default
+ *       60); {@code STELLA_ILM_PURGES_PER_RUN} — at most this many objects purged per class and run
+ *       (default 1000); {@code STELLA_ILM_WRITES_PER_SECOND} — API writes the lifecycle makes per
+ *       second, all classes together (default 200).
  * </ul>
  */
 public record OperatorSettings(
@@ -40,7 +44,10 @@ public record OperatorSettings(
     String webhookCertificateSecret,
     boolean webhookCertificateExternal,
     boolean leaderElection,
-    Set<String> insecureRegistries) {
+    Set<String> insecureRegistries,
+    Duration ilmInterval,
+    int ilmPurgesPerRun,
+    int ilmWritesPerSecond) {
 
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String namespace = env.getOrDefault("STELLA_NAMESPACE", "stella-system");
@@ -54,7 +61,10 @@ public record OperatorSettings(
         blankToNull(env.get("STELLA_WEBHOOK_CERT_SECRET")),
         bool(env, "STELLA_WEBHOOK_CERT_EXTERNAL"),
         bool(env, "STELLA_LEADER_ELECTION"),
-        registries(env, "STELLA_INSECURE_REGISTRIES"));
+        registries(env, "STELLA_INSECURE_REGISTRIES"),
+        Duration.ofSeconds(integer(env, "STELLA_ILM_INTERVAL_SECONDS", 60)),
+        integer(env, "STELLA_ILM_PURGES_PER_RUN", 1000),
+        integer(env, "STELLA_ILM_WRITES_PER_SECOND", 200));
   }
 
   private static Set<String> registries(Map<String, String> env, String name) {

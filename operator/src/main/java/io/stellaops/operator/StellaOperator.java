@@ -14,6 +14,8 @@ import io.stellaops.controllers.agent.AgentReconciler;
 import io.stellaops.controllers.environment.EnvironmentReconciler;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
+import io.stellaops.controllers.ilmclass.IlmClassReconciler;
+import io.stellaops.controllers.ilmclass.IlmInventory;
 import io.stellaops.controllers.kubernetes.KubernetesSecrets;
 import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.promotion.PromotionReconciler;
@@ -62,6 +64,7 @@ public final class StellaOperator implements AutoCloseable {
   private AdmissionServer admission;
   private HealthServer health;
   private EvidenceSigningKey cachedKey;
+  private IlmInventory ilmInventory;
   private SharedIndexInformer<TrustPolicy> trustPolicies;
   private volatile boolean leading;
   private volatile boolean closing;
@@ -117,6 +120,18 @@ public final class StellaOperator implements AutoCloseable {
     operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));
     operator.register(new AgentReconciler(Clock.systemUTC()));
     operator.register(new TargetReconciler(Clock.systemUTC()));
+    ilmInventory = new IlmInventory(client);
+    operator.register(
+        new IlmClassReconciler(
+            Clock.systemUTC(),
+            ilmInventory,
+            registry,
+            this::signingKey,
+            new IlmClassReconciler.Settings(
+                settings.ilmInterval(),
+                settings.ilmPurgesPerRun(),
+                settings.ilmWritesPerSecond(),
+                settings.namespace())));
     signingKey();
     operator.start();
     LOG.info(
@@ -271,6 +286,9 @@ public final class StellaOperator implements AutoCloseable {
     }
     if (trustPolicies != null) {
       trustPolicies.close();
+    }
+    if (ilmInventory != null) {
+      ilmInventory.close();
     }
     if (health != null) {
       health.close();

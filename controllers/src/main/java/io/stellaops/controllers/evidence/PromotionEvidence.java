@@ -7,6 +7,7 @@ import io.stellaops.crds.common.ComponentDigest;
 import io.stellaops.crds.evidencepacket.Envelope;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.evidencepacket.EvidencePacketSpec;
+import io.stellaops.crds.ilmclass.IlmMetadata;
 import io.stellaops.crds.promotion.JobRef;
 import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.dsse.Dsse;
@@ -71,6 +72,8 @@ public final class PromotionEvidence {
     EvidencePacket packet = new EvidencePacket();
     packet.getMetadata().setName(predicate.promotion());
     packet.getMetadata().setNamespace(predicate.namespace());
+    // evidence is protected from its first moment: only the lifecycle controller removes it
+    packet.getMetadata().setFinalizers(List.of(IlmMetadata.FINALIZER));
     packet.setSpec(
         new EvidencePacketSpec(
             predicate.promotion(),

@@ -2,6 +2,7 @@ package io.stellaops.controllers.metrics;
 
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import java.time.Clock;
@@ -50,6 +51,31 @@ public final class ControllerMetrics implements Metrics {
           .name("stella_advisory_feed_loads_total")
           .help("AdvisoryFeed source reads, by feed and result (loaded, unchanged, failed).")
           .labelNames("feed", "result")
+          .register();
+
+  public static final Counter ILM_PURGED =
+      Counter.builder()
+          .name("stella_ilm_purged_total")
+          .help("Objects the lifecycle controller purged, by IlmClass and kind.")
+          .labelNames("class", "kind")
+          .register();
+  public static final Counter ILM_ARCHIVED_BYTES =
+      Counter.builder()
+          .name("stella_ilm_archived_bytes_total")
+          .help("Bytes of archives written and verified, by IlmClass.")
+          .labelNames("class")
+          .register();
+  public static final Gauge ILM_BACKLOG =
+      Gauge.builder()
+          .name("stella_ilm_backlog")
+          .help("Objects expired, not pinned and not yet purged, by IlmClass.")
+          .labelNames("class")
+          .register();
+  public static final Gauge ILM_PINNED =
+      Gauge.builder()
+          .name("stella_ilm_pinned")
+          .help("Objects past their expiry kept by a pin or a legal hold, by IlmClass.")
+          .labelNames("class")
           .register();
 
   private static final Map<String, Instant> HEARTBEATS = new ConcurrentHashMap<>();

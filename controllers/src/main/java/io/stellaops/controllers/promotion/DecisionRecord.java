@@ -8,6 +8,7 @@ import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.OwnerReferences;
 import io.stellaops.crds.common.LabelValues;
+import io.stellaops.crds.ilmclass.IlmMetadata;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.io.IOException;
@@ -56,6 +57,8 @@ public record DecisionRecord(
             .withNamespace(promotion.getMetadata().getNamespace())
             .addToLabels(
                 "stellaops.io/promotion", LabelValues.of(promotion.getMetadata().getName()))
+            .addToLabels(IlmMetadata.RECORD, IlmMetadata.DECISION_RECORD)
+            .addToFinalizers(IlmMetadata.FINALIZER)
             .addToOwnerReferences(OwnerReferences.controlledBy(promotion))
             .endMetadata()
             .withImmutable(true)

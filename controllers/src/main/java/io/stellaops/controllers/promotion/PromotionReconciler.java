@@ -1,6 +1,7 @@
 package io.stellaops.controllers.promotion;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -30,6 +31,7 @@ import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.environment.EnvironmentSpec;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
+import io.stellaops.crds.ilmclass.IlmClass;
 import io.stellaops.crds.promotion.ApprovalSummary;
 import io.stellaops.crds.promotion.JobRef;
 import io.stellaops.crds.promotion.Phase;
@@ -444,9 +446,28 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       return resource.get();
     }
 
+    /**
+     * The class the Environment names, else the class marked default, else {@code default}, which
+     * the lifecycle reads as whichever class is marked default later.
+     */
     private String ilmClassOf(DecisionRecord record) {
       String env = record.inputs().environment().spec().ilmClass();
-      return env != null ? env : "default";
+      if (env != null) {
+        return env;
+      }
+      try {
+        return client.resources(IlmClass.class).list().getItems().stream()
+            .filter(c -> Boolean.TRUE.equals(c.getSpec().isDefault()))
+            .map(c -> c.getMetadata().getName())
+            .sorted()
+            .findFirst()
+            .orElse("default");
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        return "default"; // no IlmClass CRD installed: evidence waits for a default class
+      }
     }
 
     private void show(Decision decision) {

@@ -7,6 +7,7 @@ import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.OwnerReferences;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.common.LabelValues;
+import io.stellaops.crds.ilmclass.IlmMetadata;
 import io.stellaops.crds.release.FindingsSummary;
 import io.stellaops.crds.release.Release;
 import io.stellaops.supplychain.advisory.Severity;
@@ -149,6 +150,7 @@ final class ReleaseFindings {
             .withNamespace(release.getMetadata().getNamespace())
             .addToLabels("stellaops.io/release", LabelValues.of(release.getMetadata().getName()))
             .addToLabels("stellaops.io/component", LabelValues.of(component))
+            .addToLabels(IlmMetadata.RECORD, IlmMetadata.FINDINGS_REPORT)
             .addToAnnotations("stellaops.io/report-digest", digest)
             .withOwnerReferences(OwnerReferences.controlledBy(release))
             .endMetadata()

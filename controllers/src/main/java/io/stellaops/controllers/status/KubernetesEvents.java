@@ -28,6 +28,8 @@ public final class KubernetesEvents {
       String message,
       Instant now) {
     var meta = about.getMetadata();
+    // events about cluster-scoped objects (IlmClass, TrustPolicy) live in "default"
+    String namespace = meta.getNamespace() != null ? meta.getNamespace() : "default";
     String key = meta.getUid() + "/" + reason + "/" + message;
     String name =
         meta.getName() + "." + Sha256.hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
@@ -36,7 +38,7 @@ public final class KubernetesEvents {
         new EventBuilder()
             .withNewMetadata()
             .withName(name)
-            .withNamespace(meta.getNamespace())
+            .withNamespace(namespace)
             .endMetadata()
             .withNewInvolvedObject()
             .withApiVersion(about.getApiVersion())

@@ -419,6 +419,9 @@ public final class RegistryClient {
       if (t instanceof java.nio.channels.UnresolvedAddressException) {
         return "the host name does not resolve";
       }
+      if (t instanceof java.net.ConnectException && t.getMessage() == null) {
+        return "connection refused (nothing listens there)";
+      }
       if (t.getMessage() != null && !t.getMessage().isBlank()) {
         return t.getMessage();
       }

@@ -1,0 +1,130 @@
+package io.stellaops.controllers.ilmclass;
+
+import io.stellaops.crds.ilmclass.IlmClass;
+import io.stellaops.crds.ilmclass.IlmClassSpec;
+import io.stellaops.crds.ilmclass.IlmClassStatus.UpcomingPurge;
+import io.stellaops.crds.ilmclass.IlmMetadata;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What the lifecycle of one IlmClass asks for now, decided from what is observed and nothing else:
+ * which objects to stamp (class label, expiry annotation, finalizer on evidence), which to purge
+ * (expired and not pinned; evidence before what it references, then soonest first; at most {@code
+ * limit} a run), which to release (being deleted, so archived first when the class archives), and
+ * the class's status figures. Unit-tested without a cluster; the controller carries the actions
+ * out.
+ *
+ * @param stamps objects whose ILM metadata is missing or stale, with the expiry to stamp
+ * @param purges objects to archive (when the class archives) and delete: by kind (evidence first),
+ *     then soonest expiry
+ * @param releases objects being deleted that only the ILM finalizer holds
+ */
+record LifecyclePlan(
+    List<Stamp> stamps, List<Governed> purges, List<Governed> releases, Figures figures) {
+
+  /** An object and the expiry it must carry. */
+  record Stamp(Governed governed, Instant expiresAt) {}
+
+  /** The class's usage and what is coming, for its status. */
+  record Figures(
+      Map<String, Integer> usage,
+      Map<String, Long> bytes,
+      int pinned,
+      int backlog,
+      int next24h,
+      int next7d,
+      List<UpcomingPurge> upcoming) {}
+
+  static final int UPCOMING_LISTED = 20;
+
+  /** Whether an object of this kind is evidence: protected by the ILM finalizer. */
+  static boolean isEvidence(IlmClassSpec.Kind kind) {
+    return kind == IlmClassSpec.Kind.EvidencePacket || kind == IlmClassSpec.Kind.DecisionRecord;
+  }
+
+  static LifecyclePlan of(
+      IlmClass cls, List<Governed> governed, Pins pins, Instant now, int limit) {
+    Retention retention = Retention.parse(cls.getSpec().retention());
+    String action =
+        cls.getSpec().onExpiry() == IlmClassSpec.ExpiryAction.ARCHIVE ? "Archive" : "Delete";
+    List<Stamp> stamps = new ArrayList<>();
+    List<Governed> due = new ArrayList<>();
+    List<Governed> releases = new ArrayList<>();
+    List<UpcomingPurge> upcoming = new ArrayList<>();
+    Map<String, Integer> usage = new TreeMap<>();
+    Map<String, Long> bytes = new TreeMap<>();
+    int pinned = 0;
+    int next24h = 0;
+    int next7d = 0;
+    for (Governed g : governed) {
+      usage.merge(g.kind().name(), 1, Integer::sum);
+      bytes.merge(g.kind().name(), g.bytes(), Long::sum);
+      Instant expiry = retention.expiry(g.created());
+      if (stale(g, cls, expiry)) {
+        stamps.add(new Stamp(g, expiry));
+      }
+      if (g.deleting()) {
+        releases.add(g);
+        continue;
+      }
+      boolean expired = !expiry.isAfter(now);
+      if (pins.why(g, cls) != null) {
+        pinned += expired ? 1 : 0;
+        continue;
+      }
+      if (expired) {
+        due.add(g);
+        continue;
+      }
+      Duration left = Duration.between(now, expiry);
+      next24h += left.compareTo(Duration.ofDays(1)) <= 0 ? 1 : 0;
+      next7d += left.compareTo(Duration.ofDays(7)) <= 0 ? 1 : 0;
+      upcoming.add(
+          new UpcomingPurge(g.kind().name(), g.namespace(), g.name(), expiry.toString(), action));
+    }
+    Comparator<Governed> soonest =
+        Comparator.comparing((Governed g) -> retention.expiry(g.created()))
+            .thenComparing(Governed::id);
+    // evidence first: its archive carries the promotion, decision and jobs it references
+    due.sort(Comparator.comparing((Governed g) -> g.kind().ordinal()).thenComparing(soonest));
+    releases.sort(soonest);
+    upcoming.sort(Comparator.comparing(UpcomingPurge::at).thenComparing(UpcomingPurge::name));
+    List<Governed> purges = due.subList(0, Math.min(limit, due.size()));
+    return new LifecyclePlan(
+        stamps,
+        List.copyOf(purges),
+        List.copyOf(releases),
+        new Figures(
+            usage,
+            bytes,
+            pinned,
+            due.size(),
+            next24h,
+            next7d,
+            List.copyOf(upcoming.subList(0, Math.min(UPCOMING_LISTED, upcoming.size())))));
+  }
+
+  /** Whether the object's class label, expiry annotation or finalizer is not what it must be. */
+  private static boolean stale(Governed g, IlmClass cls, Instant expiry) {
+    var metadata = g.object().getMetadata();
+    String label =
+        metadata.getLabels() == null ? null : metadata.getLabels().get(IlmMetadata.CLASS);
+    String stamped =
+        metadata.getAnnotations() == null
+            ? null
+            : metadata.getAnnotations().get(IlmMetadata.EXPIRES_AT);
+    boolean finalizer =
+        metadata.getFinalizers() != null
+            && metadata.getFinalizers().contains(IlmMetadata.FINALIZER);
+    return !Objects.equals(label, cls.getMetadata().getName())
+        || !Objects.equals(stamped, expiry.toString())
+        || (isEvidence(g.kind()) && !finalizer && !g.deleting());
+  }
+}

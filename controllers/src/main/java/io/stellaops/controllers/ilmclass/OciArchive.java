@@ -1,0 +1,58 @@
+package io.stellaops.controllers.ilmclass;
+
+import io.stellaops.supplychain.archive.Bundle;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Archives as OCI artifacts in a repository of the registry users already run: one artifact per
+ * object, tagged {@code <namespace>.<Kind>.<name>}, its one layer the bundle. Content-addressed, so
+ * storing the same bundle again changes nothing.
+ */
+final class OciArchive implements ArchiveDestination {
+  private final RegistryClient registry;
+  private final String repository;
+
+  OciArchive(RegistryClient registry, String repository) {
+    this.registry = registry;
+    this.repository = repository;
+  }
+
+  @Override
+  public String describe() {
+    return "oci://" + repository;
+  }
+
+  @Override
+  public String store(String key, byte[] bundle, String description) throws ArchiveException {
+    try {
+      String digest =
+          registry.pushArtifact(
+              repository,
+              key,
+              ArchiveBundles.ARTIFACT_TYPE,
+              Bundle.MEDIA_TYPE,
+              bundle,
+              Map.of(
+                  "org.opencontainers.image.title",
+                  key + ".tar",
+                  "stellaops.io/object",
+                  description,
+                  "stellaops.io/bundle-digest",
+                  Sha256.digest(bundle)),
+              Optional.empty());
+      byte[] back = registry.firstLayer(repository + "@" + digest, Optional.empty());
+      if (!Arrays.equals(back, bundle)) {
+        throw new ArchiveException(
+            describe() + ": the archive read back from " + digest + " is not what was pushed");
+      }
+      return describe() + "@" + digest;
+    } catch (RegistryException e) {
+      throw new ArchiveException(describe() + ": " + e.getMessage());
+    }
+  }
+}
