@@ -32,6 +32,7 @@ import io.stellaops.webhooks.AdmissionServer;
 import io.stellaops.webhooks.WebhookConfigurations;
 import io.stellaops.webhooks.agent.AgentStatusAdmission;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
+import io.stellaops.webhooks.evidence.EvidenceAdmission;
 import io.stellaops.webhooks.imagepolicy.AdmissionEvents;
 import io.stellaops.webhooks.imagepolicy.ImagePolicy;
 import io.stellaops.webhooks.imagepolicy.PodAdmission;
@@ -87,23 +88,25 @@ public final class StellaOperator implements AutoCloseable {
     startAdmission();
     AdmissionMetrics.init();
     operator =
-        new Operator(o -> {
-          o.withKubernetesClient(client)
-              .withCloseClientOnStop(false)
-              .withMetrics(new ControllerMetrics());
-          if (settings.leaderElection()) {
-            o.withLeaderElectionConfiguration(
-                new LeaderElectionConfiguration(
-                    "stella-operator",
-                    settings.namespace(),
-                    LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                    LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                    LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                    null,
-                    new LeaderCallbacks(() -> leading = true, this::stoppedLeading, leader -> {}),
-                    false));
-          }
-        });
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withMetrics(new ControllerMetrics());
+              if (settings.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        "stella-operator",
+                        settings.namespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        null,
+                        new LeaderCallbacks(
+                            () -> leading = true, this::stoppedLeading, leader -> {}),
+                        false));
+              }
+            });
     operator.register(new GatePolicyReconciler(Clock.systemUTC()));
     operator.register(
         new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(Clock.systemUTC()));
@@ -203,8 +206,9 @@ public final class StellaOperator implements AutoCloseable {
     handlers.put(
         PromotionAdmission.PATH, new PromotionAdmission(client.getKubernetesSerialization()));
     handlers.put(ApprovalAdmission.PATH, new ApprovalAdmission(client));
-    handlers.put(
-        AgentStatusAdmission.PATH, new AgentStatusAdmission(client, Set.of(selfUsername())));
+    Set<String> self = Set.of(selfUsername());
+    handlers.put(AgentStatusAdmission.PATH, new AgentStatusAdmission(client, self));
+    handlers.put(EvidenceAdmission.PATH, new EvidenceAdmission(client, self));
     trustPolicies = client.resources(TrustPolicy.class).inform();
     var imagePolicy =
         new ImagePolicy(
@@ -239,7 +243,10 @@ public final class StellaOperator implements AutoCloseable {
         .serverSideApply();
   }
 
-  /** Who the operator is to the API server: it may always write job and target status. */
+  /**
+   * Who the operator is to the API server: it may always write job and target status, and it alone
+   * deletes evidence.
+   */
   private String selfUsername() {
     return client
         .authentication()

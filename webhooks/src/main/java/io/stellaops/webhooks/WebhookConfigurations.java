@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
+import io.stellaops.crds.ilmclass.IlmMetadata;
 import io.stellaops.webhooks.agent.AgentStatusAdmission;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
+import io.stellaops.webhooks.evidence.EvidenceAdmission;
 import io.stellaops.webhooks.imagepolicy.PodAdmission;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
 import io.stellaops.webhooks.release.ReleaseAdmission;
@@ -100,13 +102,47 @@ public final class WebhookConfigurations {
     return validating(new Url(baseUrl), caPem);
   }
 
-  /** Only an object's own agent may write its status (DeploymentJobs and Targets). */
+  /**
+   * Only an object's own agent may write its status (DeploymentJobs and Targets); only the
+   * lifecycle controller deletes evidence (EvidencePackets and decision records).
+   */
   public static ValidatingWebhookConfiguration validating(Endpoint endpoint, String caPem) {
     return new ValidatingWebhookConfigurationBuilder()
         .withNewMetadata()
         .withName(VALIDATING)
         .addToLabels("app.kubernetes.io/part-of", "stella-operator")
         .endMetadata()
+        .addNewWebhook()
+        .withName("evidence.stellaops.io")
+        .withClientConfig(client(endpoint, EvidenceAdmission.PATH, caPem))
+        .addNewRule()
+        .withApiGroups("stellaops.io")
+        .withApiVersions("v1alpha1")
+        .withResources("evidencepackets")
+        .withOperations("DELETE", "UPDATE")
+        .endRule()
+        .withAdmissionReviewVersions("v1")
+        .withSideEffects("None")
+        .withFailurePolicy("Fail")
+        .withTimeoutSeconds(TIMEOUT_SECONDS)
+        .endWebhook()
+        .addNewWebhook()
+        .withName("decision-records.stellaops.io")
+        .withClientConfig(client(endpoint, EvidenceAdmission.PATH, caPem))
+        .addNewRule()
+        .withApiGroups("")
+        .withApiVersions("v1")
+        .withResources("configmaps")
+        .withOperations("DELETE", "UPDATE")
+        .endRule()
+        .withNewObjectSelector()
+        .addToMatchLabels(IlmMetadata.RECORD, IlmMetadata.DECISION_RECORD)
+        .endObjectSelector()
+        .withAdmissionReviewVersions("v1")
+        .withSideEffects("None")
+        .withFailurePolicy("Fail")
+        .withTimeoutSeconds(TIMEOUT_SECONDS)
+        .endWebhook()
         .addNewWebhook()
         .withName("agent-status.stellaops.io")
         .withClientConfig(client(endpoint, AgentStatusAdmission.PATH, caPem))

@@ -83,7 +83,7 @@ final class ArchiveBundles {
     ObjectNode metadata = (ObjectNode) json.path("metadata");
     metadata.remove(List.of("resourceVersion", "managedFields", "generation"));
     if (metadata.path("annotations") instanceof ObjectNode annotations) {
-      annotations.remove(List.of(IlmMetadata.EXPIRES_AT, IlmMetadata.ARCHIVED));
+      annotations.remove(List.of(IlmMetadata.EXPIRES_AT, IlmMetadata.ARCHIVED, IlmMetadata.PINNED));
       if (annotations.isEmpty()) {
         metadata.remove("annotations");
       }

@@ -100,9 +100,10 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     Pins pins = new Pins(inventory.environments(), inventory.promotedReleases());
     LifecyclePlan plan = LifecyclePlan.of(cls, governed, pins, now, settings.purgesPerRun());
     Run run = new Run(client, cls, now);
-    plan.stamps().forEach(run::stamp);
     String stalled = null;
+    String stalledReason = null;
     try {
+      plan.stamps().forEach(run::stamp);
       for (Governed g : plan.releases()) {
         run.release(g);
       }
@@ -110,9 +111,15 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
         run.purge(g);
       }
     } catch (ArchiveDestination.ArchiveException e) {
+      stalledReason = "ArchiveUnavailable";
       stalled =
           "archive destination unreachable, nothing more is deleted until it is: " + e.getMessage();
       KubernetesEvents.record(client, cls, "Warning", "ArchiveFailed", e.getMessage(), now);
+      LOG.warn("IlmClass {}: {}", cls.getMetadata().getName(), e.getMessage());
+    } catch (WriteRefused e) {
+      // the run stops where it was refused and the next one starts over from what it observes
+      stalledReason = "WriteRefused";
+      stalled = e.getMessage();
       LOG.warn("IlmClass {}: {}", cls.getMetadata().getName(), e.getMessage());
     }
     run.writeLog();
@@ -132,13 +139,14 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     ControllerMetrics.ILM_PINNED.labelValues(name).set(f.pinned());
     String note = classes.problem(cls);
     if (stalled == null && run.held > 0) {
+      stalledReason = "ArchiveUnavailable";
       stalled =
           run.held
               + " evidence object(s) are being deleted, but the class has no archive destination:"
               + " they are kept until it has one (archiveRepository or s3)";
     }
     if (stalled != null) {
-      Conditions.stalled(status, generation, "ArchiveUnavailable", stalled, now);
+      Conditions.stalled(status, generation, stalledReason, stalled, now);
     } else {
       Conditions.ready(
           status,
@@ -220,7 +228,10 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
         labels.put(IlmMetadata.RECORD, IlmMetadata.FINDINGS_REPORT);
       }
       metadata.put("labels", labels);
-      metadata.put("annotations", Map.of(IlmMetadata.EXPIRES_AT, stamp.expiresAt().toString()));
+      Map<String, String> annotations = new LinkedHashMap<>();
+      annotations.put(IlmMetadata.EXPIRES_AT, stamp.expiresAt().toString());
+      annotations.put(IlmMetadata.PINNED, stamp.pinned()); // null removes it (merge patch)
+      metadata.put("annotations", annotations);
       if (LifecyclePlan.isEvidence(g.kind()) && !g.deleting()) {
         List<String> finalizers =
             new ArrayList<>(
@@ -230,20 +241,26 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
         }
         metadata.put("finalizers", finalizers);
       }
-      write(() ->
-          client
-              .resource(g.object())
-              .patch(PatchContext.of(PatchType.JSON_MERGE), json(Map.of("metadata", metadata))));
+      write(
+          "stamp " + g.id(),
+          () ->
+              client
+                  .resource(g.object())
+                  .patch(
+                      PatchContext.of(PatchType.JSON_MERGE), json(Map.of("metadata", metadata))));
       if (g.object() instanceof EvidencePacket packet) {
         Map<String, Object> packetStatus = new LinkedHashMap<>();
         packetStatus.put("expiresAt", stamp.expiresAt().toString());
         packetStatus.put("legalHold", Boolean.TRUE.equals(cls.getSpec().legalHold()));
-        write(() ->
-            client
-                .resource(packet)
-                .subresource("status")
-                .patch(
-                    PatchContext.of(PatchType.JSON_MERGE), json(Map.of("status", packetStatus))));
+        write(
+            "stamp the status of " + g.id(),
+            () ->
+                client
+                    .resource(packet)
+                    .subresource("status")
+                    .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        json(Map.of("status", packetStatus))));
       }
     }
 
@@ -291,15 +308,17 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       }
       String where = String.join(" ", stored);
       if (!where.equals(recorded)) {
-        write(() ->
-            client
-                .resource(g.object())
-                .patch(
-                    PatchContext.of(PatchType.JSON_MERGE),
-                    json(
-                        Map.of(
-                            "metadata",
-                            Map.of("annotations", Map.of(IlmMetadata.ARCHIVED, where))))));
+        write(
+            "record the archive of " + g.id(),
+            () ->
+                client
+                    .resource(g.object())
+                    .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        json(
+                            Map.of(
+                                "metadata",
+                                Map.of("annotations", Map.of(IlmMetadata.ARCHIVED, where))))));
       }
       archived++;
       ControllerMetrics.ILM_ARCHIVED_BYTES
@@ -309,7 +328,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     }
 
     private void delete(Governed g) {
-      write(() -> client.resource(g.object()).delete());
+      write("delete " + g.id(), () -> client.resource(g.object()).delete());
       if (LifecyclePlan.isEvidence(g.kind())) {
         removeFinalizer(g);
       }
@@ -321,12 +340,14 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
               Objects.requireNonNullElse(g.object().getMetadata().getFinalizers(), List.of()));
       if (finalizers.remove(IlmMetadata.FINALIZER)
           || g.object().getMetadata().getFinalizers() == null) {
-        write(() ->
-            client
-                .resource(g.object())
-                .patch(
-                    PatchContext.of(PatchType.JSON_MERGE),
-                    json(Map.of("metadata", Map.of("finalizers", finalizers)))));
+        write(
+            "remove the finalizer of " + g.id(),
+            () ->
+                client
+                    .resource(g.object())
+                    .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        json(Map.of("metadata", Map.of("finalizers", finalizers)))));
       }
     }
 
@@ -342,7 +363,9 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
               + ", class "
               + cls.getMetadata().getName()
               + ")";
-      write(() -> KubernetesEvents.record(client, cls, "Normal", reason, message, now));
+      write(
+          "record an Event of " + g.id(),
+          () -> KubernetesEvents.record(client, cls, "Normal", reason, message, now));
       LOG.info("IlmClass {}: {}", cls.getMetadata().getName(), message);
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("at", now.toString());
@@ -365,8 +388,11 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
         return;
       }
       StringBuilder lines = new StringBuilder();
-      log.forEach(l ->
-          lines.append(new String(CanonicalJson.bytes(l), StandardCharsets.UTF_8)).append('\n'));
+      log.forEach(
+          l ->
+              lines
+                  .append(new String(CanonicalJson.bytes(l), StandardCharsets.UTF_8))
+                  .append('\n'));
       var about = CanonicalJson.MAPPER.createObjectNode();
       about.put("apiVersion", "stellaops.io/ilm-purge-log/v1");
       about.put("ilmClass", cls.getMetadata().getName());
@@ -389,15 +415,30 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       }
     }
 
-    private void write(Runnable write) {
+    private void write(String what, Runnable write) {
       writes.acquire();
       try {
         write.run();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 404) {
-          throw e;
+          throw new WriteRefused(
+              "the API server refused to "
+                  + what
+                  + " ("
+                  + e.getCode()
+                  + "): "
+                  + (e.getStatus() != null && e.getStatus().getMessage() != null
+                      ? e.getStatus().getMessage()
+                      : e.getMessage()));
         }
       }
+    }
+  }
+
+  /** A write the API server refused (not found aside): the run stops, naming it. */
+  private static final class WriteRefused extends RuntimeException {
+    WriteRefused(String message) {
+      super(message);
     }
   }
 

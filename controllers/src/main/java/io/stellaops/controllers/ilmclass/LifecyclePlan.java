@@ -29,8 +29,8 @@ import java.util.TreeMap;
 record LifecyclePlan(
     List<Stamp> stamps, List<Governed> purges, List<Governed> releases, Figures figures) {
 
-  /** An object and the expiry it must carry. */
-  record Stamp(Governed governed, Instant expiresAt) {}
+  /** An object, the expiry it must carry and what pins it (null: nothing). */
+  record Stamp(Governed governed, Instant expiresAt, String pinned) {}
 
   /** The class's usage and what is coming, for its status. */
   record Figures(
@@ -67,15 +67,16 @@ record LifecyclePlan(
       usage.merge(g.kind().name(), 1, Integer::sum);
       bytes.merge(g.kind().name(), g.bytes(), Long::sum);
       Instant expiry = retention.expiry(g.created());
-      if (stale(g, cls, expiry)) {
-        stamps.add(new Stamp(g, expiry));
+      String pin = pins.why(g, cls);
+      if (stale(g, cls, expiry, pin)) {
+        stamps.add(new Stamp(g, expiry, pin));
       }
       if (g.deleting()) {
         releases.add(g);
         continue;
       }
       boolean expired = !expiry.isAfter(now);
-      if (pins.why(g, cls) != null) {
+      if (pin != null) {
         pinned += expired ? 1 : 0;
         continue;
       }
@@ -111,8 +112,10 @@ record LifecyclePlan(
             List.copyOf(upcoming.subList(0, Math.min(UPCOMING_LISTED, upcoming.size())))));
   }
 
-  /** Whether the object's class label, expiry annotation or finalizer is not what it must be. */
-  private static boolean stale(Governed g, IlmClass cls, Instant expiry) {
+  /**
+   * Whether the object's class label, expiry or pin annotation or finalizer is not as it must be.
+   */
+  private static boolean stale(Governed g, IlmClass cls, Instant expiry, String pin) {
     var metadata = g.object().getMetadata();
     String label =
         metadata.getLabels() == null ? null : metadata.getLabels().get(IlmMetadata.CLASS);
@@ -123,8 +126,13 @@ record LifecyclePlan(
     boolean finalizer =
         metadata.getFinalizers() != null
             && metadata.getFinalizers().contains(IlmMetadata.FINALIZER);
+    String pinned =
+        metadata.getAnnotations() == null
+            ? null
+            : metadata.getAnnotations().get(IlmMetadata.PINNED);
     return !Objects.equals(label, cls.getMetadata().getName())
         || !Objects.equals(stamped, expiry.toString())
+        || !Objects.equals(pinned, pin)
         || (isEvidence(g.kind()) && !finalizer && !g.deleting());
   }
 }

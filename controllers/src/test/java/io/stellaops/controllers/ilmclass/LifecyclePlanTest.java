@@ -83,10 +83,11 @@ class LifecyclePlanTest {
     assertThat(plan.figures().next7d()).isEqualTo(1);
     assertThat(plan.figures().upcoming())
         .singleElement()
-        .satisfies(u -> {
-          assertThat(u.name()).isEqualTo("fresh");
-          assertThat(u.at()).isEqualTo("2027-01-06T12:00:00Z");
-        });
+        .satisfies(
+            u -> {
+              assertThat(u.name()).isEqualTo("fresh");
+              assertThat(u.at()).isEqualTo("2027-01-06T12:00:00Z");
+            });
   }
 
   @Test
@@ -146,8 +147,31 @@ class LifecyclePlanTest {
             10);
     assertThat(plan.stamps())
         .singleElement()
-        .satisfies(s -> assertThat(s.expiresAt()).isEqualTo(Instant.parse("2020-01-01T01:00:00Z")));
+        .satisfies(
+            s -> {
+              assertThat(s.expiresAt()).isEqualTo(Instant.parse("2020-01-01T01:00:00Z"));
+              assertThat(s.pinned()).isEqualTo("release r-prod runs in prod");
+            });
     assertThat(plan.purges()).isEmpty();
+    // the pin is stamped; once it is gone, so is the annotation
+    running
+        .object()
+        .getMetadata()
+        .setAnnotations(
+            Map.of(
+                IlmMetadata.EXPIRES_AT,
+                "2020-01-01T01:00:00Z",
+                IlmMetadata.PINNED,
+                "release r-prod runs in prod"));
+    var unpinned =
+        LifecyclePlan.of(
+            cls("c", "1h", false, false),
+            List.of(running),
+            new Pins(List.of(env("prod", "r-next")), Set.of()),
+            NOW,
+            10);
+    assertThat(unpinned.stamps()).singleElement().satisfies(s -> assertThat(s.pinned()).isNull());
+    assertThat(unpinned.purges()).extracting(Governed::name).containsExactly("running");
   }
 
   @Test

@@ -12,6 +12,12 @@ public final class IlmMetadata {
   /** Annotation: when the object may be purged (RFC 3339). */
   public static final String EXPIRES_AT = "stellaops.io/ilm-expires-at";
 
+  /**
+   * Annotation: why the object is kept past its expiry (a release runs, a promotion has not ended,
+   * a legal hold), absent when nothing pins it. As of the lifecycle's last run.
+   */
+  public static final String PINNED = "stellaops.io/ilm-pinned";
+
   /** Annotation: where the object's verified archive is, {@code <destination>@sha256:…}. */
   public static final String ARCHIVED = "stellaops.io/ilm-archived";
 

@@ -139,6 +139,25 @@ public final class LocalRegistry implements AutoCloseable {
     return port;
   }
 
+  /**
+   * Every manifest digest {@code repository:tag} has ever pointed to, read from distribution's
+   * storage (its tag index keeps one entry per manifest the tag was pushed with).
+   */
+  public java.util.List<String> tagHistory(String repository, String tag) throws IOException {
+    Path index =
+        dir.resolve("data/docker/registry/v2/repositories")
+            .resolve(repository)
+            .resolve("_manifests/tags")
+            .resolve(tag)
+            .resolve("index/sha256");
+    if (!Files.isDirectory(index)) {
+      return java.util.List.of();
+    }
+    try (var entries = Files.list(index)) {
+      return entries.map(p -> "sha256:" + p.getFileName()).sorted().toList();
+    }
+  }
+
   private void awaitReady() throws IOException, InterruptedException {
     var client = HttpClient.newHttpClient();
     Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
