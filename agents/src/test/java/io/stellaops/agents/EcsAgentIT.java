@@ -17,6 +17,7 @@ import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
 import io.stellaops.crds.target.EcsSettings;
 import io.stellaops.crds.target.Target;
 import io.stellaops.crds.target.TargetSpec;
+import io.stellaops.supplychain.LocalMoto;
 import io.stellaops.supplychain.digest.Sha256;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -102,24 +103,25 @@ class EcsAgentIT {
   /** A service as a platform team creates it: a first task definition with a log sidecar. */
   private static void service(String name, int desired) {
     String arn =
-        ecs.registerTaskDefinition(r ->
-                r.family("shop-" + name)
-                    .networkMode("awsvpc")
-                    .requiresCompatibilitiesWithStrings("FARGATE")
-                    .cpu("256")
-                    .memory("512")
-                    .containerDefinitions(
-                        ContainerDefinition.builder()
-                            .name(name)
-                            .image(API + ":bootstrap")
-                            .essential(true)
-                            .environment(e -> e.name("MODE").value("production"))
-                            .build(),
-                        ContainerDefinition.builder()
-                            .name("log-router")
-                            .image(SIDECAR)
-                            .essential(false)
-                            .build()))
+        ecs.registerTaskDefinition(
+                r ->
+                    r.family("shop-" + name)
+                        .networkMode("awsvpc")
+                        .requiresCompatibilitiesWithStrings("FARGATE")
+                        .cpu("256")
+                        .memory("512")
+                        .containerDefinitions(
+                            ContainerDefinition.builder()
+                                .name(name)
+                                .image(API + ":bootstrap")
+                                .essential(true)
+                                .environment(e -> e.name("MODE").value("production"))
+                                .build(),
+                            ContainerDefinition.builder()
+                                .name("log-router")
+                                .image(SIDECAR)
+                                .essential(false)
+                                .build()))
             .taskDefinition()
             .taskDefinitionArn();
     ecs.createService(
@@ -175,15 +177,17 @@ class EcsAgentIT {
         .containsExactly(new ComponentDigest("api", API, v1));
     assertThat(first.getStatus().getArtifacts())
         .singleElement()
-        .satisfies(a -> {
-          assertThat(a.name()).isEqualTo("ecs-task-definition");
-          assertThat(a.location()).isEqualTo(running.taskDefinitionArn());
-          assertThat(a.digest()).startsWith("sha256:");
-        });
+        .satisfies(
+            a -> {
+              assertThat(a.name()).isEqualTo("ecs-task-definition");
+              assertThat(a.location()).isEqualTo(running.taskDefinitionArn());
+              assertThat(a.digest()).startsWith("sha256:");
+            });
     var tags =
         ecs
-            .describeTaskDefinition(r ->
-                r.taskDefinition(running.taskDefinitionArn()).include(TaskDefinitionField.TAGS))
+            .describeTaskDefinition(
+                r ->
+                    r.taskDefinition(running.taskDefinitionArn()).include(TaskDefinitionField.TAGS))
             .tags()
             .stream()
             .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
@@ -203,11 +207,12 @@ class EcsAgentIT {
 
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> {
-          Target t = client.resources(Target.class).inNamespace(NS).withName("shop-api").get();
-          assertThat(t.getStatus().getRunning())
-              .containsExactly(new ComponentDigest("api", API, v1));
-        });
+        .untilAsserted(
+            () -> {
+              Target t = client.resources(Target.class).inNamespace(NS).withName("shop-api").get();
+              assertThat(t.getStatus().getRunning())
+                  .containsExactly(new ComponentDigest("api", API, v1));
+            });
   }
 
   @Test

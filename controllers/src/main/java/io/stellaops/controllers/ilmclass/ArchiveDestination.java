@@ -4,7 +4,7 @@ package io.stellaops.controllers.ilmclass;
  * Where a class's archives go. {@link #store} is idempotent: the same bundle stored again is found
  * where it was and not written twice; it returns only once the archive was read back and matched.
  */
-interface ArchiveDestination {
+interface ArchiveDestination extends AutoCloseable {
   /**
    * Stores {@code bundle} under {@code key} unless it is already there, reads it back and checks
    * it; returns where it is, e.g. {@code oci://registry/repo@sha256:…}.
@@ -15,6 +15,10 @@ interface ArchiveDestination {
 
   /** How messages name the destination. */
   String describe();
+
+  /** Releases its connections. */
+  @Override
+  default void close() {}
 
   /** An archive that could not be written or read back as written. */
   final class ArchiveException extends Exception {

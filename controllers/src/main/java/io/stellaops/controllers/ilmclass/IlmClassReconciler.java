@@ -99,9 +99,9 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     List<Governed> governed = inventory.governedBy(cls, classes);
     Pins pins = new Pins(inventory.environments(), inventory.promotedReleases());
     LifecyclePlan plan = LifecyclePlan.of(cls, governed, pins, now, settings.purgesPerRun());
-    Run run = new Run(client, cls, now);
     String stalled = null;
     String stalledReason = null;
+    Run run = new Run(client, cls, now);
     try {
       plan.stamps().forEach(run::stamp);
       for (Governed g : plan.releases()) {
@@ -113,7 +113,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     } catch (ArchiveDestination.ArchiveException e) {
       stalledReason = "ArchiveUnavailable";
       stalled =
-          "archive destination unreachable, nothing more is deleted until it is: " + e.getMessage();
+          "archive destination unavailable, nothing more is deleted until it is: " + e.getMessage();
       KubernetesEvents.record(client, cls, "Warning", "ArchiveFailed", e.getMessage(), now);
       LOG.warn("IlmClass {}: {}", cls.getMetadata().getName(), e.getMessage());
     } catch (WriteRefused e) {
@@ -121,8 +121,10 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       stalledReason = "WriteRefused";
       stalled = e.getMessage();
       LOG.warn("IlmClass {}: {}", cls.getMetadata().getName(), e.getMessage());
+    } finally {
+      run.writeLog();
+      run.close();
     }
-    run.writeLog();
     var f = plan.figures();
     status.setUsage(f.usage());
     status.setBytes(f.bytes());
@@ -176,7 +178,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
   }
 
   /** One lifecycle run's actions and what it did. */
-  private final class Run {
+  private final class Run implements AutoCloseable {
     private final KubernetesClient client;
     private final IlmClass cls;
     private final Instant now;
@@ -185,6 +187,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     int purged;
     int archived;
     int held;
+    String destinationProblem;
 
     Run(KubernetesClient client, IlmClass cls, Instant now) {
       this.client = client;
@@ -195,7 +198,10 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
         destinations.add(new OciArchive(registry, spec.archiveRepository()));
       }
       if (spec.s3() != null) {
-        destinations.add(s3(spec.s3()));
+        ArchiveDestination s3 = s3(spec.s3());
+        if (s3 != null) {
+          destinations.add(s3);
+        }
       }
     }
 
@@ -208,8 +214,24 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
               .get();
       Map<String, String> data =
           secret == null || secret.getData() == null ? Map.of() : secret.getData();
+      if (!data.containsKey("accessKeyId") || !data.containsKey("secretAccessKey")) {
+        destinationProblem =
+            "s3://"
+                + s3.bucket()
+                + ": Secret "
+                + settings.operatorNamespace()
+                + "/"
+                + s3.credentialsSecret()
+                + (secret == null ? " does not exist" : " lacks accessKeyId or secretAccessKey");
+        return null;
+      }
       return new S3Archive(
           s3, decode(data.get("accessKeyId")), decode(data.get("secretAccessKey")), clock);
+    }
+
+    @Override
+    public void close() {
+      destinations.forEach(ArchiveDestination::close);
     }
 
     private boolean archives() {
@@ -278,7 +300,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       if (!LifecyclePlan.isEvidence(g.kind())) {
         return;
       }
-      if (destinations.isEmpty()) {
+      if (destinations.isEmpty() && destinationProblem == null) {
         held++;
         return;
       }
@@ -289,6 +311,9 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
 
     /** Archives {@code g} to every destination; verified; the annotation records where. */
     private String archive(Governed g, String reason) throws ArchiveDestination.ArchiveException {
+      if (destinationProblem != null) {
+        throw new ArchiveDestination.ArchiveException(destinationProblem);
+      }
       String recorded =
           g.object().getMetadata().getAnnotations() == null
               ? null

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
@@ -123,7 +124,13 @@ final class S3Archive implements ArchiveDestination {
   }
 
   private Instant until(String retention) {
-    return Retention.parse(retention).expiry(clock.instant());
+    // whole seconds: S3-compatible servers differ in how many fraction digits they parse
+    return Retention.parse(retention).expiry(clock.instant()).truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    s3.close();
   }
 
   private static String md5(byte[] bytes) {

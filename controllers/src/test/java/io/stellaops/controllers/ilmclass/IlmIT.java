@@ -269,7 +269,7 @@ class IlmIT {
                 .findFirst()
                 .orElseThrow()
                 .message())
-        .contains("archive destination unreachable")
+        .contains("archive destination unavailable")
         .contains("oci://127.0.0.1:1/archive/nowhere");
     await()
         .atMost(Duration.ofSeconds(30))

@@ -1,4 +1,4 @@
-package io.stellaops.agents;
+package io.stellaops.supplychain;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,9 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * moto's server mode (STELLA_MOTO_SERVER, installed by hack/peers/install-moto.sh): an ECS API
- * emulator on a free local port, one per test JVM. Every service reports {@code runningCount}
- * {@value #RUNNING} (moto runs no tasks), so a service wanting more tasks never becomes steady.
+ * moto's server mode (STELLA_MOTO_SERVER, installed by hack/peers/install-moto.sh): the AWS APIs
+ * the tests use (ECS; S3 with versioning and Object Lock, which it enforces) on a free local port,
+ * one per test JVM. Every ECS service reports {@code runningCount} {@value #RUNNING} (moto runs no
+ * tasks), so a service wanting more tasks never becomes steady.
  */
 public final class LocalMoto {
   public static final int RUNNING = 2;
