@@ -8,10 +8,12 @@ import io.stellaops.crds.evidencepacket.EvidencePacketSpec;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -24,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     name = "evidence",
     description =
-        "Get, verify, replay and export evidence packets. verify and replay work offline on an exported directory.",
+        "Get, verify, replay and export evidence packets. verify and replay work offline on an"
+            + " exported directory or an ILM archive.",
     subcommands = {
       EvidenceCommand.Get.class,
       EvidenceCommand.Verify.class,
@@ -56,6 +59,13 @@ final class EvidenceCommand implements Runnable {
         names = "--dir",
         description = "An exported evidence directory (offline; no cluster needed).")
     Path dir;
+
+    @Option(
+        names = "--archive",
+        description =
+            "An EvidencePacket's ILM archive: a .tar file (offline), or"
+                + " oci://<registry>/<repository>:<tag> as the lifecycle pushed it.")
+    String archive;
   }
 
   /** Shared by verify and replay: reads the packet and the key, verifies, reports. */
@@ -86,6 +96,15 @@ final class EvidenceCommand implements Runnable {
             CanonicalJson.MAPPER.readValue(
                 Files.readAllBytes(source.dir.resolve(PACKET)), EvidencePacketSpec.class);
         publicPem = Files.readString(key != null ? key : source.dir.resolve(PUBLIC_KEY));
+      } else if (source.archive != null) {
+        Map<String, byte[]> files = ArchivedEvidence.read(cli, source.archive);
+        spec =
+            CanonicalJson.MAPPER.readValue(
+                files.get(ArchivedEvidence.DIR + PACKET), EvidencePacketSpec.class);
+        publicPem =
+            key != null
+                ? Files.readString(key)
+                : new String(files.get(ArchivedEvidence.DIR + PUBLIC_KEY), StandardCharsets.UTF_8);
       } else {
         spec = fetch(cli, source.name).getSpec();
         publicPem = key != null ? Files.readString(key) : publishedKey(cli, operatorNamespace);

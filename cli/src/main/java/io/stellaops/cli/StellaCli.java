@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     name = "kubectl stella",
     mixinStandardHelpOptions = true,
     version = "kubectl-stella 0.1.0",
-    description = "Promote releases through environments and verify their evidence.",
+    description =
+        "Promote releases through environments, verify their evidence and see its lifecycle.",
     subcommands = {
       PromoteCommand.class,
       ApproveCommand.class,
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
       RollbackCommand.class,
       QuarantineCommand.class,
       StatusCommand.class,
-      EvidenceCommand.class
+      EvidenceCommand.class,
+      IlmCommand.class
     })
 public final class StellaCli implements Runnable {
   /** Exit code of a verification or replay that found a problem. */
@@ -94,6 +96,11 @@ public final class StellaCli implements Runnable {
     }
     String fromConfig = client().getNamespace();
     return fromConfig == null ? "default" : fromConfig;
+  }
+
+  /** The namespace given with -n, or null (all namespaces) when none was. */
+  String namespaceOrAll() {
+    return namespace;
   }
 
   PrintWriter out() {

@@ -1,0 +1,78 @@
+package io.stellaops.cli;
+
+import io.stellaops.supplychain.archive.Bundle;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+
+/**
+ * An EvidencePacket's ILM archive, read and checked: every file against the bundle's manifest
+ * (sha256 and size) before anything in it is believed.
+ */
+final class ArchivedEvidence {
+  /** Where an archive keeps the packet, laid out as {@code evidence export} writes it. */
+  static final String DIR = "evidence/";
+
+  private ArchivedEvidence() {}
+
+  /** The archive's files; says on the CLI's output that the bundle is intact and what it holds. */
+  static Map<String, byte[]> read(StellaCli cli, String source) throws IOException {
+    byte[] bytes = fetch(cli, source);
+    Bundle bundle;
+    try {
+      bundle = Bundle.read(bytes);
+    } catch (Bundle.Damaged e) {
+      throw new CommandLine.ParameterException(
+          cli.spec.commandLine(), source + " is not an intact archive: " + e.getMessage());
+    }
+    var about = bundle.about();
+    String what =
+        about.path("kind").asText()
+            + " "
+            + about.path("namespace").asText()
+            + "/"
+            + about.path("name").asText();
+    if (!bundle.files().containsKey(DIR + EvidenceCommand.PACKET)
+        || !bundle.files().containsKey(DIR + EvidenceCommand.PUBLIC_KEY)) {
+      throw new CommandLine.ParameterException(
+          cli.spec.commandLine(),
+          source
+              + " is the archive of "
+              + what
+              + ", which is not an EvidencePacket; the evidence is in the archive tagged"
+              + " <namespace>.EvidencePacket.<promotion>");
+    }
+    cli.out()
+        .printf(
+            "Archive intact: %s (IlmClass %s, %s), %d files match its manifest%n",
+            what,
+            about.path("ilmClass").asText(),
+            about.path("reason").asText(),
+            bundle.files().size());
+    return bundle.files();
+  }
+
+  private static byte[] fetch(StellaCli cli, String source) throws IOException {
+    if (source.startsWith("oci://")) {
+      try {
+        return new RegistryClient(Duration.ofSeconds(30))
+            .firstLayer(source.substring("oci://".length()), Optional.empty());
+      } catch (RegistryException e) {
+        throw new CommandLine.ParameterException(
+            cli.spec.commandLine(), "cannot read " + source + ": " + e.getMessage());
+      }
+    }
+    try {
+      return Files.readAllBytes(Path.of(source));
+    } catch (NoSuchFileException e) {
+      throw new CommandLine.ParameterException(cli.spec.commandLine(), source + " not found");
+    }
+  }
+}

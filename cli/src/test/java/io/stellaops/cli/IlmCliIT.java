@@ -1,0 +1,272 @@
+package io.stellaops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubeapitest.junit.KubeConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.stellaops.controllers.MovableClock;
+import io.stellaops.controllers.PromotionTestSupport;
+import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.controllers.ilmclass.IlmClassReconciler;
+import io.stellaops.controllers.ilmclass.IlmInventory;
+import io.stellaops.crds.evidencepacket.EvidencePacket;
+import io.stellaops.crds.ilmclass.IlmMetadata;
+import io.stellaops.crds.promotion.Phase;
+import io.stellaops.supplychain.oci.LocalRegistry;
+import io.stellaops.supplychain.oci.RegistryClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kubectl stella ilm against a real API server with the lifecycle controller running, and evidence
+ * verify on what it archived to a real registry: from the registry, and offline from the file.
+ */
+@EnableKubeAPIServer
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class IlmCliIT {
+  static final String NS = "shop";
+  static final String D1 = "sha256:" + "1".repeat(64);
+  static final MovableClock clock = new MovableClock();
+  static KubernetesClient client;
+  @KubeConfig static String kubeConfigYaml;
+  static Path kubeconfig;
+  static LocalRegistry registry;
+  static Operator operator;
+
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  static Run stella(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = StellaCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  static Run inCluster(String... args) {
+    String[] all = new String[args.length + 4];
+    all[0] = "--kubeconfig";
+    all[1] = kubeconfig.toString();
+    all[2] = "-n";
+    all[3] = NS;
+    System.arraycopy(args, 0, all, 4, args.length);
+    return stella(all);
+  }
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    kubeconfig = Files.createTempFile("stella-cli", ".kubeconfig");
+    Files.writeString(kubeconfig, kubeConfigYaml);
+    registry = LocalRegistry.start();
+    PromotionTestSupport.installCrdsAndNamespaces(client, NS);
+    client
+        .resource(
+            """
+            apiVersion: stellaops.io/v1alpha1
+            kind: IlmClass
+            metadata: {name: default}
+            spec:
+              retention: 1d
+              default: true
+              appliesTo: [EvidencePacket, DecisionRecord, Promotion, DeploymentJob]
+              onExpiry: Archive
+              archiveRepository: %s/archive/evidence
+            """
+                .formatted(registry.host()))
+        .serverSideApply();
+    PromotionTestSupport.apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: dev}
+        spec: {}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: stage}
+        spec: {upstream: {environments: [dev]}}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Target
+        metadata: {name: dev-docker}
+        spec: {environment: dev, type: docker, agent: edge-01, docker: {}}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: r1}
+        spec:
+          version: 1.0.0
+          components: [{name: api, image: registry.example.com/shop/api, digest: %1$s}]
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: r2}
+        spec:
+          version: 2.0.0
+          components: [{name: api, image: registry.example.com/shop/api, digest: %1$s}]
+        """
+            .formatted(D1));
+    operator =
+        PromotionTestSupport.startOperator(
+            client,
+            clock,
+            op ->
+                op.register(
+                    new IlmClassReconciler(
+                        clock,
+                        new IlmInventory(client),
+                        new RegistryClient(Duration.ofSeconds(2)),
+                        () -> EvidenceSigningKey.loadOrCreate(client, PromotionTestSupport.SYSTEM),
+                        new IlmClassReconciler.Settings(
+                            Duration.ofSeconds(1), 100, 50, PromotionTestSupport.SYSTEM))));
+    PromotionTestSupport.promote(client, NS, "r1-to-dev", "r1", "dev");
+    PromotionTestSupport.awaitPhase(client, NS, "r1-to-dev", Phase.Deploying);
+    PromotionTestSupport.completeJobs(client, NS, "r1-to-dev");
+    PromotionTestSupport.awaitPhase(client, NS, "r1-to-dev", Phase.Succeeded);
+    PromotionTestSupport.promote(client, NS, "r2-to-stage", "r2", "stage");
+    PromotionTestSupport.awaitPhase(client, NS, "r2-to-stage", Phase.Denied);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              var running = packet("r1-to-dev");
+              var denied = packet("r2-to-stage");
+              return denied != null
+                  && denied.getMetadata().getAnnotations() != null
+                  && denied.getMetadata().getAnnotations().containsKey(IlmMetadata.EXPIRES_AT)
+                  && running.getMetadata().getAnnotations() != null
+                  && running.getMetadata().getAnnotations().containsKey(IlmMetadata.PINNED);
+            });
+  }
+
+  @AfterAll
+  static void tearDown() {
+    operator.stop();
+    registry.close();
+  }
+
+  static EvidencePacket packet(String name) {
+    return client.resources(EvidencePacket.class).inNamespace(NS).withName(name).get();
+  }
+
+  @Test
+  @Order(1)
+  void whySaysTheClassExpiryAndPin() {
+    Run running = inCluster("ilm", "why", "evidencepacket/r1-to-dev");
+    assertThat(running.exit()).as(running.err()).isZero();
+    assertThat(running.out())
+        .contains("EvidencePacket shop/r1-to-dev")
+        .contains("class:    default (retention 1d, default, Archive to oci://" + registry.host())
+        .contains("pinned:   release r1 runs in dev")
+        .contains("next:     kept while pinned, whatever its expiry");
+    Run denied = inCluster("ilm", "why", "evidence/r2-to-stage");
+    assertThat(denied.out()).contains("pinned:   no").contains("next:     archive at expiry");
+    Run decision = inCluster("ilm", "why", "decision/r2-to-stage");
+    assertThat(decision.out()).contains("DecisionRecord shop/r2-to-stage-decision");
+
+    Run unknown = inCluster("ilm", "why", "pods/x");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown kind pods: one of evidencepacket");
+    Run missing = inCluster("ilm", "why", "evidencepacket/nope");
+    assertThat(missing.err()).contains("EvidencePacket nope not found in namespace shop");
+  }
+
+  @Test
+  @Order(2)
+  void previewListsWhatGoesNextAndWhatStays() {
+    Run now = stella("--kubeconfig", kubeconfig.toString(), "ilm", "preview");
+    assertThat(now.exit()).as(now.err()).isZero();
+    assertThat(now.out())
+        .contains("IlmClass default: retention 1d, default, Archive to oci://")
+        .containsPattern("Archive +20\\S+ +EvidencePacket shop/r2-to-stage +in \\d+h");
+    Run later =
+        stella(
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "ilm",
+            "preview",
+            "--class",
+            "default",
+            "--at",
+            Instant.now().plus(Duration.ofDays(2)).toString());
+    assertThat(later.out())
+        .containsPattern("Archive +next run +EvidencePacket shop/r2-to-stage +expired")
+        .containsPattern(
+            "Keep +- +EvidencePacket shop/r1-to-dev +expired \\S+, pinned: release r1 runs in dev");
+    Run none = stella("--kubeconfig", kubeconfig.toString(), "ilm", "preview", "--class", "x");
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).contains("IlmClass x not found");
+  }
+
+  @Test
+  @Order(3)
+  void anArchivedPacketVerifiesFromTheRegistryAndOffline() throws Exception {
+    clock.advance(Duration.ofDays(2));
+    await().atMost(Duration.ofSeconds(30)).until(() -> packet("r2-to-stage") == null);
+    String archive = registry.host() + "/archive/evidence:shop.EvidencePacket.r2-to-stage";
+
+    Run fromRegistry = stella("evidence", "verify", "--archive", "oci://" + archive);
+    assertThat(fromRegistry.exit()).as(fromRegistry.err()).isZero();
+    assertThat(fromRegistry.out())
+        .contains("Archive intact: EvidencePacket shop/r2-to-stage (IlmClass default, expired)")
+        .contains("Verified OK: promotion r2-to-stage (r2 -> stage), decision deny");
+
+    // offline: the tar an auditor was handed, and the key they trust
+    Path tar = dir.resolve("r2-to-stage.tar");
+    Files.write(
+        tar, new RegistryClient(Duration.ofSeconds(5)).firstLayer(archive, Optional.empty()));
+    Path key = dir.resolve("cosign.pub");
+    Files.writeString(
+        key,
+        client
+            .configMaps()
+            .inNamespace(PromotionTestSupport.SYSTEM)
+            .withName(EvidenceSigningKey.CONFIG_MAP)
+            .get()
+            .getData()
+            .get(EvidenceSigningKey.PUBLIC_KEY));
+    Run offline =
+        stella("evidence", "replay", "--archive", tar.toString(), "--key", key.toString());
+    assertThat(offline.exit()).as(offline.err()).isZero();
+    assertThat(offline.out()).contains("Replay identical");
+
+    // one byte changed anywhere in the tar: the manifest no longer matches
+    byte[] bytes = Files.readAllBytes(tar);
+    int at =
+        new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\"decision\"");
+    bytes[at + 1] = 'D';
+    Path damaged = dir.resolve("damaged.tar");
+    Files.write(damaged, bytes);
+    Run refused = stella("evidence", "verify", "--archive", damaged.toString());
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).contains(damaged + " is not an intact archive");
+
+    Run promotion =
+        stella(
+            "evidence",
+            "verify",
+            "--archive",
+            "oci://" + registry.host() + "/archive/evidence:shop.Promotion.r2-to-stage");
+    assertThat(promotion.exit()).isEqualTo(2);
+    assertThat(promotion.err())
+        .contains("is the archive of Promotion shop/r2-to-stage, which is not an EvidencePacket");
+  }
+}
