@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark against real peers and prints its figures beside the peer's in the same run.
-# Usage: hack/bench.sh admission|findings
+# Usage: hack/bench.sh admission|findings|ilm
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,7 +13,8 @@ export STELLA_COSIGN STELLA_OSV_SCANNER STELLA_REFERRERS_REGISTRY
 case "${1:-}" in
   admission) module=webhooks test=AdmissionBenchmark first='^Release admission' ;;
   findings) module=supplychain test=FindingsBenchmark first='^SBOM x advisories' ;;
-  *) echo "usage: hack/bench.sh admission|findings" >&2; exit 2 ;;
+  ilm) module=controllers test=IlmBenchmark first='^ILM backlog' ;;
+  *) echo "usage: hack/bench.sh admission|findings|ilm" >&2; exit 2 ;;
 esac
 mvn -q -B -ntp install -DskipTests -Dspotless.check.skip -pl "$module" -am
 mvn -B -ntp verify -Dspotless.check.skip -pl "$module" -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \

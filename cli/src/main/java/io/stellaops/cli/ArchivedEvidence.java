@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine;
 
 /**
  * An EvidencePacket's ILM archive, read and checked: every file against the bundle's manifest
@@ -29,10 +28,17 @@ final class ArchivedEvidence {
     try {
       bundle = Bundle.read(bytes);
     } catch (Bundle.Damaged e) {
-      throw new CommandLine.ParameterException(
-          cli.spec.commandLine(), source + " is not an intact archive: " + e.getMessage());
+      throw new IllegalArgumentException(source + " is not an intact archive: " + e.getMessage());
     }
     var about = bundle.about();
+    if (about.path("apiVersion").asText().startsWith("stellaops.io/ilm-purge-log/")) {
+      throw new IllegalArgumentException(
+          source
+              + " is the purge log of IlmClass "
+              + about.path("ilmClass").asText()
+              + ", not an EvidencePacket's archive; each line of its purge-log.jsonl says where"
+              + " an object's archive is");
+    }
     String what =
         about.path("kind").asText()
             + " "
@@ -41,8 +47,7 @@ final class ArchivedEvidence {
             + about.path("name").asText();
     if (!bundle.files().containsKey(DIR + EvidenceCommand.PACKET)
         || !bundle.files().containsKey(DIR + EvidenceCommand.PUBLIC_KEY)) {
-      throw new CommandLine.ParameterException(
-          cli.spec.commandLine(),
+      throw new IllegalArgumentException(
           source
               + " is the archive of "
               + what
@@ -65,14 +70,13 @@ final class ArchivedEvidence {
         return new RegistryClient(Duration.ofSeconds(30))
             .firstLayer(source.substring("oci://".length()), Optional.empty());
       } catch (RegistryException e) {
-        throw new CommandLine.ParameterException(
-            cli.spec.commandLine(), "cannot read " + source + ": " + e.getMessage());
+        throw new IllegalArgumentException("cannot read " + source + ": " + e.getMessage());
       }
     }
     try {
       return Files.readAllBytes(Path.of(source));
     } catch (NoSuchFileException e) {
-      throw new CommandLine.ParameterException(cli.spec.commandLine(), source + " not found");
+      throw new IllegalArgumentException(source + " not found");
     }
   }
 }

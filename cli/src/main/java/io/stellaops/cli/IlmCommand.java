@@ -180,6 +180,14 @@ final class IlmCommand implements Runnable {
         if (upcoming.size() > limit) {
           out.printf("  ... and %d more due later (--limit)%n", upcoming.size() - limit);
         }
+        if (cls.getStatus() != null
+            && cls.getStatus().getBacklog() != null
+            && cls.getStatus().getBacklog() > 0) {
+          out.printf(
+              "  %d expired object(s) wait for the next runs (a backlog is purged in steps; not"
+                  + " all are stamped yet)%n",
+              cls.getStatus().getBacklog());
+        }
         if (cls.getStatus() != null && cls.getStatus().getLastRun() != null) {
           out.printf(
               "  last run %s: %d purged, %d archived%n",
@@ -252,10 +260,6 @@ final class IlmCommand implements Runnable {
       out.printf(
           "  pinned:   %s%n",
           pinned != null ? pinned : hold ? "legal hold on IlmClass " + className : "no");
-      String archived = g.annotation(IlmMetadata.ARCHIVED);
-      if (archived != null) {
-        out.printf("  archived: %s%n", archived);
-      }
       out.printf("  next:     %s%n", next(g, cls, pinned != null || hold, expiry, now));
       return 0;
     }

@@ -15,6 +15,8 @@ import io.stellaops.controllers.ilmclass.IlmInventory;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.ilmclass.IlmMetadata;
 import io.stellaops.crds.promotion.Phase;
+import io.stellaops.supplychain.archive.Bundle;
+import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.RegistryClient;
 import java.io.PrintWriter;
@@ -259,14 +261,48 @@ class IlmCliIT {
     assertThat(refused.exit()).isEqualTo(2);
     assertThat(refused.err()).contains(damaged + " is not an intact archive");
 
-    Run promotion =
+    // its promotion went with it, inside the packet's archive: the purge log says so
+    String log =
+        CanonicalJson.MAPPER
+            .readTree(
+                java.net.http.HttpClient.newHttpClient()
+                    .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(
+                                    "http://" + registry.host() + "/v2/archive/evidence/tags/list"))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .path("tags")
+            .valueStream()
+            .map(t -> t.asText())
+            .filter(t -> t.startsWith("purge-log."))
+            .findFirst()
+            .orElseThrow();
+    String lines =
+        new String(
+            Bundle.read(
+                    new RegistryClient(Duration.ofSeconds(5))
+                        .firstLayer(registry.host() + "/archive/evidence:" + log, Optional.empty()))
+                .files()
+                .get("purge-log.jsonl"),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(lines.lines())
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("\"kind\":\"Promotion\"")
+                    .contains("\"name\":\"r2-to-stage\"")
+                    .contains("with EvidencePacket shop/r2-to-stage"));
+    Run purgeLog =
         stella(
             "evidence",
             "verify",
             "--archive",
-            "oci://" + registry.host() + "/archive/evidence:shop.Promotion.r2-to-stage");
-    assertThat(promotion.exit()).isEqualTo(2);
-    assertThat(promotion.err())
-        .contains("is the archive of Promotion shop/r2-to-stage, which is not an EvidencePacket");
+            "oci://" + registry.host() + "/archive/evidence:" + log);
+    assertThat(purgeLog.exit()).isEqualTo(2);
+    assertThat(purgeLog.err())
+        .contains("is the purge log of IlmClass default, not an EvidencePacket's archive")
+        .doesNotContain("Usage:");
   }
 }

@@ -1,5 +1,6 @@
 package io.stellaops.operator;
 
+import io.stellaops.controllers.ilmclass.IlmClassReconciler;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -31,7 +32,8 @@ import java.util.Set;
  *   <li>{@code STELLA_ILM_INTERVAL_SECONDS} — how often each IlmClass's lifecycle runs (default
  *       60); {@code STELLA_ILM_PURGES_PER_RUN} — at most this many objects purged per class and run
  *       (default 1000); {@code STELLA_ILM_WRITES_PER_SECOND} — API writes the lifecycle makes per
- *       second, all classes together (default 200).
+ *       second, all classes together (default 200); {@code STELLA_ILM_PARALLELISM} — objects
+ *       archived and deleted at once (default 8).
  * </ul>
  */
 public record OperatorSettings(
@@ -47,7 +49,8 @@ public record OperatorSettings(
     Set<String> insecureRegistries,
     Duration ilmInterval,
     int ilmPurgesPerRun,
-    int ilmWritesPerSecond) {
+    int ilmWritesPerSecond,
+    int ilmParallelism) {
 
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String namespace = env.getOrDefault("STELLA_NAMESPACE", "stella-system");
@@ -64,7 +67,8 @@ public record OperatorSettings(
         registries(env, "STELLA_INSECURE_REGISTRIES"),
         Duration.ofSeconds(integer(env, "STELLA_ILM_INTERVAL_SECONDS", 60)),
         integer(env, "STELLA_ILM_PURGES_PER_RUN", 1000),
-        integer(env, "STELLA_ILM_WRITES_PER_SECOND", 200));
+        integer(env, "STELLA_ILM_WRITES_PER_SECOND", 200),
+        integer(env, "STELLA_ILM_PARALLELISM", IlmClassReconciler.Settings.PARALLELISM));
   }
 
   private static Set<String> registries(Map<String, String> env, String name) {

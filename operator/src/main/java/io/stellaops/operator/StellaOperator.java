@@ -134,6 +134,7 @@ public final class StellaOperator implements AutoCloseable {
                 settings.ilmInterval(),
                 settings.ilmPurgesPerRun(),
                 settings.ilmWritesPerSecond(),
+                settings.ilmParallelism(),
                 settings.namespace())));
     signingKey();
     operator.start();

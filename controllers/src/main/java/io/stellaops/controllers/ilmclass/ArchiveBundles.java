@@ -72,6 +72,11 @@ final class ArchiveBundles {
                 .substring(0, 40);
   }
 
+  /** The digest of an object as its archive holds it: equal whenever the archived copy is. */
+  static String contentDigest(HasMetadata object, KubernetesSerialization serialization) {
+    return io.stellaops.supplychain.digest.Sha256.digest(clean(object, serialization));
+  }
+
   private static String path(HasMetadata object) {
     return "objects/" + object.getKind() + "/" + object.getMetadata().getName() + ".json";
   }
@@ -83,7 +88,7 @@ final class ArchiveBundles {
     ObjectNode metadata = (ObjectNode) json.path("metadata");
     metadata.remove(List.of("resourceVersion", "managedFields", "generation"));
     if (metadata.path("annotations") instanceof ObjectNode annotations) {
-      annotations.remove(List.of(IlmMetadata.EXPIRES_AT, IlmMetadata.ARCHIVED, IlmMetadata.PINNED));
+      annotations.remove(List.of(IlmMetadata.EXPIRES_AT, IlmMetadata.PINNED));
       if (annotations.isEmpty()) {
         metadata.remove("annotations");
       }

@@ -1,6 +1,7 @@
 package io.stellaops.controllers.ilmclass;
 
 import com.google.common.util.concurrent.RateLimiter;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -31,10 +32,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,14 +68,29 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
    * @param interval how often each class is looked at
    * @param purgesPerRun at most this many objects are purged per class and run
    * @param writesPerSecond API writes (stamps, deletes, Events) per second, all classes together
+   * @param parallelism objects archived and deleted at once (archives are network-bound)
    * @param operatorNamespace where S3 credential Secrets live
    */
   public record Settings(
-      Duration interval, int purgesPerRun, double writesPerSecond, String operatorNamespace) {
+      Duration interval,
+      int purgesPerRun,
+      double writesPerSecond,
+      int parallelism,
+      String operatorNamespace) {
+    public static final int PARALLELISM = 8;
+
+    public Settings(
+        Duration interval, int purgesPerRun, double writesPerSecond, String operatorNamespace) {
+      this(interval, purgesPerRun, writesPerSecond, PARALLELISM, operatorNamespace);
+    }
+
     public static Settings defaults(String operatorNamespace) {
       return new Settings(Duration.ofMinutes(1), 1000, 200, operatorNamespace);
     }
   }
+
+  /** How soon a run follows one that left expired objects waiting (the per-run limit). */
+  static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(1);
 
   private final Clock clock;
   private final IlmInventory inventory;
@@ -74,6 +98,25 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
   private final Supplier<EvidenceSigningKey> signingKey;
   private final Settings settings;
   private final RateLimiter writes;
+
+  /**
+   * Objects a verified archive holds besides its own object (a packet's promotion, decision, jobs
+   * and approvals), by {@code class/uid}: purged later, they need no archive of their own if they
+   * have not changed since. Bounded; after a restart they are simply archived again.
+   */
+  private final Map<String, Archived> inArchives =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Archived> eldest) {
+              return size() > IN_ARCHIVES;
+            }
+          });
+
+  static final int IN_ARCHIVES = 100_000;
+
+  /** Where an object's archived copy is, and the digest of its content as archived. */
+  private record Archived(String content, String where) {}
 
   public IlmClassReconciler(
       Clock clock,
@@ -103,12 +146,11 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     String stalledReason = null;
     Run run = new Run(client, cls, now);
     try {
-      plan.stamps().forEach(run::stamp);
-      for (Governed g : plan.releases()) {
-        run.release(g);
-      }
-      for (Governed g : plan.purges()) {
-        run.purge(g);
+      run.each(plan.stamps(), run::stamp);
+      run.each(plan.releases(), run::release);
+      // kind by kind, evidence first: a packet's archive carries the promotion and jobs it names
+      for (List<Governed> kind : byKind(plan.purges())) {
+        run.each(kind, run::purge);
       }
     } catch (ArchiveDestination.ArchiveException e) {
       stalledReason = "ArchiveUnavailable";
@@ -129,18 +171,19 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     status.setUsage(f.usage());
     status.setBytes(f.bytes());
     status.setPinned(f.pinned());
-    status.setBacklog(f.backlog() - run.purged);
+    int backlog = f.backlog() - run.purged.get();
+    status.setBacklog(backlog);
     status.setPurgesNext24h(f.next24h());
     status.setPurgesNext7d(f.next7d());
     status.setUpcomingPurges(f.upcoming());
     status.setLastRun(Conditions.timestamp(now));
-    status.setLastRunPurged(run.purged);
-    status.setLastRunArchived(run.archived);
+    status.setLastRunPurged(run.purged.get());
+    status.setLastRunArchived(run.archived.get());
     String name = cls.getMetadata().getName();
-    ControllerMetrics.ILM_BACKLOG.labelValues(name).set(f.backlog() - run.purged);
+    ControllerMetrics.ILM_BACKLOG.labelValues(name).set(backlog);
     ControllerMetrics.ILM_PINNED.labelValues(name).set(f.pinned());
     String note = classes.problem(cls);
-    if (stalled == null && run.held > 0) {
+    if (stalled == null && run.held.get() > 0) {
       stalledReason = "ArchiveUnavailable";
       stalled =
           run.held
@@ -158,18 +201,30 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
           now);
     }
     return UpdateControl.patchStatus(StatusPatch.of(cls, status, IlmClass::new))
-        .rescheduleAfter(settings.interval());
+        .rescheduleAfter(stalled == null && backlog > 0 ? BACKLOG_INTERVAL : settings.interval());
+  }
+
+  /** Runs of consecutive objects of one kind. */
+  private static List<List<Governed>> byKind(List<Governed> purges) {
+    List<List<Governed>> groups = new ArrayList<>();
+    for (Governed g : purges) {
+      if (groups.isEmpty() || groups.getLast().getFirst().kind() != g.kind()) {
+        groups.add(new ArrayList<>());
+      }
+      groups.getLast().add(g);
+    }
+    return groups;
   }
 
   private static String summary(LifecyclePlan.Figures f, Run run) {
     int total = f.usage().values().stream().mapToInt(Integer::intValue).sum();
     return total
         + " object(s) governed, "
-        + run.purged
+        + run.purged.get()
         + " purged this run ("
-        + run.archived
+        + run.archived.get()
         + " archived), "
-        + (f.backlog() - run.purged)
+        + (f.backlog() - run.purged.get())
         + " expired waiting, "
         + f.pinned()
         + " kept by a pin, "
@@ -183,10 +238,11 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     private final IlmClass cls;
     private final Instant now;
     private final List<ArchiveDestination> destinations = new ArrayList<>();
-    private final List<Map<String, Object>> log = new ArrayList<>();
-    int purged;
-    int archived;
-    int held;
+    private final List<Map<String, Object>> log = Collections.synchronizedList(new ArrayList<>());
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    final AtomicInteger purged = new AtomicInteger();
+    final AtomicInteger archived = new AtomicInteger();
+    final AtomicInteger held = new AtomicInteger();
     String destinationProblem;
 
     Run(KubernetesClient client, IlmClass cls, Instant now) {
@@ -231,7 +287,58 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
 
     @Override
     public void close() {
+      workers.shutdownNow();
       destinations.forEach(ArchiveDestination::close);
+    }
+
+    /** One step of a run, for one object. */
+    interface Step<T> {
+      void on(T item) throws ArchiveDestination.ArchiveException;
+    }
+
+    /**
+     * {@code step} for every item, {@link Settings#parallelism} at a time (writes still pass the
+     * one rate limiter). The first failure stops new steps; the ones under way finish, then it is
+     * thrown.
+     */
+    <T> void each(List<T> items, Step<T> step) throws ArchiveDestination.ArchiveException {
+      Semaphore slots = new Semaphore(settings.parallelism());
+      AtomicReference<Exception> failure = new AtomicReference<>();
+      List<Future<?>> started = new ArrayList<>();
+      for (T item : items) {
+        slots.acquireUninterruptibly();
+        if (failure.get() != null) {
+          slots.release();
+          break;
+        }
+        started.add(
+            workers.submit(
+                () -> {
+                  try {
+                    step.on(item);
+                  } catch (ArchiveDestination.ArchiveException | RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                  } finally {
+                    slots.release();
+                  }
+                }));
+      }
+      for (Future<?> f : started) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new WriteRefused("the lifecycle run was interrupted");
+        } catch (ExecutionException e) {
+          failure.compareAndSet(null, new IllegalStateException(e.getCause()));
+        }
+      }
+      switch (failure.get()) {
+        case null -> {}
+        case ArchiveDestination.ArchiveException e -> throw e;
+        case RuntimeException e -> throw e;
+        default -> throw new IllegalStateException(failure.get());
+      }
     }
 
     private boolean archives() {
@@ -288,9 +395,12 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
 
     /** An expired, unpinned object: archived when the class archives, then deleted. */
     void purge(Governed g) throws ArchiveDestination.ArchiveException {
-      String archive = archives() ? archive(g, "expired") : null;
-      delete(g);
-      purged++;
+      String archive = archives() ? archiveUnlessArchived(g) : null;
+      write("delete " + g.id(), () -> client.resource(g.object()).delete());
+      if (LifecyclePlan.isEvidence(g.kind())) {
+        removeFinalizer(g); // after the delete: the object is never unprotected
+      }
+      purged.incrementAndGet();
       ControllerMetrics.ILM_PURGED.labelValues(cls.getMetadata().getName(), g.kind().name()).inc();
       record(g, archive == null ? "Purged" : "Archived", "expired", archive);
     }
@@ -301,7 +411,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
         return;
       }
       if (destinations.isEmpty() && destinationProblem == null) {
-        held++;
+        held.incrementAndGet();
         return;
       }
       String archive = archive(g, "deleted before expiry (its namespace or owner went away)");
@@ -309,54 +419,55 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       record(g, "Archived", "released after deletion", archive);
     }
 
-    /** Archives {@code g} to every destination; verified; the annotation records where. */
+    /** Archives {@code g} to every destination, each read back and verified; says where. */
     private String archive(Governed g, String reason) throws ArchiveDestination.ArchiveException {
       if (destinationProblem != null) {
         throw new ArchiveDestination.ArchiveException(destinationProblem);
       }
-      String recorded =
-          g.object().getMetadata().getAnnotations() == null
-              ? null
-              : g.object().getMetadata().getAnnotations().get(IlmMetadata.ARCHIVED);
+      var serialization = client.getKubernetesSerialization();
+      List<HasMetadata> related = inventory.related(g);
       Bundle bundle =
           ArchiveBundles.of(
               g,
               cls,
               reason,
-              inventory.related(g),
+              related,
               PemKeys.publicKeyPem(signingKey.get().publicKey()),
-              client.getKubernetesSerialization());
+              serialization);
       byte[] bytes = bundle.bytes();
       List<String> stored = new ArrayList<>();
       for (ArchiveDestination destination : destinations) {
         stored.add(destination.store(ArchiveBundles.tag(g), bytes, g.id()));
       }
-      String where = String.join(" ", stored);
-      if (!where.equals(recorded)) {
-        write(
-            "record the archive of " + g.id(),
-            () ->
-                client
-                    .resource(g.object())
-                    .patch(
-                        PatchContext.of(PatchType.JSON_MERGE),
-                        json(
-                            Map.of(
-                                "metadata",
-                                Map.of("annotations", Map.of(IlmMetadata.ARCHIVED, where))))));
-      }
-      archived++;
+      String where = String.join(" ", stored) + " (bundle " + Sha256.digest(bytes) + ")";
+      archived.incrementAndGet();
       ControllerMetrics.ILM_ARCHIVED_BYTES
           .labelValues(cls.getMetadata().getName())
           .inc(bytes.length);
-      return where + " (bundle " + Sha256.digest(bytes) + ")";
+      for (HasMetadata other : related) {
+        inArchives.put(
+            cls.getMetadata().getName() + "/" + other.getMetadata().getUid(),
+            new Archived(
+                ArchiveBundles.contentDigest(other, serialization), where + ", with " + g.id()));
+      }
+      return where;
     }
 
-    private void delete(Governed g) {
-      write("delete " + g.id(), () -> client.resource(g.object()).delete());
-      if (LifecyclePlan.isEvidence(g.kind())) {
-        removeFinalizer(g);
+    /**
+     * Archives {@code g} on its own unless a verified archive of this class already holds it as it
+     * is now (its evidence packet's, which carries its promotion, decision, jobs and approvals).
+     */
+    private String archiveUnlessArchived(Governed g) throws ArchiveDestination.ArchiveException {
+      Archived known =
+          inArchives.get(cls.getMetadata().getName() + "/" + g.object().getMetadata().getUid());
+      if (known != null
+          && known
+              .content()
+              .equals(
+                  ArchiveBundles.contentDigest(g.object(), client.getKubernetesSerialization()))) {
+        return known.where();
       }
+      return archive(g, "expired");
     }
 
     private void removeFinalizer(Governed g) {

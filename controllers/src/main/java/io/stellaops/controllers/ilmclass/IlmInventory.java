@@ -3,6 +3,8 @@ package io.stellaops.controllers.ilmclass;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The objects IlmClasses govern, read from informer caches (one watch per kind for the whole
@@ -41,18 +44,58 @@ public final class IlmInventory implements AutoCloseable {
   private final SharedIndexInformer<Environment> environments;
   private final SharedIndexInformer<ConfigMap> decisions;
   private final SharedIndexInformer<ConfigMap> reports;
+  private static final String BY_PROMOTION = "promotion";
+
   private final Map<String, long[]> sizes = new java.util.concurrent.ConcurrentHashMap<>();
 
   public IlmInventory(KubernetesClient client) {
     this.client = client;
-    this.packets = client.resources(EvidencePacket.class).inAnyNamespace().inform();
-    this.promotions = client.resources(Promotion.class).inAnyNamespace().inform();
-    this.jobs = client.resources(DeploymentJob.class).inAnyNamespace().inform();
-    this.approvals = client.resources(Approval.class).inAnyNamespace().inform();
-    this.releases = client.resources(Release.class).inAnyNamespace().inform();
-    this.environments = client.resources(Environment.class).inAnyNamespace().inform();
-    this.decisions = client.configMaps().inAnyNamespace().withLabel(PROMOTION_LABEL).inform();
-    this.reports = client.configMaps().inAnyNamespace().withLabel(COMPONENT_LABEL).inform();
+    this.packets = inform(client.resources(EvidencePacket.class).inAnyNamespace(), null);
+    this.promotions = inform(client.resources(Promotion.class).inAnyNamespace(), null);
+    this.jobs =
+        inform(
+            client.resources(DeploymentJob.class).inAnyNamespace(),
+            j -> j.getMetadata().getNamespace() + "/" + j.getSpec().promotion());
+    this.approvals =
+        inform(
+            client.resources(Approval.class).inAnyNamespace(),
+            a -> a.getMetadata().getNamespace() + "/" + a.getSpec().promotion());
+    this.releases = inform(client.resources(Release.class).inAnyNamespace(), null);
+    this.environments = inform(client.resources(Environment.class).inAnyNamespace(), null);
+    this.decisions =
+        inform(
+            client.configMaps().inAnyNamespace().withLabel(PROMOTION_LABEL),
+            cm ->
+                cm.getMetadata().getNamespace()
+                    + "/"
+                    + cm.getMetadata().getLabels().get(PROMOTION_LABEL));
+    this.reports = inform(client.configMaps().inAnyNamespace().withLabel(COMPONENT_LABEL), null);
+  }
+
+  /**
+   * A started informer; {@code promotionOf} (when given) indexes it by {@code namespace/promotion},
+   * so a bundle finds what belongs to a promotion without scanning every object.
+   */
+  private <T extends HasMetadata> SharedIndexInformer<T> inform(
+      Informable<T> source, Function<T, String> promotionOf) {
+    SharedIndexInformer<T> informer = source.runnableInformer(0);
+    if (promotionOf != null) {
+      informer.addIndexers(Map.of(BY_PROMOTION, o -> List.of(promotionOf.apply(o))));
+    }
+    informer.addEventHandler(
+        new ResourceEventHandler<T>() {
+          @Override
+          public void onAdd(T object) {}
+
+          @Override
+          public void onUpdate(T before, T after) {}
+
+          @Override
+          public void onDelete(T object, boolean unknownFinalState) {
+            sizes.remove(object.getMetadata().getUid());
+          }
+        });
+    return informer.run();
   }
 
   /** Every Environment, for pins. */
@@ -308,32 +351,18 @@ public final class IlmInventory implements AutoCloseable {
       return related;
     }
     String ns = g.namespace();
+    String promotion = ns + "/" + g.promotion();
     if (g.kind() != Kind.Promotion) {
-      Promotion p = promotions.getStore().getByKey(ns + "/" + g.promotion());
+      Promotion p = promotions.getStore().getByKey(promotion);
       if (p != null) {
         related.add(p);
       }
     }
     if (g.kind() != Kind.DecisionRecord) {
-      decisions.getStore().list().stream()
-          .filter(
-              cm ->
-                  ns.equals(cm.getMetadata().getNamespace())
-                      && g.promotion().equals(cm.getMetadata().getLabels().get(PROMOTION_LABEL)))
-          .forEach(related::add);
+      related.addAll(decisions.getIndexer().byIndex(BY_PROMOTION, promotion));
     }
-    jobs.getStore().list().stream()
-        .filter(
-            j ->
-                ns.equals(j.getMetadata().getNamespace())
-                    && g.promotion().equals(j.getSpec().promotion()))
-        .forEach(related::add);
-    approvals.getStore().list().stream()
-        .filter(
-            a ->
-                ns.equals(a.getMetadata().getNamespace())
-                    && g.promotion().equals(a.getSpec().promotion()))
-        .forEach(related::add);
+    related.addAll(jobs.getIndexer().byIndex(BY_PROMOTION, promotion));
+    related.addAll(approvals.getIndexer().byIndex(BY_PROMOTION, promotion));
     return related;
   }
 

@@ -7,10 +7,13 @@ import io.stellaops.crds.ilmclass.IlmMetadata;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -21,7 +24,8 @@ import java.util.TreeMap;
  * the class's status figures. Unit-tested without a cluster; the controller carries the actions
  * out.
  *
- * @param stamps objects whose ILM metadata is missing or stale, with the expiry to stamp
+ * @param stamps objects whose ILM metadata is missing or stale, with the expiry to stamp (at most
+ *     {@code limit} a run; not those waiting to be purged that are protected already)
  * @param purges objects to archive (when the class archives) and delete: by kind (evidence first),
  *     then soonest expiry
  * @param releases objects being deleted that only the ILM finalizer holds
@@ -98,8 +102,20 @@ record LifecyclePlan(
     releases.sort(soonest);
     upcoming.sort(Comparator.comparing(UpcomingPurge::at).thenComparing(UpcomingPurge::name));
     List<Governed> purges = due.subList(0, Math.min(limit, due.size()));
+    // What goes this run needs no stamp first, nor what waits to be purged when it is protected
+    // already (evidence is created with its finalizer): a backlog of thousands would cost two
+    // writes each for nothing. Other stamps are spread over runs like purges.
+    Set<Governed> going = Collections.newSetFromMap(new IdentityHashMap<>());
+    going.addAll(purges);
+    Set<Governed> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
+    waiting.addAll(due);
+    stamps.removeIf(
+        stamp ->
+            going.contains(stamp.governed())
+                || (waiting.contains(stamp.governed())
+                    && (!isEvidence(stamp.governed().kind()) || hasFinalizer(stamp.governed()))));
     return new LifecyclePlan(
-        stamps,
+        List.copyOf(stamps.subList(0, Math.min(limit, stamps.size()))),
         List.copyOf(purges),
         List.copyOf(releases),
         new Figures(
@@ -110,6 +126,11 @@ record LifecyclePlan(
             next24h,
             next7d,
             List.copyOf(upcoming.subList(0, Math.min(UPCOMING_LISTED, upcoming.size())))));
+  }
+
+  private static boolean hasFinalizer(Governed g) {
+    var finalizers = g.object().getMetadata().getFinalizers();
+    return finalizers != null && finalizers.contains(IlmMetadata.FINALIZER);
   }
 
   /**

@@ -170,8 +170,17 @@ class LifecyclePlanTest {
             new Pins(List.of(env("prod", "r-next")), Set.of()),
             NOW,
             10);
-    assertThat(unpinned.stamps()).singleElement().satisfies(s -> assertThat(s.pinned()).isNull());
+    // expired and no longer pinned: purged this run, so not stamped first
     assertThat(unpinned.purges()).extracting(Governed::name).containsExactly("running");
+    assertThat(unpinned.stamps()).isEmpty();
+    var later =
+        LifecyclePlan.of(
+            cls("c", "100000d", false, false),
+            List.of(running),
+            new Pins(List.of(env("prod", "r-next")), Set.of()),
+            NOW,
+            10);
+    assertThat(later.stamps()).singleElement().satisfies(s -> assertThat(s.pinned()).isNull());
   }
 
   @Test

@@ -40,7 +40,9 @@ public class IlmClassStatus extends StellaStatus {
   @JsonPropertyDescription("Objects purged by the last run.")
   private Integer lastRunPurged;
 
-  @JsonPropertyDescription("Objects archived (and verified) by the last run.")
+  @JsonPropertyDescription(
+      "Archives written and verified by the last run (a packet's archive carries its promotion,"
+          + " decision, jobs and approvals, which are then purged without one of their own).")
   private Integer lastRunArchived;
 
   public Map<String, Integer> getUsage() {

@@ -18,9 +18,6 @@ public final class IlmMetadata {
    */
   public static final String PINNED = "stellaops.io/ilm-pinned";
 
-  /** Annotation: where the object's verified archive is, {@code <destination>@sha256:…}. */
-  public static final String ARCHIVED = "stellaops.io/ilm-archived";
-
   /**
    * Label on ConfigMaps that are records: {@code decision} (a promotion's decision) or {@code
    * findings} (a release component's findings report).

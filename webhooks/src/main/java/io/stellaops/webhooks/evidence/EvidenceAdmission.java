@@ -23,16 +23,16 @@ import java.util.Set;
  * archives, after a verified archive; anyone else is refused with the class, expiry and pin. The
  * one other way out is the namespace going away: then the delete is let through, the ILM finalizer
  * holds the object, and the lifecycle controller archives it before releasing it. Updates that
- * would undo the lifecycle's hold (its finalizer, class label, expiry, pin or archive annotations)
- * are refused too (the content cannot change: packet specs are immutable by schema, decision
- * records are immutable ConfigMaps). RBAC cannot say any of this: it grants delete on every object
- * of a kind.
+ * would undo the lifecycle's hold (its finalizer, class label, expiry or pin annotations) are
+ * refused too (the content cannot change: packet specs are immutable by schema, decision records
+ * are immutable ConfigMaps). RBAC cannot say any of this: it grants delete on every object of a
+ * kind.
  */
 public final class EvidenceAdmission implements AdmissionRequestHandler {
   public static final String PATH = "/validate/evidence";
 
   private static final List<String> LIFECYCLE_ANNOTATIONS =
-      List.of(IlmMetadata.EXPIRES_AT, IlmMetadata.PINNED, IlmMetadata.ARCHIVED);
+      List.of(IlmMetadata.EXPIRES_AT, IlmMetadata.PINNED);
 
   private final KubernetesClient client;
   private final Set<String> controllers;
