@@ -10,8 +10,6 @@ import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.MovableClock;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
-import io.stellaops.controllers.ilmclass.IlmClassReconciler;
-import io.stellaops.controllers.ilmclass.IlmInventory;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.ilmclass.IlmMetadata;
 import io.stellaops.crds.promotion.Phase;
@@ -126,19 +124,7 @@ class IlmCliIT {
           components: [{name: api, image: registry.example.com/shop/api, digest: %1$s}]
         """
             .formatted(D1));
-    operator =
-        PromotionTestSupport.startOperator(
-            client,
-            clock,
-            op ->
-                op.register(
-                    new IlmClassReconciler(
-                        clock,
-                        new IlmInventory(client),
-                        new RegistryClient(Duration.ofSeconds(2)),
-                        () -> EvidenceSigningKey.loadOrCreate(client, PromotionTestSupport.SYSTEM),
-                        new IlmClassReconciler.Settings(
-                            Duration.ofSeconds(1), 100, 50, PromotionTestSupport.SYSTEM))));
+    operator = PromotionTestSupport.startOperatorWithLifecycle(client, clock);
     PromotionTestSupport.promote(client, NS, "r1-to-dev", "r1", "dev");
     PromotionTestSupport.awaitPhase(client, NS, "r1-to-dev", Phase.Deploying);
     PromotionTestSupport.completeJobs(client, NS, "r1-to-dev");

@@ -91,6 +91,25 @@ public final class PromotionTestSupport {
     return op;
   }
 
+  /**
+   * An operator with the usual controllers and the evidence lifecycle, looking at each IlmClass
+   * every second, both reading time from {@code clock}.
+   */
+  public static Operator startOperatorWithLifecycle(KubernetesClient client, Clock clock) {
+    return startOperator(
+        client,
+        clock,
+        op ->
+            op.register(
+                new io.stellaops.controllers.ilmclass.IlmClassReconciler(
+                    clock,
+                    new io.stellaops.controllers.ilmclass.IlmInventory(client),
+                    new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(2)),
+                    () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM),
+                    new io.stellaops.controllers.ilmclass.IlmClassReconciler.Settings(
+                        Duration.ofSeconds(1), 100, 50, SYSTEM))));
+  }
+
   /** The in-toto Statement of an evidence packet, verified with the operator's public key. */
   public static com.fasterxml.jackson.databind.JsonNode verifiedStatement(
       KubernetesClient client, String namespace, String packetName) {

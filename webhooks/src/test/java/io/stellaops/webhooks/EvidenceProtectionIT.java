@@ -19,9 +19,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.MovableClock;
 import io.stellaops.controllers.PromotionTestSupport;
-import io.stellaops.controllers.evidence.EvidenceSigningKey;
-import io.stellaops.controllers.ilmclass.IlmClassReconciler;
-import io.stellaops.controllers.ilmclass.IlmInventory;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.ilmclass.IlmClass;
 import io.stellaops.crds.ilmclass.IlmMetadata;
@@ -190,18 +187,7 @@ class EvidenceProtectionIT {
 
   static Operator startOperator() {
     KubernetesClient self = as(OPERATOR);
-    return PromotionTestSupport.startOperator(
-        self,
-        clock,
-        op ->
-            op.register(
-                new IlmClassReconciler(
-                    clock,
-                    new IlmInventory(self),
-                    new RegistryClient(Duration.ofSeconds(2)),
-                    () -> EvidenceSigningKey.loadOrCreate(self, PromotionTestSupport.SYSTEM),
-                    new IlmClassReconciler.Settings(
-                        Duration.ofSeconds(1), 100, 50, PromotionTestSupport.SYSTEM))));
+    return PromotionTestSupport.startOperatorWithLifecycle(self, clock);
   }
 
   @Test

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.MovableClock;
 import io.stellaops.controllers.PromotionTestSupport;
-import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.evidence.EvidenceVerifier;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.evidencepacket.EvidencePacketSpec;
@@ -103,19 +102,7 @@ class IlmIT {
         spec: {environment: dev, type: docker, agent: edge-01, docker: {}}
         """
             .formatted(registry.host()));
-    operator =
-        PromotionTestSupport.startOperator(
-            client,
-            clock,
-            op ->
-                op.register(
-                    new IlmClassReconciler(
-                        clock,
-                        new IlmInventory(client),
-                        new RegistryClient(Duration.ofSeconds(2)),
-                        () -> EvidenceSigningKey.loadOrCreate(client, PromotionTestSupport.SYSTEM),
-                        new IlmClassReconciler.Settings(
-                            Duration.ofSeconds(1), 100, 50, PromotionTestSupport.SYSTEM))));
+    operator = PromotionTestSupport.startOperatorWithLifecycle(client, clock);
   }
 
   @AfterAll

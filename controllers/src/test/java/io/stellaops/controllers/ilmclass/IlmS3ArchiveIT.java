@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.MovableClock;
 import io.stellaops.controllers.PromotionTestSupport;
-import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.evidence.EvidenceVerifier;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
@@ -21,7 +20,6 @@ import io.stellaops.supplychain.LocalMoto;
 import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
-import io.stellaops.supplychain.oci.RegistryClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -157,19 +155,7 @@ class IlmS3ArchiveIT {
           components: [{name: api, image: registry.example.com/shop/api, digest: %s}]
         """
             .formatted(D1));
-    operator =
-        PromotionTestSupport.startOperator(
-            client,
-            clock,
-            op ->
-                op.register(
-                    new IlmClassReconciler(
-                        clock,
-                        new IlmInventory(client),
-                        new RegistryClient(Duration.ofSeconds(2)),
-                        () -> EvidenceSigningKey.loadOrCreate(client, PromotionTestSupport.SYSTEM),
-                        new IlmClassReconciler.Settings(
-                            Duration.ofSeconds(1), 100, 50, PromotionTestSupport.SYSTEM))));
+    operator = PromotionTestSupport.startOperatorWithLifecycle(client, clock);
   }
 
   @AfterAll
