@@ -158,24 +158,23 @@ public final class AgentRuntime implements AutoCloseable {
     if (!inFlight.add(name)) {
       return;
     }
-    jobs.submit(
-        () -> {
-          try {
-            var current =
-                client
-                    .resources(DeploymentJob.class)
-                    .inNamespace(job.getMetadata().getNamespace())
-                    .withName(name)
-                    .get();
-            if (current != null && !JobRunner.finished(current)) {
-              runner.run(current);
-            }
-          } catch (RuntimeException e) {
-            LOG.error("job {} could not be run", name, e);
-          } finally {
-            inFlight.remove(name);
-          }
-        });
+    jobs.submit(() -> {
+      try {
+        var current =
+            client
+                .resources(DeploymentJob.class)
+                .inNamespace(job.getMetadata().getNamespace())
+                .withName(name)
+                .get();
+        if (current != null && !JobRunner.finished(current)) {
+          runner.run(current);
+        }
+      } catch (RuntimeException e) {
+        LOG.error("job {} could not be run", name, e);
+      } finally {
+        inFlight.remove(name);
+      }
+    });
   }
 
   /** Stops watching and renewing; jobs in progress are interrupted (they resume on restart). */

@@ -152,13 +152,12 @@ final class JobRunner {
     TargetDriver driver =
         drivers
             .forType(target.getSpec().type())
-            .orElseThrow(
-                () ->
-                    new DeploymentFailure(
-                        "agent "
-                            + settings.name()
-                            + " has no driver for target type "
-                            + target.getSpec().type()));
+            .orElseThrow(() ->
+                new DeploymentFailure(
+                    "agent "
+                        + settings.name()
+                        + " has no driver for target type "
+                        + target.getSpec().type()));
     String unavailable = driver.unavailableReason();
     if (unavailable != null) {
       throw new DeploymentFailure(unavailable);
@@ -190,22 +189,21 @@ final class JobRunner {
             .withName(job.getMetadata().getName());
     boolean[] written = {false};
     try {
-      resource.editStatus(
-          current -> {
-            DeploymentJobStatus status =
-                current.getStatus() == null ? new DeploymentJobStatus() : current.getStatus();
-            if (status.getPhase() != null && status.getPhase().finished()) {
-              LOG.warn(
-                  "job {} is already {}; not overwriting it",
-                  job.getMetadata().getName(),
-                  status.getPhase());
-              return current;
-            }
-            change.accept(status);
-            current.setStatus(status);
-            written[0] = true;
-            return current;
-          });
+      resource.editStatus(current -> {
+        DeploymentJobStatus status =
+            current.getStatus() == null ? new DeploymentJobStatus() : current.getStatus();
+        if (status.getPhase() != null && status.getPhase().finished()) {
+          LOG.warn(
+              "job {} is already {}; not overwriting it",
+              job.getMetadata().getName(),
+              status.getPhase());
+          return current;
+        }
+        change.accept(status);
+        current.setStatus(status);
+        written[0] = true;
+        return current;
+      });
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
       if (e.getCode() == 404) {
         return false;

@@ -90,16 +90,14 @@ final class TargetReports {
         .resources(Target.class)
         .inNamespace(target.getMetadata().getNamespace())
         .withName(target.getMetadata().getName())
-        .editStatus(
-            current -> {
-              TargetStatus status =
-                  current.getStatus() == null ? new TargetStatus() : current.getStatus();
-              if (change.apply(status)) {
-                status.setLastObservedTime(
-                    clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-                current.setStatus(status);
-              }
-              return current;
-            });
+        .editStatus(current -> {
+          TargetStatus status =
+              current.getStatus() == null ? new TargetStatus() : current.getStatus();
+          if (change.apply(status)) {
+            status.setLastObservedTime(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+            current.setStatus(status);
+          }
+          return current;
+        });
   }
 }

@@ -174,15 +174,14 @@ public final class AgentTestSupport {
     await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              DeploymentJob j = resource.get();
-              return j != null
-                  && j.getStatus() != null
-                  && j.getStatus().getPhase() != null
-                  && j.getStatus().getPhase() != JobPhase.RUNNING
-                  && j.getStatus().getPhase() != JobPhase.PENDING;
-            });
+        .until(() -> {
+          DeploymentJob j = resource.get();
+          return j != null
+              && j.getStatus() != null
+              && j.getStatus().getPhase() != null
+              && j.getStatus().getPhase() != JobPhase.RUNNING
+              && j.getStatus().getPhase() != JobPhase.PENDING;
+        });
     return resource.get();
   }
 }

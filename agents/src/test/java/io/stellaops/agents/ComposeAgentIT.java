@@ -147,11 +147,10 @@ class ComposeAgentIT {
           .contains("team: shop")
           .doesNotContain("${stella.");
       assertThat(job.getStatus().getArtifacts())
-          .anySatisfy(
-              a -> {
-                assertThat(a.name()).isEqualTo("compose.stella.lock.yml");
-                assertThat(a.digest()).isEqualTo(Sha256.digest(Files.readAllBytes(lockfile)));
-              });
+          .anySatisfy(a -> {
+            assertThat(a.name()).isEqualTo("compose.stella.lock.yml");
+            assertThat(a.digest()).isEqualTo(Sha256.digest(Files.readAllBytes(lockfile)));
+          });
       assertThat(job.getStatus().getObserved())
           .containsExactly(
               new ComponentDigest("web", web, webDigest),

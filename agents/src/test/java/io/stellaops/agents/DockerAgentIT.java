@@ -180,22 +180,20 @@ class DockerAgentIT {
     assertThat(json).containsEntry("release", "shop-2.0.0").containsEntry("version", "2.0.0");
     assertThat(json.get("components").toString()).contains(v2);
     assertThat(second.getStatus().getArtifacts())
-        .anySatisfy(
-            a -> {
-              assertThat(a.name()).isEqualTo("stella.version.json");
-              assertThat(a.digest()).isEqualTo(Sha256.digest(sticker));
-            });
+        .anySatisfy(a -> {
+          assertThat(a.name()).isEqualTo("stella.version.json");
+          assertThat(a.digest()).isEqualTo(Sha256.digest(sticker));
+        });
 
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> {
-              Target t = client.resources(Target.class).inNamespace(NS).withName(TARGET).get();
-              assertThat(t.getStatus().getRunning())
-                  .containsExactly(new ComponentDigest("web", repo, v2));
-              assertThat(t.getStatus().getRelease()).isEqualTo("shop-2.0.0");
-              assertThat(t.getStatus().getLastJob()).isEqualTo("p2-web");
-            });
+        .untilAsserted(() -> {
+          Target t = client.resources(Target.class).inNamespace(NS).withName(TARGET).get();
+          assertThat(t.getStatus().getRunning())
+              .containsExactly(new ComponentDigest("web", repo, v2));
+          assertThat(t.getStatus().getRelease()).isEqualTo("shop-2.0.0");
+          assertThat(t.getStatus().getLastJob()).isEqualTo("p2-web");
+        });
   }
 
   @Test
@@ -246,14 +244,13 @@ class DockerAgentIT {
         .resources(DeploymentJob.class)
         .inNamespace(NS)
         .withName("p5-web")
-        .editStatus(
-            j -> {
-              var s = new DeploymentJobStatus();
-              s.setPhase(JobPhase.RUNNING);
-              s.setStartedAt("2026-01-01T00:00:00Z");
-              j.setStatus(s);
-              return j;
-            });
+        .editStatus(j -> {
+          var s = new DeploymentJobStatus();
+          s.setPhase(JobPhase.RUNNING);
+          s.setStartedAt("2026-01-01T00:00:00Z");
+          j.setStatus(s);
+          return j;
+        });
     agent = startAgent.get();
     DeploymentJob done =
         AgentTestSupport.awaitFinished(client, NS, "p5-web", Duration.ofSeconds(60));

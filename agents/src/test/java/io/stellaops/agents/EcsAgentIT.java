@@ -103,25 +103,24 @@ class EcsAgentIT {
   /** A service as a platform team creates it: a first task definition with a log sidecar. */
   private static void service(String name, int desired) {
     String arn =
-        ecs.registerTaskDefinition(
-                r ->
-                    r.family("shop-" + name)
-                        .networkMode("awsvpc")
-                        .requiresCompatibilitiesWithStrings("FARGATE")
-                        .cpu("256")
-                        .memory("512")
-                        .containerDefinitions(
-                            ContainerDefinition.builder()
-                                .name(name)
-                                .image(API + ":bootstrap")
-                                .essential(true)
-                                .environment(e -> e.name("MODE").value("production"))
-                                .build(),
-                            ContainerDefinition.builder()
-                                .name("log-router")
-                                .image(SIDECAR)
-                                .essential(false)
-                                .build()))
+        ecs.registerTaskDefinition(r ->
+                r.family("shop-" + name)
+                    .networkMode("awsvpc")
+                    .requiresCompatibilitiesWithStrings("FARGATE")
+                    .cpu("256")
+                    .memory("512")
+                    .containerDefinitions(
+                        ContainerDefinition.builder()
+                            .name(name)
+                            .image(API + ":bootstrap")
+                            .essential(true)
+                            .environment(e -> e.name("MODE").value("production"))
+                            .build(),
+                        ContainerDefinition.builder()
+                            .name("log-router")
+                            .image(SIDECAR)
+                            .essential(false)
+                            .build()))
             .taskDefinition()
             .taskDefinitionArn();
     ecs.createService(
@@ -177,17 +176,15 @@ class EcsAgentIT {
         .containsExactly(new ComponentDigest("api", API, v1));
     assertThat(first.getStatus().getArtifacts())
         .singleElement()
-        .satisfies(
-            a -> {
-              assertThat(a.name()).isEqualTo("ecs-task-definition");
-              assertThat(a.location()).isEqualTo(running.taskDefinitionArn());
-              assertThat(a.digest()).startsWith("sha256:");
-            });
+        .satisfies(a -> {
+          assertThat(a.name()).isEqualTo("ecs-task-definition");
+          assertThat(a.location()).isEqualTo(running.taskDefinitionArn());
+          assertThat(a.digest()).startsWith("sha256:");
+        });
     var tags =
         ecs
-            .describeTaskDefinition(
-                r ->
-                    r.taskDefinition(running.taskDefinitionArn()).include(TaskDefinitionField.TAGS))
+            .describeTaskDefinition(r ->
+                r.taskDefinition(running.taskDefinitionArn()).include(TaskDefinitionField.TAGS))
             .tags()
             .stream()
             .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
@@ -207,12 +204,11 @@ class EcsAgentIT {
 
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              Target t = client.resources(Target.class).inNamespace(NS).withName("shop-api").get();
-              assertThat(t.getStatus().getRunning())
-                  .containsExactly(new ComponentDigest("api", API, v1));
-            });
+        .untilAsserted(() -> {
+          Target t = client.resources(Target.class).inNamespace(NS).withName("shop-api").get();
+          assertThat(t.getStatus().getRunning())
+              .containsExactly(new ComponentDigest("api", API, v1));
+        });
   }
 
   @Test

@@ -74,16 +74,15 @@ public final class LocalDocker {
             .start();
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(
-                () -> {
-                  removeEverything(host);
-                  process.destroy();
-                  try {
-                    process.waitFor();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }));
+            new Thread(() -> {
+              removeEverything(host);
+              process.destroy();
+              try {
+                process.waitFor();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }));
     var probe = new DockerEngine(host);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {

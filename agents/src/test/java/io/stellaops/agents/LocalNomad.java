@@ -72,15 +72,14 @@ public final class LocalNomad {
             .start();
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(
-                () -> {
-                  process.destroy();
-                  try {
-                    process.waitFor(20, TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }));
+            new Thread(() -> {
+              process.destroy();
+              try {
+                process.waitFor(20, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }));
     String base = "http://127.0.0.1:" + http;
     HttpClient client = HttpClient.newHttpClient();
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));

@@ -177,12 +177,11 @@ class NomadAgentIT {
         .containsExactly(new ComponentDigest("web", web, v1));
     assertThat(first.getStatus().getArtifacts())
         .singleElement()
-        .satisfies(
-            a -> {
-              assertThat(a.name()).isEqualTo("nomad-job");
-              assertThat(a.location())
-                  .endsWith("/v1/job/shop/versions#" + job.path("Version").asLong());
-            });
+        .satisfies(a -> {
+          assertThat(a.name()).isEqualTo("nomad-job");
+          assertThat(a.location())
+              .endsWith("/v1/job/shop/versions#" + job.path("Version").asLong());
+        });
     assertThat(runningImages()).contains(web + "@" + v1);
 
     assertSucceeded(run("r2", "2.0.0", DeploymentJobSpec.Action.DEPLOY, "web", v2));

@@ -163,14 +163,9 @@ final class IlmCommand implements Runnable {
         upcoming.sort(Comparator.comparing(Governed::expiresAt).thenComparing(Governed::id));
         upcoming.stream()
             .limit(limit)
-            .forEach(
-                g ->
-                    rows.add(
-                        row(
-                            action,
-                            g.expiresAt().toString(),
-                            g,
-                            "in " + human(now, g.expiresAt()))));
+            .forEach(g ->
+                rows.add(
+                    row(action, g.expiresAt().toString(), g, "in " + human(now, g.expiresAt()))));
         if (rows.isEmpty()) {
           out.println("  nothing expired, pinned past expiry or due");
         } else {

@@ -29,17 +29,16 @@ final class QuarantineCommand implements Callable<Integer> {
             .resources(Release.class)
             .inNamespace(cli.namespace())
             .withName(release)
-            .edit(
-                r -> {
-                  var annotations =
-                      new HashMap<>(
-                          r.getMetadata().getAnnotations() == null
-                              ? java.util.Map.<String, String>of()
-                              : r.getMetadata().getAnnotations());
-                  annotations.put(ReleaseAnnotations.QUARANTINE, reason);
-                  r.getMetadata().setAnnotations(annotations);
-                  return r;
-                });
+            .edit(r -> {
+              var annotations =
+                  new HashMap<>(
+                      r.getMetadata().getAnnotations() == null
+                          ? java.util.Map.<String, String>of()
+                          : r.getMetadata().getAnnotations());
+              annotations.put(ReleaseAnnotations.QUARANTINE, reason);
+              r.getMetadata().setAnnotations(annotations);
+              return r;
+            });
     var a = updated.getMetadata().getAnnotations();
     cli.out()
         .println(

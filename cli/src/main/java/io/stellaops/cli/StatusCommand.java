@@ -54,14 +54,13 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     s.getJobs()
-        .forEach(
-            j ->
-                out.printf(
-                    "Job:         %s on %s: %s%s%n",
-                    j.job(),
-                    j.target(),
-                    j.phase(),
-                    j.message() == null ? "" : " (" + j.message() + ")"));
+        .forEach(j ->
+            out.printf(
+                "Job:         %s on %s: %s%s%n",
+                j.job(),
+                j.target(),
+                j.phase(),
+                j.message() == null ? "" : " (" + j.message() + ")"));
     out.println("History:");
     s.getTransitions()
         .forEach(t -> out.printf("  %s  %-16s %s%n", t.time(), t.phase(), t.message()));

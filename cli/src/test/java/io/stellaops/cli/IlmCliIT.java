@@ -133,16 +133,15 @@ class IlmCliIT {
     PromotionTestSupport.awaitPhase(client, NS, "r2-to-stage", Phase.Denied);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              var running = packet("r1-to-dev");
-              var denied = packet("r2-to-stage");
-              return denied != null
-                  && denied.getMetadata().getAnnotations() != null
-                  && denied.getMetadata().getAnnotations().containsKey(IlmMetadata.EXPIRES_AT)
-                  && running.getMetadata().getAnnotations() != null
-                  && running.getMetadata().getAnnotations().containsKey(IlmMetadata.PINNED);
-            });
+        .until(() -> {
+          var running = packet("r1-to-dev");
+          var denied = packet("r2-to-stage");
+          return denied != null
+              && denied.getMetadata().getAnnotations() != null
+              && denied.getMetadata().getAnnotations().containsKey(IlmMetadata.EXPIRES_AT)
+              && running.getMetadata().getAnnotations() != null
+              && running.getMetadata().getAnnotations().containsKey(IlmMetadata.PINNED);
+        });
   }
 
   @AfterAll
@@ -274,12 +273,11 @@ class IlmCliIT {
                 .get("purge-log.jsonl"),
             java.nio.charset.StandardCharsets.UTF_8);
     assertThat(lines.lines())
-        .anySatisfy(
-            l ->
-                assertThat(l)
-                    .contains("\"kind\":\"Promotion\"")
-                    .contains("\"name\":\"r2-to-stage\"")
-                    .contains("with EvidencePacket shop/r2-to-stage"));
+        .anySatisfy(l ->
+            assertThat(l)
+                .contains("\"kind\":\"Promotion\"")
+                .contains("\"name\":\"r2-to-stage\"")
+                .contains("with EvidencePacket shop/r2-to-stage"));
     Run purgeLog =
         stella(
             "evidence",

@@ -185,14 +185,13 @@ public final class PromotionTestSupport {
             .withName(release);
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              var r = resource.get();
-              return r != null
-                  && r.getStatus() != null
-                  && r.getStatus().getComponents() != null
-                  && ready.test(r.getStatus().getComponents().get(0));
-            });
+        .until(() -> {
+          var r = resource.get();
+          return r != null
+              && r.getStatus() != null
+              && r.getStatus().getComponents() != null
+              && ready.test(r.getStatus().getComponents().get(0));
+        });
     return resource.get().getStatus().getComponents().get(0);
   }
 
@@ -202,11 +201,10 @@ public final class PromotionTestSupport {
     try {
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                Promotion p = resource.get();
-                return p != null && p.getStatus() != null && p.getStatus().getPhase() == phase;
-              });
+          .until(() -> {
+            Promotion p = resource.get();
+            return p != null && p.getStatus() != null && p.getStatus().getPhase() == phase;
+          });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       Promotion p = resource.get();
       throw new AssertionError(
@@ -238,14 +236,13 @@ public final class PromotionTestSupport {
           .resources(DeploymentJob.class)
           .inNamespace(namespace)
           .withName(job.getMetadata().getName())
-          .editStatus(
-              j -> {
-                var status = new DeploymentJobStatus();
-                status.setPhase(DeploymentJobStatus.JobPhase.SUCCEEDED);
-                status.setObserved(j.getSpec().components());
-                j.setStatus(status);
-                return j;
-              });
+          .editStatus(j -> {
+            var status = new DeploymentJobStatus();
+            status.setPhase(DeploymentJobStatus.JobPhase.SUCCEEDED);
+            status.setObserved(j.getSpec().components());
+            j.setStatus(status);
+            return j;
+          });
     }
   }
 }

@@ -95,10 +95,9 @@ class CrdValidationIT {
     HasMetadata invalid = objects.get(objects.size() - 1);
     boolean isUpdate =
         prerequisites.stream()
-            .anyMatch(
-                o ->
-                    o.getKind().equals(invalid.getKind())
-                        && o.getMetadata().getName().equals(invalid.getMetadata().getName()));
+            .anyMatch(o ->
+                o.getKind().equals(invalid.getKind())
+                    && o.getMetadata().getName().equals(invalid.getMetadata().getName()));
     // A new object is created as kubectl create does; server-side apply would first fail its own
     // merge check on duplicate list entries and hide the CEL message under test.
     assertThatThrownBy(
@@ -110,12 +109,11 @@ class CrdValidationIT {
               }
             })
         .isInstanceOf(KubernetesClientException.class)
-        .satisfies(
-            e -> {
-              var status = ((KubernetesClientException) e).getStatus();
-              assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422);
-              assertThat(status.getMessage()).contains(expected);
-            });
+        .satisfies(e -> {
+          var status = ((KubernetesClientException) e).getStatus();
+          assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422);
+          assertThat(status.getMessage()).contains(expected);
+        });
   }
 
   private static HasMetadata apply(HasMetadata object, String namespace) {

@@ -182,12 +182,11 @@ class DockerPromotionE2E {
     assertThat(v1.getSpec().components().get(0).digest()).isEqualTo(digests.get("1.0.0"));
     await()
         .atMost(Duration.ofSeconds(15))
-        .untilAsserted(
-            () -> {
-              Agent a = client.resources(Agent.class).inNamespace(NS).withName("edge-01").get();
-              assertThat(condition(a.getStatus(), "Ready")).isEqualTo(Condition.Status.TRUE);
-              assertThat(a.getStatus().getVersion()).isEqualTo("e2e");
-            });
+        .untilAsserted(() -> {
+          Agent a = client.resources(Agent.class).inNamespace(NS).withName("edge-01").get();
+          assertThat(condition(a.getStatus(), "Ready")).isEqualTo(Condition.Status.TRUE);
+          assertThat(a.getStatus().getVersion()).isEqualTo("e2e");
+        });
   }
 
   @Test
@@ -218,14 +217,12 @@ class DockerPromotionE2E {
             j -> assertThat(j.getSpec().action()).isEqualTo(DeploymentJobSpec.Action.ROLLBACK));
     await()
         .atMost(Duration.ofSeconds(15))
-        .untilAsserted(
-            () -> {
-              Target t =
-                  client.resources(Target.class).inNamespace(NS).withName("dev-docker").get();
-              assertThat(t.getStatus().getRelease()).isEqualTo("shop-1.0.0");
-              assertThat(condition(t.getStatus(), "Ready")).isEqualTo(Condition.Status.TRUE);
-              assertThat(condition(t.getStatus(), "Drifted")).isEqualTo(Condition.Status.FALSE);
-            });
+        .untilAsserted(() -> {
+          Target t = client.resources(Target.class).inNamespace(NS).withName("dev-docker").get();
+          assertThat(t.getStatus().getRelease()).isEqualTo("shop-1.0.0");
+          assertThat(condition(t.getStatus(), "Ready")).isEqualTo(Condition.Status.TRUE);
+          assertThat(condition(t.getStatus(), "Drifted")).isEqualTo(Condition.Status.FALSE);
+        });
   }
 
   @Test
@@ -248,31 +245,27 @@ class DockerPromotionE2E {
   void anAgentCannotWriteTheStatusOfAnotherAgentsJob() throws Exception {
     KubernetesClient other = AgentTestSupport.agentClient(client, NS, "other-agent");
     String job = PromotionTestSupport.jobsOf(client, NS, "dev-1").get(0).getMetadata().getName();
-    assertThatThrownBy(
-            () ->
-                other
-                    .resources(DeploymentJob.class)
-                    .inNamespace(NS)
-                    .withName(job)
-                    .editStatus(
-                        j -> {
-                          j.getStatus().setPhase(DeploymentJobStatus.JobPhase.FAILED);
-                          return j;
-                        }))
+    assertThatThrownBy(() ->
+            other
+                .resources(DeploymentJob.class)
+                .inNamespace(NS)
+                .withName(job)
+                .editStatus(j -> {
+                  j.getStatus().setPhase(DeploymentJobStatus.JobPhase.FAILED);
+                  return j;
+                }))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("only agent edge-01 (service account shop/edge-agent) may update")
         .hasMessageContaining("system:serviceaccount:shop:other-agent");
-    assertThatThrownBy(
-            () ->
-                other
-                    .resources(Target.class)
-                    .inNamespace(NS)
-                    .withName("dev-docker")
-                    .editStatus(
-                        t -> {
-                          t.getStatus().setRelease("forged");
-                          return t;
-                        }))
+    assertThatThrownBy(() ->
+            other
+                .resources(Target.class)
+                .inNamespace(NS)
+                .withName("dev-docker")
+                .editStatus(t -> {
+                  t.getStatus().setRelease("forged");
+                  return t;
+                }))
         .hasMessageContaining("only agent edge-01");
     other.close();
   }
@@ -283,23 +276,19 @@ class DockerPromotionE2E {
     docker.client().stopContainerCmd(CONTAINER).withTimeout(1).exec();
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () -> {
-              Target t =
-                  client.resources(Target.class).inNamespace(NS).withName("dev-docker").get();
-              assertThat(condition(t.getStatus(), "Drifted")).isEqualTo(Condition.Status.TRUE);
-              assertThat(t.getStatus().getConditions())
-                  .anySatisfy(c -> assertThat(c.message()).contains("web: not running"));
-            });
+        .untilAsserted(() -> {
+          Target t = client.resources(Target.class).inNamespace(NS).withName("dev-docker").get();
+          assertThat(condition(t.getStatus(), "Drifted")).isEqualTo(Condition.Status.TRUE);
+          assertThat(t.getStatus().getConditions())
+              .anySatisfy(c -> assertThat(c.message()).contains("web: not running"));
+        });
     docker.client().startContainerCmd(CONTAINER).exec();
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () -> {
-              Target t =
-                  client.resources(Target.class).inNamespace(NS).withName("dev-docker").get();
-              assertThat(condition(t.getStatus(), "Drifted")).isEqualTo(Condition.Status.FALSE);
-            });
+        .untilAsserted(() -> {
+          Target t = client.resources(Target.class).inNamespace(NS).withName("dev-docker").get();
+          assertThat(condition(t.getStatus(), "Drifted")).isEqualTo(Condition.Status.FALSE);
+        });
   }
 
   private static void promote(String name, String release) {

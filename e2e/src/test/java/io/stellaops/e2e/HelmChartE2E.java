@@ -118,10 +118,8 @@ class HelmChartE2E {
                 "STELLA_LEADER_ELECTION", "true"))) {
       await()
           .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () ->
-                  assertThat(operator.get("/health/readiness").body())
-                      .contains("\"status\":\"UP\""));
+          .untilAsserted(() ->
+              assertThat(operator.get("/health/readiness").body()).contains("\"status\":\"UP\""));
     }
 
     helm(

@@ -172,13 +172,8 @@ class OwnImagesE2E {
     assertThat(operator.getSpec().getContainers().getFirst().getImage())
         .isEqualTo(operatorImage + ":0.1.0@" + digest(operatorImage));
 
-    assertThatThrownBy(
-            () ->
-                client
-                    .pods()
-                    .inNamespace(NS)
-                    .resource(pod("agent", agentImage + ":0.1.0"))
-                    .create())
+    assertThatThrownBy(() ->
+            client.pods().inNamespace(NS).resource(pod("agent", agentImage + ":0.1.0")).create())
         .hasMessageContaining("attestation sbom (https://cyclonedx.org/bom)")
         .hasMessageContaining("no attestation found");
 

@@ -88,25 +88,23 @@ public final class StellaOperator implements AutoCloseable {
     startAdmission();
     AdmissionMetrics.init();
     operator =
-        new Operator(
-            o -> {
-              o.withKubernetesClient(client)
-                  .withCloseClientOnStop(false)
-                  .withMetrics(new ControllerMetrics());
-              if (settings.leaderElection()) {
-                o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        "stella-operator",
-                        settings.namespace(),
-                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                        null,
-                        new LeaderCallbacks(
-                            () -> leading = true, this::stoppedLeading, leader -> {}),
-                        false));
-              }
-            });
+        new Operator(o -> {
+          o.withKubernetesClient(client)
+              .withCloseClientOnStop(false)
+              .withMetrics(new ControllerMetrics());
+          if (settings.leaderElection()) {
+            o.withLeaderElectionConfiguration(
+                new LeaderElectionConfiguration(
+                    "stella-operator",
+                    settings.namespace(),
+                    LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                    null,
+                    new LeaderCallbacks(() -> leading = true, this::stoppedLeading, leader -> {}),
+                    false));
+          }
+        });
     operator.register(new GatePolicyReconciler(Clock.systemUTC()));
     operator.register(
         new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(Clock.systemUTC()));

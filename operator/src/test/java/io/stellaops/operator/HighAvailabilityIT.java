@@ -74,14 +74,13 @@ class HighAvailabilityIT {
 
     await()
         .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              for (LocalOperator replica : replicas) {
-                assertThat(replica.get("/health/readiness").statusCode()).isEqualTo(200);
-              }
-              Lease lease = client.leases().inNamespace(SYSTEM).withName("stella-operator").get();
-              assertThat(lease).isNotNull();
-              assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
-            });
+        .untilAsserted(() -> {
+          for (LocalOperator replica : replicas) {
+            assertThat(replica.get("/health/readiness").statusCode()).isEqualTo(200);
+          }
+          Lease lease = client.leases().inNamespace(SYSTEM).withName("stella-operator").get();
+          assertThat(lease).isNotNull();
+          assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+        });
   }
 }

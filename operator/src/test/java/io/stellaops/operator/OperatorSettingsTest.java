@@ -29,10 +29,9 @@ class OperatorSettingsTest {
 
   @Test
   void aRegistryGivenAsUrlIsRefusedWithTheExpectedForm() {
-    assertThatThrownBy(
-            () ->
-                OperatorSettings.fromEnvironment(
-                    Map.of("STELLA_INSECURE_REGISTRIES", "http://kind-registry:5001")))
+    assertThatThrownBy(() ->
+            OperatorSettings.fromEnvironment(
+                Map.of("STELLA_INSECURE_REGISTRIES", "http://kind-registry:5001")))
         .hasMessageContaining("STELLA_INSECURE_REGISTRIES lists registries as host[:port]")
         .hasMessageContaining("http://kind-registry:5001");
   }

@@ -178,23 +178,21 @@ class StellaOperatorIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
-        .until(
-            () -> {
-              PromotionTestSupport.apply(client, NS, release);
-              return true;
-            });
+        .until(() -> {
+          PromotionTestSupport.apply(client, NS, release);
+          return true;
+        });
     PromotionTestSupport.awaitPhase(client, NS, "metrics-app-to-prod", Phase.Denied);
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              var metrics = get("/metrics");
-              assertThat(metrics.statusCode()).isEqualTo(200);
-              assertThat(metrics.headers().firstValue("Content-Type").orElse(""))
-                  .startsWith("text/plain");
-              for (String name : documented) {
-                assertThat(metrics.body()).as(name).contains("\n" + name);
-              }
-            });
+        .untilAsserted(() -> {
+          var metrics = get("/metrics");
+          assertThat(metrics.statusCode()).isEqualTo(200);
+          assertThat(metrics.headers().firstValue("Content-Type").orElse(""))
+              .startsWith("text/plain");
+          for (String name : documented) {
+            assertThat(metrics.body()).as(name).contains("\n" + name);
+          }
+        });
   }
 }

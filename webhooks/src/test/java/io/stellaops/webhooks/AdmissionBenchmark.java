@@ -164,18 +164,17 @@ class AdmissionBenchmark {
         for (int i = 0; i < SAMPLES; i++) {
           String name = "plain-" + names.incrementAndGet();
           plain.add(
-              timed(
-                  () ->
-                      client
-                          .configMaps()
-                          .inNamespace(NS)
-                          .resource(
-                              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                                  .withNewMetadata()
-                                  .withName(name)
-                                  .endMetadata()
-                                  .build())
-                          .create()));
+              timed(() ->
+                  client
+                      .configMaps()
+                      .inNamespace(NS)
+                      .resource(
+                          new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                              .withNewMetadata()
+                              .withName(name)
+                              .endMetadata()
+                              .build())
+                      .create()));
         }
         int threads = 8;
         Duration window = Duration.ofSeconds(10);
@@ -183,14 +182,13 @@ class AdmissionBenchmark {
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
           for (int t = 0; t < threads; t++) {
-            pool.submit(
-                () -> {
-                  while (System.nanoTime() - start < window.toNanos()) {
-                    create(images, "load-" + names.incrementAndGet());
-                    admitted.incrementAndGet();
-                  }
-                  return null;
-                });
+            pool.submit(() -> {
+              while (System.nanoTime() - start < window.toNanos()) {
+                create(images, "load-" + names.incrementAndGet());
+                admitted.incrementAndGet();
+              }
+              return null;
+            });
           }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -209,18 +207,15 @@ class AdmissionBenchmark {
         for (int i = 0; i < 5; i++) {
           String ref = bundleImages.get(0) + "@" + bundleDigests.get(0);
           cosignBundle.add(
-              timed(
-                  () ->
-                      cosign.verifyKeyless(
-                          ref, trustedRoot, ISSUER, SUBJECT, "--new-bundle-format")));
+              timed(() ->
+                  cosign.verifyKeyless(ref, trustedRoot, ISSUER, SUBJECT, "--new-bundle-format")));
         }
         long cosignFive =
-            timed(
-                () -> {
-                  for (int i = 0; i < COMPONENTS; i++) {
-                    cosign.verify(images.get(i) + "@" + digests.get(i), "ci");
-                  }
-                });
+            timed(() -> {
+              for (int i = 0; i < COMPONENTS; i++) {
+                cosign.verify(images.get(i) + "@" + digests.get(i), "ci");
+              }
+            });
 
         System.out.printf(
             """

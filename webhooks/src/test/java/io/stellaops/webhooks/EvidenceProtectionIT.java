@@ -153,25 +153,25 @@ class EvidenceProtectionIT {
         .load(
             new java.io.ByteArrayInputStream(
                 """
-            apiVersion: stellaops.io/v1alpha1
-            kind: IlmClass
-            metadata: {name: archive}
-            spec:
-              retention: 1d
-              default: true
-              appliesTo: [EvidencePacket, DecisionRecord, Promotion, DeploymentJob]
-              onExpiry: Archive
-              archiveRepository: %1$s/archive/evidence
-            ---
-            apiVersion: stellaops.io/v1alpha1
-            kind: IlmClass
-            metadata: {name: keep}
-            spec:
-              retention: 400d
-              appliesTo: [EvidencePacket, DecisionRecord, Promotion, DeploymentJob]
-              onExpiry: Archive
-              archiveRepository: %1$s/archive/evidence
-            """
+                apiVersion: stellaops.io/v1alpha1
+                kind: IlmClass
+                metadata: {name: archive}
+                spec:
+                  retention: 1d
+                  default: true
+                  appliesTo: [EvidencePacket, DecisionRecord, Promotion, DeploymentJob]
+                  onExpiry: Archive
+                  archiveRepository: %1$s/archive/evidence
+                ---
+                apiVersion: stellaops.io/v1alpha1
+                kind: IlmClass
+                metadata: {name: keep}
+                spec:
+                  retention: 400d
+                  appliesTo: [EvidencePacket, DecisionRecord, Promotion, DeploymentJob]
+                  onExpiry: Archive
+                  archiveRepository: %1$s/archive/evidence
+                """
                     .formatted(registry.host())
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .serverSideApply();
@@ -202,62 +202,45 @@ class EvidenceProtectionIT {
     PromotionTestSupport.awaitPhase(client, NS, "r2-to-stage", Phase.Denied);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              EvidencePacket running = packet(NS, "r1-to-dev");
-              EvidencePacket stage = packet(NS, "r2-to-stage");
-              return stamped(running)
-                  && running.getMetadata().getAnnotations().containsKey(IlmMetadata.PINNED)
-                  && stamped(stage);
-            });
+        .until(() -> {
+          EvidencePacket running = packet(NS, "r1-to-dev");
+          EvidencePacket stage = packet(NS, "r2-to-stage");
+          return stamped(running)
+              && running.getMetadata().getAnnotations().containsKey(IlmMetadata.PINNED)
+              && stamped(stage);
+        });
     KubernetesClient alice = as("alice");
     EvidencePacket stage = packet(NS, "r2-to-stage");
     String expiry = stage.getMetadata().getAnnotations().get(IlmMetadata.EXPIRES_AT);
 
-    assertThatThrownBy(
-            () ->
-                alice
-                    .resources(EvidencePacket.class)
-                    .inNamespace(NS)
-                    .withName("r2-to-stage")
-                    .delete())
+    assertThatThrownBy(() ->
+            alice.resources(EvidencePacket.class).inNamespace(NS).withName("r2-to-stage").delete())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining(
             "EvidencePacket shop/r2-to-stage is evidence and only Stella Operator's lifecycle"
                 + " controller deletes it (alice asked): kept by IlmClass archive until "
                 + expiry);
-    assertThatThrownBy(
-            () ->
-                alice
-                    .resources(EvidencePacket.class)
-                    .inNamespace(NS)
-                    .withName("r1-to-dev")
-                    .delete())
+    assertThatThrownBy(() ->
+            alice.resources(EvidencePacket.class).inNamespace(NS).withName("r1-to-dev").delete())
         .hasMessageContaining("for as long as it is pinned: release r1 runs in dev");
     assertThatThrownBy(
             () -> alice.configMaps().inNamespace(NS).withName("r2-to-stage-decision").delete())
         .hasMessageContaining("decision record (ConfigMap) shop/r2-to-stage-decision is evidence");
-    assertThatThrownBy(
-            () ->
-                alice
-                    .resources(EvidencePacket.class)
-                    .inNamespace(NS)
-                    .withName("r2-to-stage")
-                    .patch(
-                        PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"metadata\":{\"finalizers\":null,\"annotations\":{\""
-                            + IlmMetadata.EXPIRES_AT
-                            + "\":\"2000-01-01T00:00:00Z\"}}}"))
+    assertThatThrownBy(() ->
+            alice
+                .resources(EvidencePacket.class)
+                .inNamespace(NS)
+                .withName("r2-to-stage")
+                .patch(
+                    PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"finalizers\":null,\"annotations\":{\""
+                        + IlmMetadata.EXPIRES_AT
+                        + "\":\"2000-01-01T00:00:00Z\"}}}"))
         .hasMessageContaining("removes finalizer stellaops.io/ilm")
         .hasMessageContaining("changes annotation stellaops.io/ilm-expires-at");
     // the cluster admin is refused too: only the lifecycle controller deletes evidence
-    assertThatThrownBy(
-            () ->
-                client
-                    .resources(EvidencePacket.class)
-                    .inNamespace(NS)
-                    .withName("r2-to-stage")
-                    .delete())
+    assertThatThrownBy(() ->
+            client.resources(EvidencePacket.class).inNamespace(NS).withName("r2-to-stage").delete())
         .hasMessageContaining("is evidence");
     assertThat(packet(NS, "r2-to-stage").getMetadata().getDeletionTimestamp()).isNull();
     // what is not ILM bookkeeping may still change
@@ -277,21 +260,18 @@ class EvidenceProtectionIT {
     String tag = "shop.EvidencePacket.r2-to-stage";
     await()
         .atMost(Duration.ofSeconds(40))
-        .until(
-            () -> {
-              IlmClass cls = client.resources(IlmClass.class).withName("archive").get();
-              return cls.getStatus() != null
-                  && cls.getStatus().getConditions().stream()
-                      .anyMatch(
-                          c -> c.type().equals("Stalled") && c.reason().equals("WriteRefused"));
-            });
+        .until(() -> {
+          IlmClass cls = client.resources(IlmClass.class).withName("archive").get();
+          return cls.getStatus() != null
+              && cls.getStatus().getConditions().stream()
+                  .anyMatch(c -> c.type().equals("Stalled") && c.reason().equals("WriteRefused"));
+        });
     assertThat(
             client.resources(IlmClass.class).withName("archive").get().getStatus().getConditions())
-        .anySatisfy(
-            c ->
-                assertThat(c.message())
-                    .contains(
-                        "the API server refused to delete EvidencePacket shop/r2-to-stage (403)"));
+        .anySatisfy(c ->
+            assertThat(c.message())
+                .contains(
+                    "the API server refused to delete EvidencePacket shop/r2-to-stage (403)"));
     EvidencePacket kept = packet(NS, "r2-to-stage");
     assertThat(kept).as("not deleted: its delete was refused").isNotNull();
     assertThat(kept.getMetadata().getFinalizers()).contains(IlmMetadata.FINALIZER);
@@ -317,21 +297,18 @@ class EvidenceProtectionIT {
     assertThat(packet(NS, "r1-to-dev")).as("pinned: r1 runs in dev").isNotNull();
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        client
-                            .resources(IlmClass.class)
-                            .withName("archive")
-                            .get()
-                            .getStatus()
-                            .getConditions())
-                    .anySatisfy(
-                        c -> {
-                          assertThat(c.type()).isEqualTo("Ready");
-                          assertThat(c.status())
-                              .isEqualTo(io.stellaops.crds.common.Condition.Status.TRUE);
-                        }));
+        .untilAsserted(() ->
+            assertThat(
+                    client
+                        .resources(IlmClass.class)
+                        .withName("archive")
+                        .get()
+                        .getStatus()
+                        .getConditions())
+                .anySatisfy(c -> {
+                  assertThat(c.type()).isEqualTo("Ready");
+                  assertThat(c.status()).isEqualTo(io.stellaops.crds.common.Condition.Status.TRUE);
+                }));
   }
 
   @Test
@@ -352,10 +329,8 @@ class EvidenceProtectionIT {
     client.namespaces().withName(GONE).delete();
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                client.namespaces().withName(GONE).get().getMetadata().getDeletionTimestamp()
-                    != null);
+        .until(() ->
+            client.namespaces().withName(GONE).get().getMetadata().getDeletionTimestamp() != null);
     // what the namespace controller does next (this API server runs without one)
     as("system:serviceaccount:kube-system:namespace-controller", "system:masters")
         .resources(EvidencePacket.class)

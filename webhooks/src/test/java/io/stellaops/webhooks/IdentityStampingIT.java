@@ -159,11 +159,10 @@ class IdentityStampingIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
-        .until(
-            () -> {
-              as.resource(yaml).inNamespace(NS).create();
-              return true;
-            });
+        .until(() -> {
+          as.resource(yaml).inNamespace(NS).create();
+          return true;
+        });
     return client.resources(Promotion.class).inNamespace(NS).withName(name).get();
   }
 
@@ -195,18 +194,17 @@ class IdentityStampingIT {
   void rejectsAForgedRequester() {
     try (var alice = as("alice@example.com", "shop-developers")) {
       promote(alice, "warm-up", "dev");
-      assertThatThrownBy(
-              () ->
-                  alice
-                      .resource(
-                          """
+      assertThatThrownBy(() ->
+              alice
+                  .resource(
+                      """
                       apiVersion: stellaops.io/v1alpha1
                       kind: Promotion
                       metadata: {name: forged}
                       spec: {release: shop-1, environment: dev, requestedBy: {username: bob@example.com}}
                       """)
-                      .inNamespace(NS)
-                      .create())
+                  .inNamespace(NS)
+                  .create())
           .isInstanceOf(KubernetesClientException.class)
           .hasMessageContaining("denied the request")
           .hasMessageContaining(
@@ -218,10 +216,9 @@ class IdentityStampingIT {
   void rejectsAForgedApproverAndSubjectTogether() {
     try (var bob = as("bob@example.com", "release-managers")) {
       promote(bob, "for-forgery", "dev");
-      assertThatThrownBy(
-              () ->
-                  bob.resource(
-                          """
+      assertThatThrownBy(() ->
+              bob.resource(
+                      """
                       apiVersion: stellaops.io/v1alpha1
                       kind: Approval
                       metadata: {name: forged}
@@ -231,8 +228,8 @@ class IdentityStampingIT {
                         approver: {username: carol@example.com}
                         subject: {release: shop-1, environment: prod}
                       """)
-                      .inNamespace(NS)
-                      .create())
+                  .inNamespace(NS)
+                  .create())
           .hasMessageContaining("spec.approver: is set by Stella Operator")
           .hasMessageContaining("spec.subject: is set by Stella Operator");
     }
@@ -270,11 +267,10 @@ class IdentityStampingIT {
           .atMost(Duration.ofSeconds(20))
           .untilAsserted(() -> assertThat(notCounted("shop-1-to-stage")).hasSize(2));
       assertThat(notCounted("shop-1-to-stage"))
-          .anySatisfy(
-              m ->
-                  assertThat(m)
-                      .contains(
-                          "alice@example.com requested the promotion and self-approval is not allowed"))
+          .anySatisfy(m ->
+              assertThat(m)
+                  .contains(
+                      "alice@example.com requested the promotion and self-approval is not allowed"))
           .anySatisfy(
               m -> assertThat(m).contains("mallory@example.com is not an allowed approver"));
       assertThat(
@@ -313,18 +309,16 @@ class IdentityStampingIT {
       await()
           .atMost(Duration.ofSeconds(20))
           .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                releases.edit(
-                    r -> {
-                      r.getMetadata()
-                          .getAnnotations()
-                          .put(ReleaseAnnotations.QUARANTINE, "ships CVE-2026-1234");
-                      return r;
-                    });
-                assertThat(releases.get().getMetadata().getAnnotations())
-                    .containsEntry(ReleaseAnnotations.QUARANTINED_BY, "alice@example.com");
-              });
+          .untilAsserted(() -> {
+            releases.edit(r -> {
+              r.getMetadata()
+                  .getAnnotations()
+                  .put(ReleaseAnnotations.QUARANTINE, "ships CVE-2026-1234");
+              return r;
+            });
+            assertThat(releases.get().getMetadata().getAnnotations())
+                .containsEntry(ReleaseAnnotations.QUARANTINED_BY, "alice@example.com");
+          });
 
       promote(alice, "shop-bad-to-dev", "dev", "shop-bad");
       Promotion denied = awaitPhase(client, NS, "shop-bad-to-dev", Phase.Denied);
@@ -332,23 +326,19 @@ class IdentityStampingIT {
           .startsWith(
               "quarantine: release is quarantined: ships CVE-2026-1234 (by alice@example.com at ");
 
-      assertThatThrownBy(
-              () ->
-                  releases.edit(
-                      r -> {
-                        r.getMetadata().getAnnotations().remove(ReleaseAnnotations.QUARANTINE);
-                        return r;
-                      }))
+      assertThatThrownBy(() ->
+              releases.edit(r -> {
+                r.getMetadata().getAnnotations().remove(ReleaseAnnotations.QUARANTINE);
+                return r;
+              }))
           .hasMessageContaining("a quarantined release stays quarantined");
-      assertThatThrownBy(
-              () ->
-                  releases.edit(
-                      r -> {
-                        r.getMetadata()
-                            .getAnnotations()
-                            .put(ReleaseAnnotations.QUARANTINED_BY, "mallory@example.com");
-                        return r;
-                      }))
+      assertThatThrownBy(() ->
+              releases.edit(r -> {
+                r.getMetadata()
+                    .getAnnotations()
+                    .put(ReleaseAnnotations.QUARANTINED_BY, "mallory@example.com");
+                return r;
+              }))
           .hasMessageContaining("is set by Stella Operator when the release is quarantined");
     }
   }

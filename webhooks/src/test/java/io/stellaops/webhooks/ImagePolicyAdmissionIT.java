@@ -106,17 +106,14 @@ class ImagePolicyAdmissionIT {
     String probe = push("shop/probe", "1.0.0");
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(
-            () -> {
-              try {
-                client
-                    .resource(release("probe-" + System.nanoTime(), "shop/probe", "1.0.0"))
-                    .create();
-                return false;
-              } catch (KubernetesClientException e) {
-                return e.getMessage().contains("is not admitted by TrustPolicy");
-              }
-            });
+        .until(() -> {
+          try {
+            client.resource(release("probe-" + System.nanoTime(), "shop/probe", "1.0.0")).create();
+            return false;
+          } catch (KubernetesClientException e) {
+            return e.getMessage().contains("is not admitted by TrustPolicy");
+          }
+        });
     assertThat(probe).startsWith("sha256:");
   }
 
@@ -226,15 +223,14 @@ class ImagePolicyAdmissionIT {
         .contains("TrustPolicy shop/ci")
         .contains("no cosign signature found");
 
-    assertThatThrownBy(
-            () ->
-                client
-                    .pods()
-                    .inNamespace(LOCKED)
-                    .resource(
-                        LoopbackAdmission.pod(
-                            "upper", registry.host() + "/shop/respelled@" + digest.toUpperCase()))
-                    .create())
+    assertThatThrownBy(() ->
+            client
+                .pods()
+                .inNamespace(LOCKED)
+                .resource(
+                    LoopbackAdmission.pod(
+                        "upper", registry.host() + "/shop/respelled@" + digest.toUpperCase()))
+                .create())
         .hasMessageContaining("spec.containers[0].image")
         .hasMessageContaining("is not sha256: and 64 lower-case hex digits");
   }
@@ -315,15 +311,13 @@ class ImagePolicyAdmissionIT {
         .contains("no cosign signature found");
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(client.v1().events().inNamespace(NS).list().getItems())
-                    .anySatisfy(
-                        e -> {
-                          assertThat(e.getReason()).isEqualTo(AdmissionEvents.REASON);
-                          assertThat(e.getInvolvedObject().getName()).isEqualTo("audited");
-                          assertThat(e.getMessage()).contains("audit/ci");
-                        }));
+        .untilAsserted(() ->
+            assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                .anySatisfy(e -> {
+                  assertThat(e.getReason()).isEqualTo(AdmissionEvents.REASON);
+                  assertThat(e.getInvolvedObject().getName()).isEqualTo("audited");
+                  assertThat(e.getMessage()).contains("audit/ci");
+                }));
   }
 
   @Test
@@ -390,24 +384,21 @@ class ImagePolicyAdmissionIT {
         .isEqualTo(registry.host() + "/shop/web:1.0.0@" + signed);
 
     push("shop/rogue", "1.0.0");
-    assertThatThrownBy(
-            () ->
-                client
-                    .pods()
-                    .inNamespace(LOCKED)
-                    .resource(LoopbackAdmission.pod("rogue", registry.host() + "/shop/rogue:1.0.0"))
-                    .create())
+    assertThatThrownBy(() ->
+            client
+                .pods()
+                .inNamespace(LOCKED)
+                .resource(LoopbackAdmission.pod("rogue", registry.host() + "/shop/rogue:1.0.0"))
+                .create())
         .hasMessageContaining("spec.containers[0].image")
         .hasMessageContaining("no cosign signature found");
     push("tools/debug", "1.0.0");
-    assertThatThrownBy(
-            () ->
-                client
-                    .pods()
-                    .inNamespace(LOCKED)
-                    .resource(
-                        LoopbackAdmission.pod("debug", registry.host() + "/tools/debug:1.0.0"))
-                    .create())
+    assertThatThrownBy(() ->
+            client
+                .pods()
+                .inNamespace(LOCKED)
+                .resource(LoopbackAdmission.pod("debug", registry.host() + "/tools/debug:1.0.0"))
+                .create())
         .hasMessageContaining("no TrustPolicy covers " + registry.host() + "/tools/debug")
         .hasMessageContaining("namespace locked is labelled stellaops.io/image-policy=enforce");
 

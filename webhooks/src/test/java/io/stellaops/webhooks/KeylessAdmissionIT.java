@@ -193,10 +193,9 @@ class KeylessAdmissionIT {
         .isEqualTo(keyed);
 
     String unsigned = TestImages.push(bundles.host() + "/ci/batch:1.0.0", "batch");
-    assertThatThrownBy(
-            () ->
-                LoopbackAdmission.createRelease(
-                    client, NS, "batch", bundles.host() + "/ci/batch", "1.0.0"))
+    assertThatThrownBy(() ->
+            LoopbackAdmission.createRelease(
+                client, NS, "batch", bundles.host() + "/ci/batch", "1.0.0"))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining(bundles.host() + "/ci/batch@" + unsigned)
         .hasMessageContaining("TrustPolicy ci-bundles/")

@@ -67,21 +67,20 @@ class ReleaseTagResolutionIT {
     // The API server may take a moment to start calling a newly registered webhook.
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(
-            () -> {
-              client.resources(Release.class).inNamespace(NS).withName("by-tag").delete();
-              client.resource(yaml).create();
-              var c =
-                  client
-                      .resources(Release.class)
-                      .inNamespace(NS)
-                      .withName("by-tag")
-                      .get()
-                      .getSpec()
-                      .components()
-                      .get(0);
-              return apiDigest.equals(c.digest());
-            });
+        .until(() -> {
+          client.resources(Release.class).inNamespace(NS).withName("by-tag").delete();
+          client.resource(yaml).create();
+          var c =
+              client
+                  .resources(Release.class)
+                  .inNamespace(NS)
+                  .withName("by-tag")
+                  .get()
+                  .getSpec()
+                  .components()
+                  .get(0);
+          return apiDigest.equals(c.digest());
+        });
     var component =
         client
             .resources(Release.class)
@@ -104,14 +103,13 @@ class ReleaseTagResolutionIT {
             "    - {name: worker, image: %s/shop/worker, tag: 9.9.9}".formatted(registry.host()));
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () ->
-                assertThatThrownBy(() -> client.resource(yaml).create())
-                    .hasMessageContaining(
-                        "spec.components[1]: cannot resolve "
-                            + registry.host()
-                            + "/shop/worker:9.9.9 to a digest")
-                    .hasMessageContaining("MANIFEST_UNKNOWN"));
+        .untilAsserted(() ->
+            assertThatThrownBy(() -> client.resource(yaml).create())
+                .hasMessageContaining(
+                    "spec.components[1]: cannot resolve "
+                        + registry.host()
+                        + "/shop/worker:9.9.9 to a digest")
+                .hasMessageContaining("MANIFEST_UNKNOWN"));
   }
 
   @Test
@@ -120,11 +118,10 @@ class ReleaseTagResolutionIT {
         release("unreachable", "    - {name: api, image: 127.0.0.1:1/shop/api, tag: 1.0.0}");
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () ->
-                assertThatThrownBy(() -> client.resource(yaml).create())
-                    .hasMessageContaining(
-                        "spec.components[0]: cannot resolve 127.0.0.1:1/shop/api:1.0.0 to a digest: cannot reach 127.0.0.1:1"));
+        .untilAsserted(() ->
+            assertThatThrownBy(() -> client.resource(yaml).create())
+                .hasMessageContaining(
+                    "spec.components[0]: cannot resolve 127.0.0.1:1/shop/api:1.0.0 to a digest: cannot reach 127.0.0.1:1"));
   }
 
   @Test

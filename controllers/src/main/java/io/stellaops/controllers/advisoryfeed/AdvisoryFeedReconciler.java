@@ -73,9 +73,8 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
     var configMaps =
         InformerEventSourceConfiguration.from(ConfigMap.class, AdvisoryFeed.class)
             .withLabelSelector(FEED_LABEL)
-            .withSecondaryToPrimaryMapper(
-                (ConfigMap changed) ->
-                    Set.of(new ResourceID(changed.getMetadata().getLabels().get(FEED_LABEL))))
+            .withSecondaryToPrimaryMapper((ConfigMap changed) ->
+                Set.of(new ResourceID(changed.getMetadata().getLabels().get(FEED_LABEL))))
             .build();
     return List.of(new InformerEventSource<>(configMaps, context));
   }
@@ -173,10 +172,9 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
           try (Stream<Path> files = Files.list(path)) {
             for (Path f :
                 files
-                    .filter(
-                        f ->
-                            f.toString().endsWith(".json")
-                                && !f.getFileName().toString().startsWith("."))
+                    .filter(f ->
+                        f.toString().endsWith(".json")
+                            && !f.getFileName().toString().startsWith("."))
                     .sorted()
                     .toList()) {
               documents.put(f.toString(), Files.readAllBytes(f));

@@ -45,12 +45,11 @@ public class AgentReconciler implements Reconciler<Agent> {
     var leases =
         InformerEventSourceConfiguration.from(Lease.class, Agent.class)
             .withLabelSelector(AgentLease.AGENT_LABEL)
-            .withSecondaryToPrimaryMapper(
-                lease ->
-                    Set.of(
-                        new ResourceID(
-                            lease.getMetadata().getLabels().get(AgentLease.AGENT_LABEL),
-                            lease.getMetadata().getNamespace())))
+            .withSecondaryToPrimaryMapper(lease ->
+                Set.of(
+                    new ResourceID(
+                        lease.getMetadata().getLabels().get(AgentLease.AGENT_LABEL),
+                        lease.getMetadata().getNamespace())))
             .build();
     return List.of(new InformerEventSource<>(leases, context));
   }

@@ -52,20 +52,18 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     var upstreams =
         InformerEventSourceConfiguration.from(Environment.class, Environment.class)
             .withName("upstream-environments")
-            .withSecondaryToPrimaryMapper(
-                (Environment changed) ->
-                    context
-                        .getPrimaryCache()
-                        .list(changed.getMetadata().getNamespace())
-                        .filter(
-                            e ->
-                                e.getSpec().upstream() != null
-                                    && e.getSpec()
-                                        .upstream()
-                                        .environments()
-                                        .contains(changed.getMetadata().getName()))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
+            .withSecondaryToPrimaryMapper((Environment changed) ->
+                context
+                    .getPrimaryCache()
+                    .list(changed.getMetadata().getNamespace())
+                    .filter(e ->
+                        e.getSpec().upstream() != null
+                            && e.getSpec()
+                                .upstream()
+                                .environments()
+                                .contains(changed.getMetadata().getName()))
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
             .build();
     return List.of(new InformerEventSource<>(upstreams, context));
   }

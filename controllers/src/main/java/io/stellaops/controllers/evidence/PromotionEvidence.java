@@ -60,11 +60,9 @@ public final class PromotionEvidence {
     var statement =
         Statement.of(
             subject.stream()
-                .map(
-                    c ->
-                        new Statement.Subject(
-                            c.image() + "@" + c.digest(),
-                            Map.of("sha256", Sha256.hexOf(c.digest()))))
+                .map(c ->
+                    new Statement.Subject(
+                        c.image() + "@" + c.digest(), Map.of("sha256", Sha256.hexOf(c.digest()))))
                 .toList(),
             PREDICATE_TYPE,
             predicate);

@@ -312,16 +312,15 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
           break;
         }
         started.add(
-            workers.submit(
-                () -> {
-                  try {
-                    step.on(item);
-                  } catch (ArchiveDestination.ArchiveException | RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                  } finally {
-                    slots.release();
-                  }
-                }));
+            workers.submit(() -> {
+              try {
+                step.on(item);
+              } catch (ArchiveDestination.ArchiveException | RuntimeException e) {
+                failure.compareAndSet(null, e);
+              } finally {
+                slots.release();
+              }
+            }));
       }
       for (Future<?> f : started) {
         try {
@@ -524,11 +523,8 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
         return;
       }
       StringBuilder lines = new StringBuilder();
-      log.forEach(
-          l ->
-              lines
-                  .append(new String(CanonicalJson.bytes(l), StandardCharsets.UTF_8))
-                  .append('\n'));
+      log.forEach(l ->
+          lines.append(new String(CanonicalJson.bytes(l), StandardCharsets.UTF_8)).append('\n'));
       var about = CanonicalJson.MAPPER.createObjectNode();
       about.put("apiVersion", "stellaops.io/ilm-purge-log/v1");
       about.put("ilmClass", cls.getMetadata().getName());

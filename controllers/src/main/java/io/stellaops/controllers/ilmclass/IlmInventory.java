@@ -130,18 +130,17 @@ public final class IlmInventory implements AutoCloseable {
             packets
                 .getStore()
                 .list()
-                .forEach(
-                    p ->
-                        add(
-                            out,
-                            cls,
-                            classes,
-                            kind,
-                            p,
-                            p.getSpec().ilmClass(),
-                            p.getSpec().release(),
-                            p.getSpec().promotion(),
-                            false));
+                .forEach(p ->
+                    add(
+                        out,
+                        cls,
+                        classes,
+                        kind,
+                        p,
+                        p.getSpec().ilmClass(),
+                        p.getSpec().release(),
+                        p.getSpec().promotion(),
+                        false));
         case Promotion ->
             promotions
                 .getStore()
@@ -150,90 +149,84 @@ public final class IlmInventory implements AutoCloseable {
         case DeploymentJob ->
             jobs.getStore()
                 .list()
-                .forEach(
-                    j ->
-                        addForPromotion(
-                            out,
-                            cls,
-                            classes,
-                            kind,
-                            j,
-                            promotionsByName.get(
-                                j.getMetadata().getNamespace() + "/" + j.getSpec().promotion()),
-                            envs,
-                            j.getSpec().release(),
-                            j.getSpec().promotion()));
+                .forEach(j ->
+                    addForPromotion(
+                        out,
+                        cls,
+                        classes,
+                        kind,
+                        j,
+                        promotionsByName.get(
+                            j.getMetadata().getNamespace() + "/" + j.getSpec().promotion()),
+                        envs,
+                        j.getSpec().release(),
+                        j.getSpec().promotion()));
         case Approval ->
             approvals
                 .getStore()
                 .list()
-                .forEach(
-                    a ->
-                        addForPromotion(
-                            out,
-                            cls,
-                            classes,
-                            kind,
-                            a,
-                            promotionsByName.get(
-                                a.getMetadata().getNamespace() + "/" + a.getSpec().promotion()),
-                            envs,
-                            null,
-                            a.getSpec().promotion()));
+                .forEach(a ->
+                    addForPromotion(
+                        out,
+                        cls,
+                        classes,
+                        kind,
+                        a,
+                        promotionsByName.get(
+                            a.getMetadata().getNamespace() + "/" + a.getSpec().promotion()),
+                        envs,
+                        null,
+                        a.getSpec().promotion()));
         case DecisionRecord ->
             decisions
                 .getStore()
                 .list()
-                .forEach(
-                    cm -> {
-                      String promotion = cm.getMetadata().getLabels().get(PROMOTION_LABEL);
-                      addForPromotion(
-                          out,
-                          cls,
-                          classes,
-                          kind,
-                          cm,
-                          promotionsByName.get(cm.getMetadata().getNamespace() + "/" + promotion),
-                          envs,
-                          null,
-                          promotion);
-                    });
+                .forEach(cm -> {
+                  String promotion = cm.getMetadata().getLabels().get(PROMOTION_LABEL);
+                  addForPromotion(
+                      out,
+                      cls,
+                      classes,
+                      kind,
+                      cm,
+                      promotionsByName.get(cm.getMetadata().getNamespace() + "/" + promotion),
+                      envs,
+                      null,
+                      promotion);
+                });
         case FindingsReport ->
             reports
                 .getStore()
                 .list()
-                .forEach(
-                    cm -> {
-                      String release = cm.getMetadata().getLabels().get(RELEASE_LABEL);
-                      Release r =
-                          releasesByName.get(cm.getMetadata().getNamespace() + "/" + release);
-                      add(
-                          out,
-                          cls,
-                          classes,
-                          kind,
-                          cm,
-                          r == null ? null : r.getSpec().ilmClass(),
-                          release,
-                          null,
-                          false);
-                    });
+                .forEach(cm -> {
+                  String release = cm.getMetadata().getLabels().get(RELEASE_LABEL);
+                  Release r = releasesByName.get(cm.getMetadata().getNamespace() + "/" + release);
+                  add(
+                      out,
+                      cls,
+                      classes,
+                      kind,
+                      cm,
+                      r == null ? null : r.getSpec().ilmClass(),
+                      release,
+                      null,
+                      false);
+                });
         case Release ->
             releases
                 .getStore()
                 .list()
-                .forEach(
-                    r ->
-                        add(
-                            out,
-                            cls,
-                            classes,
-                            kind,
-                            r,
-                            r.getSpec().ilmClass(),
-                            r.getMetadata().getName(),
-                            null,
-                            false));
+                .forEach(r ->
+                    add(
+                        out,
+                        cls,
+                        classes,
+                        kind,
+                        r,
+                        r.getSpec().ilmClass(),
+                        r.getMetadata().getName(),
+                        null,
+                        false));
       }
     }
     return out;

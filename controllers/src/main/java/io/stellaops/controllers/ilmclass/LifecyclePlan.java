@@ -109,11 +109,10 @@ record LifecyclePlan(
     going.addAll(purges);
     Set<Governed> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
     waiting.addAll(due);
-    stamps.removeIf(
-        stamp ->
-            going.contains(stamp.governed())
-                || (waiting.contains(stamp.governed())
-                    && (!isEvidence(stamp.governed().kind()) || hasFinalizer(stamp.governed()))));
+    stamps.removeIf(stamp ->
+        going.contains(stamp.governed())
+            || (waiting.contains(stamp.governed())
+                && (!isEvidence(stamp.governed().kind()) || hasFinalizer(stamp.governed()))));
     return new LifecyclePlan(
         List.copyOf(stamps.subList(0, Math.min(limit, stamps.size()))),
         List.copyOf(purges),

@@ -92,16 +92,12 @@ public final class ControllerMetrics implements Metrics {
         .name("stella_agent_heartbeat_age_seconds")
         .help("Seconds since each agent last renewed its Lease.")
         .labelNames("namespace", "agent")
-        .callback(
-            callback ->
-                HEARTBEATS.forEach(
-                    (key, at) -> {
-                      String[] parts = key.split("/", 2);
-                      callback.call(
-                          Math.max(0, CLOCK.millis() - at.toEpochMilli()) / 1000.0,
-                          parts[0],
-                          parts[1]);
-                    }))
+        .callback(callback ->
+            HEARTBEATS.forEach((key, at) -> {
+              String[] parts = key.split("/", 2);
+              callback.call(
+                  Math.max(0, CLOCK.millis() - at.toEpochMilli()) / 1000.0, parts[0], parts[1]);
+            }))
         .register();
   }
 

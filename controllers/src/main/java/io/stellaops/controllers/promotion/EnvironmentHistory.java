@@ -28,32 +28,30 @@ public final class EnvironmentHistory {
         .resources(Environment.class)
         .inNamespace(promotion.getMetadata().getNamespace())
         .withName(promotion.getSpec().environment())
-        .editStatus(
-            env -> {
-              EnvironmentStatus status =
-                  env.getStatus() == null ? new EnvironmentStatus() : env.getStatus();
-              DeployedRelease current = status.getCurrent();
-              if (current != null
-                  && promotion.getMetadata().getName().equals(current.promotion())) {
-                return env;
-              }
-              List<DeployedRelease> history = new ArrayList<>();
-              if (current != null) {
-                history.add(current);
-              }
-              history.addAll(status.getHistory());
-              int limit = env.getSpec().historyLimit() == null ? 10 : env.getSpec().historyLimit();
-              status.setHistory(List.copyOf(history.subList(0, Math.min(limit, history.size()))));
-              status.setCurrent(
-                  new DeployedRelease(
-                      inputs.release().name(),
-                      inputs.release().version(),
-                      promotion.getMetadata().getName(),
-                      Conditions.timestamp(now)));
-              status.setActivePromotion(null);
-              env.setStatus(status);
-              return env;
-            });
+        .editStatus(env -> {
+          EnvironmentStatus status =
+              env.getStatus() == null ? new EnvironmentStatus() : env.getStatus();
+          DeployedRelease current = status.getCurrent();
+          if (current != null && promotion.getMetadata().getName().equals(current.promotion())) {
+            return env;
+          }
+          List<DeployedRelease> history = new ArrayList<>();
+          if (current != null) {
+            history.add(current);
+          }
+          history.addAll(status.getHistory());
+          int limit = env.getSpec().historyLimit() == null ? 10 : env.getSpec().historyLimit();
+          status.setHistory(List.copyOf(history.subList(0, Math.min(limit, history.size()))));
+          status.setCurrent(
+              new DeployedRelease(
+                  inputs.release().name(),
+                  inputs.release().version(),
+                  promotion.getMetadata().getName(),
+                  Conditions.timestamp(now)));
+          status.setActivePromotion(null);
+          env.setStatus(status);
+          return env;
+        });
   }
 
   /** When {@code release} first succeeded in {@code environment}, from its current and history. */

@@ -64,17 +64,16 @@ final class PromotionInputs {
                 upstreamSuccesses(client, ns, env, release)),
             approvals.stream()
                 .filter(a -> promotion.getMetadata().getName().equals(a.getSpec().promotion()))
-                .map(
-                    a ->
-                        new DecisionInput.ApprovalInput(
-                            a.getMetadata().getName(),
-                            a.getSpec().approver(),
-                            a.getSpec().decision() == null
-                                ? null
-                                : a.getSpec().decision().name().toLowerCase(),
-                            a.getSpec().subject(),
-                            a.getMetadata().getCreationTimestamp(),
-                            a.getSpec().comment()))
+                .map(a ->
+                    new DecisionInput.ApprovalInput(
+                        a.getMetadata().getName(),
+                        a.getSpec().approver(),
+                        a.getSpec().decision() == null
+                            ? null
+                            : a.getSpec().decision().name().toLowerCase(),
+                        a.getSpec().subject(),
+                        a.getMetadata().getCreationTimestamp(),
+                        a.getSpec().comment()))
                 .sorted(Comparator.comparing(DecisionInput.ApprovalInput::name))
                 .toList(),
             policies(client, ns, env),
@@ -90,20 +89,19 @@ final class PromotionInputs {
                 .collect(Collectors.toMap(ComponentStatus::name, Function.identity(), (a, b) -> a));
     var components =
         release.getSpec().components().stream()
-            .map(
-                c -> {
-                  ComponentStatus s = verified.get(c.name());
-                  return new DecisionInput.ComponentInput(
-                      c.name(),
-                      c.image(),
-                      c.digest(),
-                      c.tag(),
-                      s == null ? "Pending" : s.signature(),
-                      s == null ? null : s.verifiedBy(),
-                      s == null ? null : s.sbomDigest(),
-                      s == null ? null : s.findings(),
-                      s == null ? null : s.provenance());
-                })
+            .map(c -> {
+              ComponentStatus s = verified.get(c.name());
+              return new DecisionInput.ComponentInput(
+                  c.name(),
+                  c.image(),
+                  c.digest(),
+                  c.tag(),
+                  s == null ? "Pending" : s.signature(),
+                  s == null ? null : s.verifiedBy(),
+                  s == null ? null : s.sbomDigest(),
+                  s == null ? null : s.findings(),
+                  s == null ? null : s.provenance());
+            })
             .toList();
     String quarantine = quarantineOf(release);
     return new DecisionInput.ReleaseInput(

@@ -79,49 +79,41 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       EventSourceContext<Promotion> context) {
     var approvals =
         InformerEventSourceConfiguration.from(Approval.class, Promotion.class)
-            .withSecondaryToPrimaryMapper(
-                a ->
-                    Set.of(new ResourceID(a.getSpec().promotion(), a.getMetadata().getNamespace())))
+            .withSecondaryToPrimaryMapper(a ->
+                Set.of(new ResourceID(a.getSpec().promotion(), a.getMetadata().getNamespace())))
             .build();
     var jobs =
         InformerEventSourceConfiguration.from(DeploymentJob.class, Promotion.class)
-            .withSecondaryToPrimaryMapper(
-                j ->
-                    Set.of(new ResourceID(j.getSpec().promotion(), j.getMetadata().getNamespace())))
+            .withSecondaryToPrimaryMapper(j ->
+                Set.of(new ResourceID(j.getSpec().promotion(), j.getMetadata().getNamespace())))
             .build();
     // Promotions into the same environment wake each other: one ending releases the queue, a new
     // one supersedes those still waiting.
     var neighbours =
         InformerEventSourceConfiguration.from(Promotion.class, Promotion.class)
             .withName("same-environment-promotions")
-            .withSecondaryToPrimaryMapper(
-                (Promotion changed) ->
-                    context
-                        .getPrimaryCache()
-                        .list(changed.getMetadata().getNamespace())
-                        .filter(
-                            p -> p.getSpec().environment().equals(changed.getSpec().environment()))
-                        .filter(
-                            p -> !p.getMetadata().getName().equals(changed.getMetadata().getName()))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
+            .withSecondaryToPrimaryMapper((Promotion changed) ->
+                context
+                    .getPrimaryCache()
+                    .list(changed.getMetadata().getNamespace())
+                    .filter(p -> p.getSpec().environment().equals(changed.getSpec().environment()))
+                    .filter(p -> !p.getMetadata().getName().equals(changed.getMetadata().getName()))
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
             .build();
     // A release whose findings change (a new advisory snapshot or VEX document) gates its
     // promotions that have not started deploying again.
     var releases =
         InformerEventSourceConfiguration.from(Release.class, Promotion.class)
-            .withSecondaryToPrimaryMapper(
-                (Release changed) ->
-                    context
-                        .getPrimaryCache()
-                        .list(changed.getMetadata().getNamespace())
-                        .filter(p -> p.getSpec().release().equals(changed.getMetadata().getName()))
-                        .filter(
-                            p ->
-                                p.getStatus() == null
-                                    || !TERMINAL.contains(p.getStatus().getPhase()))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
+            .withSecondaryToPrimaryMapper((Release changed) ->
+                context
+                    .getPrimaryCache()
+                    .list(changed.getMetadata().getNamespace())
+                    .filter(p -> p.getSpec().release().equals(changed.getMetadata().getName()))
+                    .filter(
+                        p -> p.getStatus() == null || !TERMINAL.contains(p.getStatus().getPhase()))
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
             .build();
     return List.of(
         new InformerEventSource<>(approvals, context),
@@ -306,11 +298,10 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       boolean allSucceeded = jobs.stream().allMatch(j -> phaseOf(j) == JobPhase.SUCCEEDED);
       if (!failed.isEmpty()
           && jobs.stream()
-              .noneMatch(
-                  j ->
-                      phaseOf(j) == JobPhase.RUNNING
-                          || phaseOf(j) == JobPhase.PENDING
-                          || phaseOf(j) == null)) {
+              .noneMatch(j ->
+                  phaseOf(j) == JobPhase.RUNNING
+                      || phaseOf(j) == JobPhase.PENDING
+                      || phaseOf(j) == null)) {
         finish(record, Phase.Failed, "DeploymentFailed", String.join("; ", failed), refs);
         AutoRollback.startIfWanted(client, promotion, String.join("; ", failed), now);
       } else if (allSucceeded) {
@@ -379,18 +370,17 @@ public class PromotionReconciler implements Reconciler<Promotion> {
           .resources(DeploymentJob.class)
           .inNamespace(ns)
           .withName(job.getMetadata().getName())
-          .editStatus(
-              j -> {
-                var s = j.getStatus() == null ? new DeploymentJobStatus() : j.getStatus();
-                if (s.getPhase() == JobPhase.SUCCEEDED || s.getPhase() == JobPhase.FAILED) {
-                  return j;
-                }
-                s.setPhase(JobPhase.TIMED_OUT);
-                s.setFinishedAt(Conditions.timestamp(now));
-                s.setMessage(reason);
-                j.setStatus(s);
-                return j;
-              });
+          .editStatus(j -> {
+            var s = j.getStatus() == null ? new DeploymentJobStatus() : j.getStatus();
+            if (s.getPhase() == JobPhase.SUCCEEDED || s.getPhase() == JobPhase.FAILED) {
+              return j;
+            }
+            s.setPhase(JobPhase.TIMED_OUT);
+            s.setFinishedAt(Conditions.timestamp(now));
+            s.setMessage(reason);
+            j.setStatus(s);
+            return j;
+          });
     }
 
     private DeploymentJob ensureJob(DeploymentJob desired) {

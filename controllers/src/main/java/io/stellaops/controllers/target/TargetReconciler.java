@@ -53,49 +53,43 @@ public class TargetReconciler implements Reconciler<Target> {
         .resources(Target.class)
         .inNamespace(target.getMetadata().getNamespace())
         .withName(target.getMetadata().getName())
-        .editStatus(
-            t -> {
-              TargetStatus status = t.getStatus() == null ? new TargetStatus() : t.getStatus();
-              if (desired == null) {
-                Conditions.ready(
-                    status, generation, "NothingDeployed", "no release deployed here yet", now);
-                Conditions.set(
-                    status,
-                    Conditions.condition(
-                        ConditionTypes.DRIFTED,
-                        Condition.Status.FALSE,
-                        "NothingDeployed",
-                        "nothing to compare",
-                        generation),
-                    now);
-              } else if (drift == null) {
-                String message =
-                    status.getRelease() + " runs as deployed by " + status.getLastJob();
-                Conditions.ready(status, generation, "InSync", message, now);
-                Conditions.set(
-                    status,
-                    Conditions.condition(
-                        ConditionTypes.DRIFTED,
-                        Condition.Status.FALSE,
-                        "InSync",
-                        message,
-                        generation),
-                    now);
-              } else {
-                Conditions.stalled(status, generation, "Drifted", drift, now);
-                Conditions.set(
-                    status,
-                    Conditions.condition(
-                        ConditionTypes.DRIFTED,
-                        Condition.Status.TRUE,
-                        "DigestMismatch",
-                        drift,
-                        generation),
-                    now);
-              }
-              t.setStatus(status);
-              return t;
-            });
+        .editStatus(t -> {
+          TargetStatus status = t.getStatus() == null ? new TargetStatus() : t.getStatus();
+          if (desired == null) {
+            Conditions.ready(
+                status, generation, "NothingDeployed", "no release deployed here yet", now);
+            Conditions.set(
+                status,
+                Conditions.condition(
+                    ConditionTypes.DRIFTED,
+                    Condition.Status.FALSE,
+                    "NothingDeployed",
+                    "nothing to compare",
+                    generation),
+                now);
+          } else if (drift == null) {
+            String message = status.getRelease() + " runs as deployed by " + status.getLastJob();
+            Conditions.ready(status, generation, "InSync", message, now);
+            Conditions.set(
+                status,
+                Conditions.condition(
+                    ConditionTypes.DRIFTED, Condition.Status.FALSE, "InSync", message, generation),
+                now);
+          } else {
+            Conditions.stalled(status, generation, "Drifted", drift, now);
+            Conditions.set(
+                status,
+                Conditions.condition(
+                    ConditionTypes.DRIFTED,
+                    Condition.Status.TRUE,
+                    "DigestMismatch",
+                    drift,
+                    generation),
+                now);
+          }
+          t.setStatus(status);
+          return t;
+        });
     if (drift != null && !wasDrifted) {
       KubernetesEvents.record(context.getClient(), target, "Warning", "Drifted", drift, now);
     }

@@ -143,11 +143,10 @@ class AdvisoryFeedIT {
         .configMaps()
         .inNamespace("feeds")
         .withName("osv")
-        .edit(
-            cm -> {
-              cm.getData().put("records.json", "[" + read(GO) + "," + read(second) + "]");
-              return cm;
-            });
+        .edit(cm -> {
+          cm.getData().put("records.json", "[" + read(GO) + "," + read(second) + "]");
+          return cm;
+        });
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> feed("from-configmap").getStatus().getAdvisories() == 2);

@@ -106,36 +106,32 @@ class AgentLivenessIT {
     renew("alive");
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> {
-              Agent a = client.resources(Agent.class).inNamespace(NS).withName("alive").get();
-              assertThat(ready(a)).isEqualTo(Condition.Status.TRUE);
-              assertThat(a.getStatus().getVersion()).isEqualTo("1.2.3");
-              assertThat(a.getStatus().getReportedCapabilities()).containsExactly("docker");
-              assertThat(a.getStatus().getHostname()).isEqualTo("edge-host");
-              assertThat(a.getStatus().getLastHeartbeatTime()).isNotNull();
-            });
+        .untilAsserted(() -> {
+          Agent a = client.resources(Agent.class).inNamespace(NS).withName("alive").get();
+          assertThat(ready(a)).isEqualTo(Condition.Status.TRUE);
+          assertThat(a.getStatus().getVersion()).isEqualTo("1.2.3");
+          assertThat(a.getStatus().getReportedCapabilities()).containsExactly("docker");
+          assertThat(a.getStatus().getHostname()).isEqualTo("edge-host");
+          assertThat(a.getStatus().getLastHeartbeatTime()).isNotNull();
+        });
     // no renewal: after heartbeatTimeout (3s) the agent is not Ready, without any event
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> {
-              Agent a = client.resources(Agent.class).inNamespace(NS).withName("alive").get();
-              assertThat(ready(a)).isEqualTo(Condition.Status.FALSE);
-              assertThat(a.getStatus().getConditions())
-                  .anySatisfy(
-                      c -> {
-                        assertThat(c.reason()).isEqualTo("HeartbeatMissed");
-                        assertThat(c.message()).contains("stopped renewing its Lease");
-                      });
-            });
+        .untilAsserted(() -> {
+          Agent a = client.resources(Agent.class).inNamespace(NS).withName("alive").get();
+          assertThat(ready(a)).isEqualTo(Condition.Status.FALSE);
+          assertThat(a.getStatus().getConditions())
+              .anySatisfy(c -> {
+                assertThat(c.reason()).isEqualTo("HeartbeatMissed");
+                assertThat(c.message()).contains("stopped renewing its Lease");
+              });
+        });
     Agent ghost = client.resources(Agent.class).inNamespace(NS).withName("ghost").get();
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                ready(client.resources(Agent.class).inNamespace(NS).withName("ghost").get())
-                    == Condition.Status.FALSE);
+        .until(() ->
+            ready(client.resources(Agent.class).inNamespace(NS).withName("ghost").get())
+                == Condition.Status.FALSE);
     assertThat(ghost).isNotNull();
   }
 
@@ -150,13 +146,12 @@ class AgentLivenessIT {
     Promotion failed = awaitPhase("prod-2", Phase.Failed);
     assertThat(failed.getStatus().getJobs())
         .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.phase()).isEqualTo("TimedOut");
-              assertThat(j.message())
-                  .contains("agent ghost has never connected")
-                  .contains("nothing was deployed");
-            });
+        .satisfies(j -> {
+          assertThat(j.phase()).isEqualTo("TimedOut");
+          assertThat(j.message())
+              .contains("agent ghost has never connected")
+              .contains("nothing was deployed");
+        });
     // rollbackOnFailure: the environment's current release is promoted again, as a rollback
     Promotion rollback = awaitPhase("prod-2-rollback", Phase.Deploying);
     assertThat(rollback.getSpec().release()).isEqualTo("shop-1.0.0");
@@ -195,29 +190,26 @@ class AgentLivenessIT {
         .resources(DeploymentJob.class)
         .inNamespace(NS)
         .withName("manual-drifting")
-        .editStatus(
-            j -> {
-              var s = new DeploymentJobStatus();
-              s.setPhase(JobPhase.SUCCEEDED);
-              j.setStatus(s);
-              return j;
-            });
+        .editStatus(j -> {
+          var s = new DeploymentJobStatus();
+          s.setPhase(JobPhase.SUCCEEDED);
+          j.setStatus(s);
+          return j;
+        });
     report(List.of(new ComponentDigest("api", "registry.example.com/shop/api", D1)));
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(condition(target().getStatus(), "Drifted"))
-                    .isEqualTo(Condition.Status.FALSE));
+        .untilAsserted(() ->
+            assertThat(condition(target().getStatus(), "Drifted"))
+                .isEqualTo(Condition.Status.FALSE));
     assertThat(condition(target().getStatus(), "Ready")).isEqualTo(Condition.Status.TRUE);
 
     report(List.of(new ComponentDigest("api", "registry.example.com/shop/api", D2)));
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(condition(target().getStatus(), "Drifted"))
-                    .isEqualTo(Condition.Status.TRUE));
+        .untilAsserted(() ->
+            assertThat(condition(target().getStatus(), "Drifted"))
+                .isEqualTo(Condition.Status.TRUE));
     assertThat(target().getStatus().getConditions())
         .anySatisfy(c -> assertThat(c.message()).contains("api: runs " + D2 + ", want " + D1));
     assertThat(target().getStatus().getRunning()).as("the agent's report is kept").hasSize(1);
@@ -225,10 +217,9 @@ class AgentLivenessIT {
     report(List.of());
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(target().getStatus().getConditions())
-                    .anySatisfy(c -> assertThat(c.message()).contains("api: not running")));
+        .untilAsserted(() ->
+            assertThat(target().getStatus().getConditions())
+                .anySatisfy(c -> assertThat(c.message()).contains("api: not running")));
   }
 
   private static void report(List<ComponentDigest> running) {
@@ -236,18 +227,15 @@ class AgentLivenessIT {
         .resources(Target.class)
         .inNamespace(NS)
         .withName("drifting")
-        .editStatus(
-            t -> {
-              var s =
-                  t.getStatus() == null
-                      ? new io.stellaops.crds.target.TargetStatus()
-                      : t.getStatus();
-              s.setLastJob("manual-drifting");
-              s.setRelease("shop-1.0.0");
-              s.setRunning(running);
-              t.setStatus(s);
-              return t;
-            });
+        .editStatus(t -> {
+          var s =
+              t.getStatus() == null ? new io.stellaops.crds.target.TargetStatus() : t.getStatus();
+          s.setLastJob("manual-drifting");
+          s.setRelease("shop-1.0.0");
+          s.setRunning(running);
+          t.setStatus(s);
+          return t;
+        });
   }
 
   private static Target target() {

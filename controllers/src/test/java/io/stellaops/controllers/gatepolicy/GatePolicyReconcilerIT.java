@@ -42,12 +42,11 @@ class GatePolicyReconcilerIT {
     var resource = client.resources(GatePolicy.class).inNamespace("default").withName(name);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              var p = resource.get();
-              return p.getStatus() != null
-                  && Long.valueOf(generation).equals(p.getStatus().getObservedGeneration());
-            });
+        .until(() -> {
+          var p = resource.get();
+          return p.getStatus() != null
+              && Long.valueOf(generation).equals(p.getStatus().getObservedGeneration());
+        });
     return resource.get();
   }
 

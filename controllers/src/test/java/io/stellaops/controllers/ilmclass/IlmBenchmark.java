@@ -188,29 +188,27 @@ class IlmBenchmark {
     for (int i = 0; i < PACKETS; i++) {
       String name = "p" + i;
       done.add(
-          pool.submit(
-              () -> {
-                client
-                    .resource(
-                        """
+          pool.submit(() -> {
+            client
+                .resource(
+                    """
                     apiVersion: stellaops.io/v1alpha1
                     kind: Promotion
                     metadata: {name: %s, namespace: %s}
                     spec: {release: r-old, environment: prod}
                     """
-                            .formatted(name, NS))
-                    .create();
-                client
-                    .resources(Promotion.class)
-                    .inNamespace(NS)
-                    .withName(name)
-                    .subresource("status")
-                    .patch(
-                        PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"status\":{\"phase\":\"Denied\"}}");
-                client
-                    .resource(
-                        """
+                        .formatted(name, NS))
+                .create();
+            client
+                .resources(Promotion.class)
+                .inNamespace(NS)
+                .withName(name)
+                .subresource("status")
+                .patch(
+                    PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Denied\"}}");
+            client
+                .resource(
+                    """
                     apiVersion: stellaops.io/v1alpha1
                     kind: DeploymentJob
                     metadata: {name: %1$s-job, namespace: %2$s}
@@ -223,11 +221,11 @@ class IlmBenchmark {
                       version: 1.0.0
                       components: [{name: api, image: registry.example.com/shop/api, digest: %3$s}]
                     """
-                            .formatted(name, NS, DIGEST))
-                    .create();
-                client
-                    .resource(
-                        """
+                        .formatted(name, NS, DIGEST))
+                .create();
+            client
+                .resource(
+                    """
                     apiVersion: stellaops.io/v1alpha1
                     kind: EvidencePacket
                     metadata: {name: %1$s, namespace: %2$s, finalizers: [stellaops.io/ilm]}
@@ -244,10 +242,10 @@ class IlmBenchmark {
                         payload: %4$s
                         signatures: [{keyid: bench, sig: c2lnbmF0dXJl}]
                     """
-                            .formatted(name, NS, DIGEST, payload))
-                    .create();
-                return null;
-              }));
+                        .formatted(name, NS, DIGEST, payload))
+                .create();
+            return null;
+          }));
     }
     for (Future<?> f : done) {
       f.get();

@@ -154,11 +154,10 @@ class IlmIT {
 
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              EvidencePacket p = packet("r2-to-stage");
-              return p != null && p.getStatus() != null && p.getStatus().getExpiresAt() != null;
-            });
+        .until(() -> {
+          EvidencePacket p = packet("r2-to-stage");
+          return p != null && p.getStatus() != null && p.getStatus().getExpiresAt() != null;
+        });
     EvidencePacket denied = packet("r2-to-stage");
     assertThat(denied.getMetadata().getLabels()).containsEntry(IlmMetadata.CLASS, "short");
     assertThat(denied.getMetadata().getFinalizers()).contains(IlmMetadata.FINALIZER);
@@ -173,17 +172,12 @@ class IlmIT {
     clock.advance(Duration.ofDays(2));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                packet("r2-to-stage") == null
-                    && client
-                            .resources(Promotion.class)
-                            .inNamespace(NS)
-                            .withName("r2-to-stage")
-                            .get()
-                        == null
-                    && client.configMaps().inNamespace(NS).withName("r2-to-stage-decision").get()
-                        == null);
+        .until(() ->
+            packet("r2-to-stage") == null
+                && client.resources(Promotion.class).inNamespace(NS).withName("r2-to-stage").get()
+                    == null
+                && client.configMaps().inNamespace(NS).withName("r2-to-stage-decision").get()
+                    == null);
     // r1 runs in dev: its promotion and evidence explain the present
     assertThat(packet("r1-to-dev")).isNotNull();
     assertThat(client.resources(Promotion.class).inNamespace(NS).withName("r1-to-dev").get())
@@ -218,13 +212,11 @@ class IlmIT {
     assertThat(shortClass.getStatus().getUsage()).containsKey("EvidencePacket");
     assertThat(shortClass.getStatus().getPinned()).isPositive();
     assertThat(client.v1().events().inNamespace("default").list().getItems())
-        .anySatisfy(
-            e -> {
-              assertThat(e.getReason()).isEqualTo("Archived");
-              assertThat(e.getMessage())
-                  .startsWith(
-                      "EvidencePacket shop/r2-to-stage archived to oci://" + registry.host());
-            });
+        .anySatisfy(e -> {
+          assertThat(e.getReason()).isEqualTo("Archived");
+          assertThat(e.getMessage())
+              .startsWith("EvidencePacket shop/r2-to-stage archived to oci://" + registry.host());
+        });
   }
 
   @Test
@@ -239,16 +231,13 @@ class IlmIT {
     clock.advance(Duration.ofDays(3));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              IlmClass lab = ilmClass("unreachable");
-              return lab.getStatus() != null
-                  && lab.getStatus().getConditions().stream()
-                      .anyMatch(
-                          c ->
-                              c.type().equals("Stalled")
-                                  && c.reason().equals("ArchiveUnavailable"));
-            });
+        .until(() -> {
+          IlmClass lab = ilmClass("unreachable");
+          return lab.getStatus() != null
+              && lab.getStatus().getConditions().stream()
+                  .anyMatch(
+                      c -> c.type().equals("Stalled") && c.reason().equals("ArchiveUnavailable"));
+        });
     assertThat(packet("r3-to-lab")).as("nothing deleted without its archive").isNotNull();
     assertThat(
             ilmClass("unreachable").getStatus().getConditions().stream()
@@ -260,11 +249,10 @@ class IlmIT {
         .contains("oci://127.0.0.1:1/archive/nowhere");
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                ilmClass("hold").getStatus() != null
-                    && ilmClass("hold").getStatus().getPinned() != null
-                    && ilmClass("hold").getStatus().getPinned() > 0);
+        .until(() ->
+            ilmClass("hold").getStatus() != null
+                && ilmClass("hold").getStatus().getPinned() != null
+                && ilmClass("hold").getStatus().getPinned() > 0);
     assertThat(packet("r3-to-vault")).as("under legal hold").isNotNull();
     assertThat(packet("r3-to-vault").getStatus().getLegalHold()).isTrue();
   }

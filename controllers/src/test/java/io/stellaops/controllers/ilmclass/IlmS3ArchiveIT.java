@@ -197,10 +197,9 @@ class IlmS3ArchiveIT {
     ObjectVersion version =
         s3.listObjectVersions(b -> b.bucket(LOCKED).prefix(key)).versions().stream()
             .filter(v -> v.key().equals(key))
-            .reduce(
-                (a, b) -> {
-                  throw new AssertionError("archived twice: " + a + ", " + b);
-                })
+            .reduce((a, b) -> {
+              throw new AssertionError("archived twice: " + a + ", " + b);
+            })
             .orElseThrow();
     // as HeadObject reports it (moto does not implement GetObjectRetention)
     var head = s3.headObject(b -> b.bucket(LOCKED).key(key).versionId(version.versionId()));
@@ -225,22 +224,19 @@ class IlmS3ArchiveIT {
     // the run's purge log is written beside the archives when the run ends
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                !s3.listObjectsV2(b -> b.bucket(LOCKED).prefix("stella/purge-log."))
-                    .contents()
-                    .isEmpty());
+        .until(() ->
+            !s3.listObjectsV2(b -> b.bucket(LOCKED).prefix("stella/purge-log."))
+                .contents()
+                .isEmpty());
 
     // the server refuses to delete the locked version, with or without a governance bypass
     for (boolean bypass : new boolean[] {false, true}) {
-      assertThatThrownBy(
-              () ->
-                  s3.deleteObject(
-                      b ->
-                          b.bucket(LOCKED)
-                              .key(key)
-                              .versionId(version.versionId())
-                              .bypassGovernanceRetention(bypass)))
+      assertThatThrownBy(() ->
+              s3.deleteObject(b ->
+                  b.bucket(LOCKED)
+                      .key(key)
+                      .versionId(version.versionId())
+                      .bypassGovernanceRetention(bypass)))
           .isInstanceOfSatisfying(
               S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
     }

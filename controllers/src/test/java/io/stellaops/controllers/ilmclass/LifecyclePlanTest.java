@@ -83,11 +83,10 @@ class LifecyclePlanTest {
     assertThat(plan.figures().next7d()).isEqualTo(1);
     assertThat(plan.figures().upcoming())
         .singleElement()
-        .satisfies(
-            u -> {
-              assertThat(u.name()).isEqualTo("fresh");
-              assertThat(u.at()).isEqualTo("2027-01-06T12:00:00Z");
-            });
+        .satisfies(u -> {
+          assertThat(u.name()).isEqualTo("fresh");
+          assertThat(u.at()).isEqualTo("2027-01-06T12:00:00Z");
+        });
   }
 
   @Test
@@ -147,11 +146,10 @@ class LifecyclePlanTest {
             10);
     assertThat(plan.stamps())
         .singleElement()
-        .satisfies(
-            s -> {
-              assertThat(s.expiresAt()).isEqualTo(Instant.parse("2020-01-01T01:00:00Z"));
-              assertThat(s.pinned()).isEqualTo("release r-prod runs in prod");
-            });
+        .satisfies(s -> {
+          assertThat(s.expiresAt()).isEqualTo(Instant.parse("2020-01-01T01:00:00Z"));
+          assertThat(s.pinned()).isEqualTo("release r-prod runs in prod");
+        });
     assertThat(plan.purges()).isEmpty();
     // the pin is stamped; once it is gone, so is the annotation
     running

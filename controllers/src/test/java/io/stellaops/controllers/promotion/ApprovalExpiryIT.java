@@ -79,12 +79,11 @@ class ApprovalExpiryIT {
     var promotion = client.resources(Promotion.class).inNamespace(NS).withName("shop-1-to-prod");
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(promotion.get().getStatus().getApprovals().notCounted())
-                    .singleElement()
-                    .asString()
-                    .startsWith("shop-1-to-prod-alice: expired at "));
+        .untilAsserted(() ->
+            assertThat(promotion.get().getStatus().getApprovals().notCounted())
+                .singleElement()
+                .asString()
+                .startsWith("shop-1-to-prod-alice: expired at "));
     assertThat(promotion.get().getStatus().getPhase()).isEqualTo(Phase.AwaitingApproval);
   }
 }

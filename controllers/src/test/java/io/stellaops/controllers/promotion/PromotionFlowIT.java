@@ -145,12 +145,11 @@ class PromotionFlowIT {
         .isEqualTo(CanonicalJson.digest(inputs));
 
     assertThat(client.v1().events().inNamespace(NS).list().getItems())
-        .anySatisfy(
-            ev -> {
-              assertThat(ev.getInvolvedObject().getName()).isEqualTo("shop-a-to-stage");
-              assertThat(ev.getReason()).isEqualTo("Denied");
-              assertThat(ev.getType()).isEqualTo("Warning");
-            });
+        .anySatisfy(ev -> {
+          assertThat(ev.getInvolvedObject().getName()).isEqualTo("shop-a-to-stage");
+          assertThat(ev.getReason()).isEqualTo("Denied");
+          assertThat(ev.getType()).isEqualTo("Warning");
+        });
   }
 
   @Test
@@ -161,14 +160,11 @@ class PromotionFlowIT {
     var jobs = jobsOf("shop-b-to-dev");
     assertThat(jobs)
         .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.getMetadata().getName()).isEqualTo("shop-b-to-dev-dev-docker");
-              assertThat(j.getSpec().agent()).isEqualTo("edge-01");
-              assertThat(j.getSpec().components())
-                  .extracting(c -> c.digest())
-                  .containsExactly(D1, D2);
-            });
+        .satisfies(j -> {
+          assertThat(j.getMetadata().getName()).isEqualTo("shop-b-to-dev-dev-docker");
+          assertThat(j.getSpec().agent()).isEqualTo("edge-01");
+          assertThat(j.getSpec().components()).extracting(c -> c.digest()).containsExactly(D1, D2);
+        });
     completeJobs("shop-b-to-dev");
     Promotion dev = awaitPhase("shop-b-to-dev", Phase.Succeeded);
     assertThat(dev.getStatus().getJobs())
@@ -191,11 +187,10 @@ class PromotionFlowIT {
     promote("shop-b-to-stage", "shop-b", "stage");
     Promotion waiting = awaitPhase("shop-b-to-stage", Phase.AwaitingApproval);
     assertThat(waiting.getStatus().getGates())
-        .anySatisfy(
-            g -> {
-              assertThat(g.gate()).isEqualTo("approvals");
-              assertThat(g.result()).isEqualTo("Pending");
-            });
+        .anySatisfy(g -> {
+          assertThat(g.gate()).isEqualTo("approvals");
+          assertThat(g.result()).isEqualTo("Pending");
+        });
     apply(
         """
         apiVersion: stellaops.io/v1alpha1
@@ -294,20 +289,18 @@ class PromotionFlowIT {
     promote("shop-q-second", "shop-q", "queued");
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        client
-                            .resources(Promotion.class)
-                            .inNamespace(NS)
-                            .withName("shop-q-second")
-                            .get()
-                            .getStatus()
-                            .getConditions())
-                    .anySatisfy(
-                        c ->
-                            assertThat(c.message())
-                                .isEqualTo("queued behind promotion shop-q-first into queued")));
+        .untilAsserted(() ->
+            assertThat(
+                    client
+                        .resources(Promotion.class)
+                        .inNamespace(NS)
+                        .withName("shop-q-second")
+                        .get()
+                        .getStatus()
+                        .getConditions())
+                .anySatisfy(c ->
+                    assertThat(c.message())
+                        .isEqualTo("queued behind promotion shop-q-first into queued")));
     assertThat(
             client
                 .resources(Promotion.class)
@@ -394,11 +387,10 @@ class PromotionFlowIT {
         """);
     Promotion waiting = awaitPhase("shop-f-rollback", Phase.AwaitingApproval);
     assertThat(waiting.getStatus().getGates())
-        .anySatisfy(
-            g -> {
-              assertThat(g.gate()).isEqualTo("break-glass-approvals");
-              assertThat(g.result()).isEqualTo("Pending");
-            });
+        .anySatisfy(g -> {
+          assertThat(g.gate()).isEqualTo("break-glass-approvals");
+          assertThat(g.result()).isEqualTo("Pending");
+        });
     decide("shop-f-rollback-alice", "shop-f-rollback", "frozen", "shop-f", "approve");
     awaitPhase("shop-f-rollback", Phase.Deploying);
     completeJobs("shop-f-rollback");
@@ -454,11 +446,10 @@ class PromotionFlowIT {
     Promotion auto = awaitPhase("shop-auto-to-auto-target-auto", Phase.Deploying);
     assertThat(auto.getSpec().reason()).isEqualTo("auto-promoted: succeeded and soaked upstream");
     assertThat(auto.getStatus().getGates())
-        .anySatisfy(
-            g -> {
-              assertThat(g.gate()).isEqualTo("upstream");
-              assertThat(g.result()).isEqualTo("Pass");
-            });
+        .anySatisfy(g -> {
+          assertThat(g.gate()).isEqualTo("upstream");
+          assertThat(g.result()).isEqualTo("Pass");
+        });
     var target = client.resources(Environment.class).inNamespace(NS).withName("auto-target").get();
     assertThat(target.getStatus().getFrozen()).isFalse();
     assertThat(target.getStatus().getConditions())

@@ -147,11 +147,10 @@ class ProvenanceGateIT {
     assertThat(api.attestationDigest()).startsWith("sha256:");
     Promotion waiting = promote("api-to-prod", "api-1.0.0", Phase.AwaitingApproval);
     assertThat(waiting.getStatus().getGates())
-        .anySatisfy(
-            g -> {
-              assertThat(g.gate()).isEqualTo("supply-chain/provenance");
-              assertThat(g.result()).isEqualTo("Pass");
-            });
+        .anySatisfy(g -> {
+          assertThat(g.gate()).isEqualTo("supply-chain/provenance");
+          assertThat(g.result()).isEqualTo("Pass");
+        });
   }
 
   @Test
@@ -160,12 +159,11 @@ class ProvenanceGateIT {
         .isEqualTo("https://github.com/mallory/shop");
     Promotion denied = promote("fork-to-prod", "fork-1.0.0", Phase.Denied);
     assertThat(denied.getStatus().getDecision().reasons())
-        .anySatisfy(
-            r ->
-                assertThat(r)
-                    .isEqualTo(
-                        "supply-chain/provenance: api: source repository"
-                            + " https://github.com/mallory/shop is not allowed"
-                            + " [https://github.com/acme/*]"));
+        .anySatisfy(r ->
+            assertThat(r)
+                .isEqualTo(
+                    "supply-chain/provenance: api: source repository"
+                        + " https://github.com/mallory/shop is not allowed"
+                        + " [https://github.com/acme/*]"));
   }
 }

@@ -154,14 +154,11 @@ class ReleaseVerificationIT {
     var resource = client.resources(Release.class).inNamespace(NS).withName(name);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                resource.get().getStatus() != null
-                    && resource.get().getStatus().getConditions().stream()
-                        .anyMatch(
-                            c ->
-                                c.type().equals(ConditionTypes.VERIFIED)
-                                    && c.status() == expected));
+        .until(() ->
+            resource.get().getStatus() != null
+                && resource.get().getStatus().getConditions().stream()
+                    .anyMatch(
+                        c -> c.type().equals(ConditionTypes.VERIFIED) && c.status() == expected));
     return resource.get();
   }
 
@@ -201,11 +198,10 @@ class ReleaseVerificationIT {
     Release verified = awaitVerified("sbom-app", Condition.Status.TRUE);
     assertThat(verified.getStatus().getComponents())
         .singleElement()
-        .satisfies(
-            c -> {
-              assertThat(c.verifiedBy()).contains("sbom-app/release-key");
-              assertThat(c.sbomDigest()).startsWith("sha256:");
-            });
+        .satisfies(c -> {
+          assertThat(c.verifiedBy()).contains("sbom-app/release-key");
+          assertThat(c.sbomDigest()).startsWith("sha256:");
+        });
   }
 
   @Test
@@ -233,12 +229,11 @@ class ReleaseVerificationIT {
     var policy = client.resources(TrustPolicy.class).withName("ci-keyless");
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                policy.get().getStatus() != null
-                    && Conditions.find(policy.get().getStatus(), ConditionTypes.READY)
-                        .map(c -> c.status() == Condition.Status.TRUE)
-                        .orElse(false));
+        .until(() ->
+            policy.get().getStatus() != null
+                && Conditions.find(policy.get().getStatus(), ConditionTypes.READY)
+                    .map(c -> c.status() == Condition.Status.TRUE)
+                    .orElse(false));
     assertThat(policy.get().getStatus().getAuthoritiesLoaded()).isEqualTo(1);
 
     apply(
@@ -258,12 +253,11 @@ class ReleaseVerificationIT {
     Release verified = awaitVerified("ci-app", Condition.Status.TRUE);
     assertThat(verified.getStatus().getComponents())
         .hasSize(2)
-        .allSatisfy(
-            c -> {
-              assertThat(c.signature()).isEqualTo("Verified");
-              assertThat(c.verifiedBy()).isEqualTo("ci-keyless/github-ci");
-              assertThat(c.sbomDigest()).startsWith("sha256:");
-            });
+        .allSatisfy(c -> {
+          assertThat(c.signature()).isEqualTo("Verified");
+          assertThat(c.verifiedBy()).isEqualTo("ci-keyless/github-ci");
+          assertThat(c.sbomDigest()).startsWith("sha256:");
+        });
   }
 
   @Test
@@ -305,11 +299,9 @@ class ReleaseVerificationIT {
     var resource = client.resources(TrustPolicy.class).withName("broken");
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                resource.get().getStatus() != null
-                    && Conditions.find(resource.get().getStatus(), ConditionTypes.STALLED)
-                        .isPresent());
+        .until(() ->
+            resource.get().getStatus() != null
+                && Conditions.find(resource.get().getStatus(), ConditionTypes.STALLED).isPresent());
     assertThat(
             Conditions.find(resource.get().getStatus(), ConditionTypes.STALLED)
                 .orElseThrow()
@@ -328,10 +320,8 @@ class ReleaseVerificationIT {
     var shop = client.resources(TrustPolicy.class).withName("shop-images").get();
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                client.resources(TrustPolicy.class).withName("shop-images").get().getStatus()
-                    != null);
+        .until(() ->
+            client.resources(TrustPolicy.class).withName("shop-images").get().getStatus() != null);
     shop = client.resources(TrustPolicy.class).withName("shop-images").get();
     assertThat(shop.getStatus().getAuthoritiesLoaded()).isEqualTo(1);
     assertThat(shop.getStatus().getPolicyHash()).startsWith("sha256:");
@@ -343,12 +333,11 @@ class ReleaseVerificationIT {
     Release verified = awaitVerified("signed-api", Condition.Status.TRUE);
     assertThat(verified.getStatus().getComponents())
         .singleElement()
-        .satisfies(
-            c -> {
-              assertThat(c.signature()).isEqualTo("Verified");
-              assertThat(c.verifiedBy()).isEqualTo("shop-images/release-key");
-              assertThat(c.digest()).isEqualTo(signed);
-            });
+        .satisfies(c -> {
+          assertThat(c.signature()).isEqualTo("Verified");
+          assertThat(c.verifiedBy()).isEqualTo("shop-images/release-key");
+          assertThat(c.digest()).isEqualTo(signed);
+        });
 
     apply(
         client,
@@ -362,11 +351,10 @@ class ReleaseVerificationIT {
     var promotion =
         PromotionTestSupport.awaitPhase(client, NS, "signed-api-to-dev", Phase.Deploying);
     assertThat(promotion.getStatus().getGates())
-        .anySatisfy(
-            g -> {
-              assertThat(g.gate()).isEqualTo("baseline/signatures");
-              assertThat(g.result()).isEqualTo("Pass");
-            });
+        .anySatisfy(g -> {
+          assertThat(g.gate()).isEqualTo("baseline/signatures");
+          assertThat(g.result()).isEqualTo("Pass");
+        });
   }
 
   @Test
@@ -383,14 +371,13 @@ class ReleaseVerificationIT {
     assertThat(failed.getStatus().getConditions())
         .filteredOn(c -> c.type().equals(ConditionTypes.VERIFIED))
         .singleElement()
-        .satisfies(
-            c ->
-                assertThat(c.message())
-                    .contains(
-                        "worker: shop-images/release-key: "
-                            + registry.host()
-                            + "/shop/worker@"
-                            + unsigned
-                            + ": no cosign signature found"));
+        .satisfies(c ->
+            assertThat(c.message())
+                .contains(
+                    "worker: shop-images/release-key: "
+                        + registry.host()
+                        + "/shop/worker@"
+                        + unsigned
+                        + ": no cosign signature found"));
   }
 }

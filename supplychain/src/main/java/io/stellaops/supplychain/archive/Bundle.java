@@ -60,12 +60,11 @@ public final class Bundle {
     manifest.set("about", about);
     ArrayNode list = manifest.putArray("files");
     StringBuilder checksums = new StringBuilder();
-    files.forEach(
-        (path, content) -> {
-          String hex = Sha256.hex(content);
-          list.addObject().put("path", path).put("sha256", hex).put("size", content.length);
-          checksums.append(hex).append("  ").append(path).append('\n');
-        });
+    files.forEach((path, content) -> {
+      String hex = Sha256.hex(content);
+      list.addObject().put("path", path).put("sha256", hex).put("size", content.length);
+      checksums.append(hex).append("  ").append(path).append('\n');
+    });
     Map<String, byte[]> all = new LinkedHashMap<>();
     all.put(MANIFEST, CanonicalJson.bytes(manifest));
     all.put(CHECKSUMS, checksums.toString().getBytes(StandardCharsets.UTF_8));

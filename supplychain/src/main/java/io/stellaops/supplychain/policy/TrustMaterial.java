@@ -168,10 +168,9 @@ public final class TrustMaterial {
     Map<String, byte[]> data =
         secrets
             .read(ref.namespace(), ref.name())
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "Secret " + ref.namespace() + "/" + ref.name() + " not found"));
+            .orElseThrow(() ->
+                new IllegalArgumentException(
+                    "Secret " + ref.namespace() + "/" + ref.name() + " not found"));
     byte[] value = data.get(field);
     if (value == null) {
       throw new IllegalArgumentException(

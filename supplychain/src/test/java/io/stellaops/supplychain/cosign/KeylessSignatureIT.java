@@ -121,9 +121,8 @@ class KeylessSignatureIT {
         .contains("is by another identity");
     var notAnchored = signer(trustedRoot, ISSUER, null, null, "^release@");
     assertThat(verifier.verify(image, digest, notAnchored, Optional.empty()).verified()).isFalse();
-    assertThatThrownBy(
-            () ->
-                cli.verifyKeyless(image + "@" + digest, trustedRoot, ISSUER, "release@example.com"))
+    assertThatThrownBy(() ->
+            cli.verifyKeyless(image + "@" + digest, trustedRoot, ISSUER, "release@example.com"))
         .isInstanceOf(AssertionError.class);
   }
 
@@ -204,10 +203,9 @@ class KeylessSignatureIT {
     assertThat(verdict.verified()).isFalse();
     assertThat(verdict.reason())
         .contains("has a transparency log entry for other content, signature or certificate");
-    assertThatThrownBy(
-            () ->
-                cli.verifyKeyless(
-                    registry.host() + "/keyless/entries@" + second, trustedRoot, ISSUER, CI))
+    assertThatThrownBy(() ->
+            cli.verifyKeyless(
+                registry.host() + "/keyless/entries@" + second, trustedRoot, ISSUER, CI))
         .isInstanceOf(AssertionError.class);
   }
 

@@ -116,14 +116,9 @@ class SigstoreBundleIT {
       assertThat(wrongKey.reason())
           .contains(image + "@" + digest + ": no signature verifies with the key")
           .contains("a bundle does not verify with the key");
-      assertThatThrownBy(
-              () ->
-                  cli.verify(
-                      image + "@" + digest,
-                      "other",
-                      BUNDLES,
-                      "--trusted-root",
-                      trustedRoot.toString()))
+      assertThatThrownBy(() ->
+              cli.verify(
+                  image + "@" + digest, "other", BUNDLES, "--trusted-root", trustedRoot.toString()))
           .isInstanceOf(AssertionError.class);
     }
   }
@@ -168,10 +163,9 @@ class SigstoreBundleIT {
               Optional.empty());
       assertThat(stranger.reason())
           .contains("a bundle is by another identity: the certificate is for " + CI);
-      assertThatThrownBy(
-              () ->
-                  cli.verifyKeyless(
-                      image + "@" + digest, trustedRoot, ISSUER, "release@example.com", BUNDLES))
+      assertThatThrownBy(() ->
+              cli.verifyKeyless(
+                  image + "@" + digest, trustedRoot, ISSUER, "release@example.com", BUNDLES))
           .isInstanceOf(AssertionError.class);
 
       var untrusted = verifier.verify(image, digest, ci(otherRoot), Optional.empty());
@@ -242,14 +236,9 @@ class SigstoreBundleIT {
                 + " from "
                 + ISSUER
                 + " states https://sigstore.dev/cosign/sign/v1 of another subject");
-    assertThatThrownBy(
-            () ->
-                cli.verify(
-                    image + "@" + target,
-                    "release",
-                    BUNDLES,
-                    "--trusted-root",
-                    trustedRoot.toString()))
+    assertThatThrownBy(() ->
+            cli.verify(
+                image + "@" + target, "release", BUNDLES, "--trusted-root", trustedRoot.toString()))
         .isInstanceOf(AssertionError.class);
   }
 

@@ -121,14 +121,13 @@ class MatcherTest {
     assertThat(report.componentsChecked()).isZero();
     assertThat(report.unchecked())
         .singleElement()
-        .satisfies(
-            u -> {
-              assertThat(u.group()).isEqualTo(Matcher.INVALID_VERSION);
-              assertThat(u.reason())
-                  .isEqualTo(
-                      "\"(devel)\" is not a Go version: no advisory range can hold it, only listed"
-                          + " versions were matched");
-            });
+        .satisfies(u -> {
+          assertThat(u.group()).isEqualTo(Matcher.INVALID_VERSION);
+          assertThat(u.reason())
+              .isEqualTo(
+                  "\"(devel)\" is not a Go version: no advisory range can hold it, only listed"
+                      + " versions were matched");
+        });
   }
 
   @Test

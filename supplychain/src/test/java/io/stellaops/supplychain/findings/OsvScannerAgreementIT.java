@@ -141,9 +141,8 @@ class OsvScannerAgreementIT {
         reasons.forEach(r -> explained.merge(r, 1, Integer::sum));
       }
     }
-    explained.forEach(
-        (reason, n) ->
-            System.out.printf("    %5d more findings than osv-scanner: %s%n", n, reason));
+    explained.forEach((reason, n) ->
+        System.out.printf("    %5d more findings than osv-scanner: %s%n", n, reason));
     int groups = theirs.values().stream().mapToInt(Set::size).sum();
     System.out.printf(
         "%-80s components %4d  checked %4d  findings ours %4d  osv-scanner %4d  differences %d%n",
@@ -239,13 +238,12 @@ class OsvScannerAgreementIT {
             for (JsonNode event : range.path("events")) {
               event
                   .properties()
-                  .forEach(
-                      e -> {
-                        if (!e.getValue().asText().equals("0")
-                            && !range.path("type").asText().equals("GIT")) {
-                          versions.add(e.getValue().asText());
-                        }
-                      });
+                  .forEach(e -> {
+                    if (!e.getValue().asText().equals("0")
+                        && !range.path("type").asText().equals("GIT")) {
+                      versions.add(e.getValue().asText());
+                    }
+                  });
             }
           }
           for (String version : versions) {

@@ -257,13 +257,12 @@ class VexStatementsTest {
                     + " \"status\": \"not_affected\", \"justification\": \"trust_me\"}"))
         .hasMessageStartingWith(
             "doc.json: statement 0 (CVE-1): justification trust_me is not one of");
-    assertThatThrownBy(
-            () ->
-                VexStatements.parse(
-                    Map.of(
-                        "v9.json",
-                        "{\"@context\": \"https://openvex.dev/ns/v9.0.0\", \"statements\": []}"
-                            .getBytes(StandardCharsets.UTF_8))))
+    assertThatThrownBy(() ->
+            VexStatements.parse(
+                Map.of(
+                    "v9.json",
+                    "{\"@context\": \"https://openvex.dev/ns/v9.0.0\", \"statements\": []}"
+                        .getBytes(StandardCharsets.UTF_8))))
         .hasMessageContaining(
             "v9.json: OpenVEX @context https://openvex.dev/ns/v9.0.0 is not a version");
   }

@@ -27,10 +27,9 @@ class SignedJsonTest {
 
   @Test
   void refusesAnExactDuplicateDeepInside() {
-    assertThatThrownBy(
-            () ->
-                SignedJson.read(
-                    json("{\"a\": [{\"digest\": {\"sha256\": \"1\", \"sha256\": \"2\"}}]}")))
+    assertThatThrownBy(() ->
+            SignedJson.read(
+                json("{\"a\": [{\"digest\": {\"sha256\": \"1\", \"sha256\": \"2\"}}]}")))
         .isInstanceOf(SignedJson.Rejected.class)
         .hasMessageContaining("repeats the key \"sha256\" in one object");
   }

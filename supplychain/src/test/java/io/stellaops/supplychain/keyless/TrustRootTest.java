@@ -55,14 +55,11 @@ class TrustRootTest {
         .hasMessage("the trusted root lists no tlogs: signing times cannot be proven");
     assertThatThrownBy(() -> TrustRoot.parse(edited(r -> r.putArray("certificateAuthorities"))))
         .hasMessage("the trusted root lists no certificateAuthorities");
-    assertThatThrownBy(
-            () ->
-                TrustRoot.parse(
-                    edited(
-                        r ->
-                            ((ObjectNode)
-                                    r.at("/certificateAuthorities/0/certChain/certificates/0"))
-                                .put("rawBytes", "AAAA"))))
+    assertThatThrownBy(() ->
+            TrustRoot.parse(
+                edited(r ->
+                    ((ObjectNode) r.at("/certificateAuthorities/0/certChain/certificates/0"))
+                        .put("rawBytes", "AAAA"))))
         .hasMessageStartingWith("not a Sigstore trusted root: Could not parse certificate");
   }
 

@@ -116,15 +116,14 @@ class HostileRegistryTest {
     }
     byte[] manifest =
         ("{\"schemaVersion\": 2, \"layers\": [" + layers + "]}").getBytes(StandardCharsets.UTF_8);
-    serve(
-        exchange -> {
-          if (!exchange.getRequestURI().getPath().contains("/manifests/")) {
-            exchange.sendResponseHeaders(404, -1);
-            return;
-          }
-          exchange.sendResponseHeaders(200, manifest.length);
-          exchange.getResponseBody().write(manifest);
-        });
+    serve(exchange -> {
+      if (!exchange.getRequestURI().getPath().contains("/manifests/")) {
+        exchange.sendResponseHeaders(404, -1);
+        return;
+      }
+      exchange.sendResponseHeaders(200, manifest.length);
+      exchange.getResponseBody().write(manifest);
+    });
     var verdict =
         new CosignSignatureVerifier(client())
             .verify(
@@ -142,17 +141,16 @@ class HostileRegistryTest {
 
   @Test
   void endlessReferrerPagesStopAtTheLimit() {
-    serve(
-        exchange -> {
-          byte[] page = "{\"manifests\": []}".getBytes(StandardCharsets.UTF_8);
-          exchange
-              .getResponseHeaders()
-              .set(
-                  "Link",
-                  "</v2/app/referrers/" + DIGEST + "?page=" + requests.get() + ">; rel=\"next\"");
-          exchange.sendResponseHeaders(200, page.length);
-          exchange.getResponseBody().write(page);
-        });
+    serve(exchange -> {
+      byte[] page = "{\"manifests\": []}".getBytes(StandardCharsets.UTF_8);
+      exchange
+          .getResponseHeaders()
+          .set(
+              "Link",
+              "</v2/app/referrers/" + DIGEST + "?page=" + requests.get() + ">; rel=\"next\"");
+      exchange.sendResponseHeaders(200, page.length);
+      exchange.getResponseBody().write(page);
+    });
     assertThatThrownBy(() -> client().referrers(host + "/app", DIGEST, Optional.empty()))
         .hasMessageContaining("referrers of " + DIGEST + " fill more than 10 pages");
     assertThat(requests.get()).isEqualTo(10);
@@ -160,11 +158,10 @@ class HostileRegistryTest {
 
   @Test
   void noRequestStartsOrWaitsPastTheDeadline() {
-    serve(
-        exchange -> {
-          Thread.sleep(5_000);
-          exchange.sendResponseHeaders(404, -1);
-        });
+    serve(exchange -> {
+      Thread.sleep(5_000);
+      exchange.sendResponseHeaders(404, -1);
+    });
     Deadline deadline = Deadline.in(Duration.ofMillis(300));
     RegistryClient client = client();
     long start = System.nanoTime();

@@ -153,17 +153,15 @@ class TrustEvaluatorTest {
                 java.util.Base64.getEncoder()
                     .encodeToString("robot:s3cret".getBytes(StandardCharsets.UTF_8)));
     var material =
-        new TrustMaterial(
-            (ns, name) ->
-                switch (name) {
-                  case "registry" ->
-                      Optional.of(
-                          Map.of(
-                              ".dockerconfigjson", dockerConfig.getBytes(StandardCharsets.UTF_8)));
-                  case "signer" ->
-                      Optional.of(Map.of("cosign.pub", SIGNER.getBytes(StandardCharsets.UTF_8)));
-                  default -> Optional.empty();
-                });
+        new TrustMaterial((ns, name) ->
+            switch (name) {
+              case "registry" ->
+                  Optional.of(
+                      Map.of(".dockerconfigjson", dockerConfig.getBytes(StandardCharsets.UTF_8)));
+              case "signer" ->
+                  Optional.of(Map.of("cosign.pub", SIGNER.getBytes(StandardCharsets.UTF_8)));
+              default -> Optional.empty();
+            });
     TrustPolicy fromSecret = new TrustPolicy();
     fromSecret.getMetadata().setName("shop");
     fromSecret.setSpec(

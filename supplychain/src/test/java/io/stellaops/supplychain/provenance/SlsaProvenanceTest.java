@@ -62,10 +62,9 @@ class SlsaProvenanceTest {
 
   @Test
   void provenanceWithoutABuilderSaysNothing() {
-    assertThatThrownBy(
-            () ->
-                SlsaProvenance.of(
-                    SlsaProvenance.V1, CanonicalJson.MAPPER.readTree("{\"runDetails\": {}}")))
+    assertThatThrownBy(() ->
+            SlsaProvenance.of(
+                SlsaProvenance.V1, CanonicalJson.MAPPER.readTree("{\"runDetails\": {}}")))
         .hasMessage("the provenance names no builder (runDetails.builder.id)");
   }
 }

@@ -69,12 +69,11 @@ class SbomTest {
 
   @Test
   void aBrokenSpdxDocumentIsRejectedSayingWhy() {
-    assertThatThrownBy(
-            () ->
-                Sbom.parse(
-                    json(
-                        "{\"spdxVersion\": \"SPDX-2.3\", \"SPDXID\": \"SPDXRef-DOCUMENT\","
-                            + " \"packages\": \"not a list\"}")))
+    assertThatThrownBy(() ->
+            Sbom.parse(
+                json(
+                    "{\"spdxVersion\": \"SPDX-2.3\", \"SPDXID\": \"SPDXRef-DOCUMENT\","
+                        + " \"packages\": \"not a list\"}")))
         .isInstanceOf(SbomException.class)
         .hasMessageStartingWith("not a readable SPDX 2.x JSON document: ");
   }

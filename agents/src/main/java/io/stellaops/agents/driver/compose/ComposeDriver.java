@@ -167,10 +167,9 @@ public final class ComposeDriver implements TargetDriver {
       String pinned = Deployment.pinned(c);
       boolean found =
           running.stream()
-              .anyMatch(
-                  container ->
-                      c.name().equals(container.getLabels().get(DockerDriver.LABEL_COMPONENT))
-                          && pinned.equals(container.getImage()));
+              .anyMatch(container ->
+                  c.name().equals(container.getLabels().get(DockerDriver.LABEL_COMPONENT))
+                      && pinned.equals(container.getImage()));
       if (!found) {
         missing.add(pinned);
       }

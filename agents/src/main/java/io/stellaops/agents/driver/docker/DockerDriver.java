@@ -90,11 +90,10 @@ public final class DockerDriver implements TargetDriver {
       }
       engine
           .inspect(name + NEXT)
-          .ifPresent(
-              leftover -> {
-                log.info("removing " + name + NEXT + " left by an interrupted job");
-                engine.removeQuietly(leftover.getId());
-              });
+          .ifPresent(leftover -> {
+            log.info("removing " + name + NEXT + " left by an interrupted job");
+            engine.removeQuietly(leftover.getId());
+          });
       swaps.add(new Swap(c, name, old));
     }
     boolean stopFirst = settings.ports() != null && !settings.ports().isEmpty();
@@ -254,11 +253,10 @@ public final class DockerDriver implements TargetDriver {
       }
       String component = c.getLabels().get(LABEL_COMPONENT);
       Optional<String> pinned = repoDigest(c.getImageId(), c.getImage());
-      pinned.ifPresent(
-          p -> {
-            int at = p.indexOf('@');
-            running.add(new ComponentDigest(component, p.substring(0, at), p.substring(at + 1)));
-          });
+      pinned.ifPresent(p -> {
+        int at = p.indexOf('@');
+        running.add(new ComponentDigest(component, p.substring(0, at), p.substring(at + 1)));
+      });
     }
     running.sort(Comparator.comparing(ComponentDigest::name));
     return running;

@@ -105,11 +105,10 @@ public final class EcsDriver implements TargetDriver {
             ecs.registerTaskDefinition(register(current, settings.taskFamily(), wanted, deployment))
                 .taskDefinition();
         log.info("registered " + next.taskDefinitionArn() + " pinning " + wanted.values());
-        ecs.updateService(
-            r ->
-                r.cluster(settings.cluster())
-                    .service(settings.service())
-                    .taskDefinition(next.taskDefinitionArn()));
+        ecs.updateService(r ->
+            r.cluster(settings.cluster())
+                .service(settings.service())
+                .taskDefinition(next.taskDefinitionArn()));
         log.info("service " + settings.service() + " updated from " + previous);
       }
       try {
@@ -117,11 +116,8 @@ public final class EcsDriver implements TargetDriver {
       } catch (DeploymentFailure failure) {
         if (!previous.equals(next.taskDefinitionArn())) {
           log.info("pointing service " + settings.service() + " back at " + previous);
-          ecs.updateService(
-              r ->
-                  r.cluster(settings.cluster())
-                      .service(settings.service())
-                      .taskDefinition(previous));
+          ecs.updateService(r ->
+              r.cluster(settings.cluster()).service(settings.service()).taskDefinition(previous));
         }
         throw failure;
       }
@@ -240,11 +236,10 @@ public final class EcsDriver implements TargetDriver {
       TaskDefinition current, String family, Map<String, String> images, Deployment deployment) {
     List<ContainerDefinition> containers =
         current.containerDefinitions().stream()
-            .map(
-                c ->
-                    images.containsKey(c.name())
-                        ? c.toBuilder().image(images.get(c.name())).build()
-                        : c)
+            .map(c ->
+                images.containsKey(c.name())
+                    ? c.toBuilder().image(images.get(c.name())).build()
+                    : c)
             .toList();
     return RegisterTaskDefinitionRequest.builder()
         .family(family)

@@ -80,19 +80,17 @@ public final class NomadDriver implements TargetDriver {
     long version = previous;
     boolean changed =
         deployment.components().stream()
-            .anyMatch(
-                c ->
-                    !Deployment.pinned(c)
-                        .equals(tasks.get(c.name()).path("Config").path("image").asText()));
+            .anyMatch(c ->
+                !Deployment.pinned(c)
+                    .equals(tasks.get(c.name()).path("Config").path("image").asText()));
     if (!changed) {
       log.info("job " + settings.job() + " already runs these digests at version " + previous);
     } else {
       deployment
           .components()
-          .forEach(
-              c ->
-                  ((ObjectNode) tasks.get(c.name()).withObject("Config"))
-                      .put("image", Deployment.pinned(c)));
+          .forEach(c ->
+              ((ObjectNode) tasks.get(c.name()).withObject("Config"))
+                  .put("image", Deployment.pinned(c)));
       ObjectNode meta = next.withObject("Meta");
       deployment.stamps().forEach(meta::put);
       if (settings.datacenters() != null && !settings.datacenters().isEmpty()) {
@@ -249,18 +247,17 @@ public final class NomadDriver implements TargetDriver {
     deployment
         .path("TaskGroups")
         .properties()
-        .forEach(
-            group -> {
-              JsonNode g = group.getValue();
-              text.append("; ")
-                  .append(group.getKey())
-                  .append(": ")
-                  .append(g.path("HealthyAllocs").asInt())
-                  .append(" healthy, ")
-                  .append(g.path("UnhealthyAllocs").asInt())
-                  .append(" unhealthy of ")
-                  .append(g.path("DesiredTotal").asInt());
-            });
+        .forEach(group -> {
+          JsonNode g = group.getValue();
+          text.append("; ")
+              .append(group.getKey())
+              .append(": ")
+              .append(g.path("HealthyAllocs").asInt())
+              .append(" healthy, ")
+              .append(g.path("UnhealthyAllocs").asInt())
+              .append(" unhealthy of ")
+              .append(g.path("DesiredTotal").asInt());
+        });
     return text.toString();
   }
 
