@@ -154,6 +154,37 @@ class IlmCliIT {
     return client.resources(EvidencePacket.class).inNamespace(NS).withName(name).get();
   }
 
+  /** Every purge log in the archive repository, by tag: its purge-log.jsonl. */
+  static java.util.Map<String, String> purgeLogs() throws Exception {
+    var registryClient = new RegistryClient(Duration.ofSeconds(5));
+    var tags =
+        CanonicalJson.MAPPER
+            .readTree(
+                java.net.http.HttpClient.newHttpClient()
+                    .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(
+                                    "http://" + registry.host() + "/v2/archive/evidence/tags/list"))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .path("tags");
+    java.util.Map<String, String> logs = new java.util.TreeMap<>();
+    for (var tag : tags) {
+      if (tag.asText().startsWith("purge-log.")) {
+        byte[] layer =
+            registryClient.firstLayer(
+                registry.host() + "/archive/evidence:" + tag.asText(), Optional.empty());
+        logs.put(
+            tag.asText(),
+            new String(
+                Bundle.read(layer).files().get("purge-log.jsonl"),
+                java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return logs;
+  }
+
   @Test
   @Order(1)
   void whySaysTheClassExpiryAndPin() {
@@ -247,37 +278,16 @@ class IlmCliIT {
     assertThat(refused.err()).contains(damaged + " is not an intact archive");
 
     // its promotion went with it, inside the packet's archive: the purge log says so
-    String log =
-        CanonicalJson.MAPPER
-            .readTree(
-                java.net.http.HttpClient.newHttpClient()
-                    .send(
-                        java.net.http.HttpRequest.newBuilder(
-                                java.net.URI.create(
-                                    "http://" + registry.host() + "/v2/archive/evidence/tags/list"))
-                            .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString())
-                    .body())
-            .path("tags")
-            .valueStream()
-            .map(t -> t.asText())
-            .filter(t -> t.startsWith("purge-log."))
-            .findFirst()
-            .orElseThrow();
-    String lines =
-        new String(
-            Bundle.read(
-                    new RegistryClient(Duration.ofSeconds(5))
-                        .firstLayer(registry.host() + "/archive/evidence:" + log, Optional.empty()))
-                .files()
-                .get("purge-log.jsonl"),
-            java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(lines.lines())
-        .anySatisfy(l ->
-            assertThat(l)
-                .contains("\"kind\":\"Promotion\"")
-                .contains("\"name\":\"r2-to-stage\"")
-                .contains("with EvidencePacket shop/r2-to-stage"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() ->
+            assertThat(purgeLogs().values().stream().flatMap(String::lines))
+                .anySatisfy(l ->
+                    assertThat(l)
+                        .contains("\"kind\":\"Promotion\"")
+                        .contains("\"name\":\"r2-to-stage\"")
+                        .contains("with EvidencePacket shop/r2-to-stage")));
+    String log = purgeLogs().keySet().iterator().next();
     Run purgeLog =
         stella(
             "evidence",

@@ -208,9 +208,14 @@ class IlmIT {
                 new String(bundle.files().get("evidence/cosign.pub"), StandardCharsets.UTF_8)));
     assertThat(verified.ok()).as(String.valueOf(verified.problems())).isTrue();
 
-    IlmClass shortClass = ilmClass("short");
-    assertThat(shortClass.getStatus().getUsage()).containsKey("EvidencePacket");
-    assertThat(shortClass.getStatus().getPinned()).isPositive();
+    // the run's status is written after its deletes
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> {
+          IlmClass shortClass = ilmClass("short");
+          assertThat(shortClass.getStatus().getUsage()).containsKey("EvidencePacket");
+          assertThat(shortClass.getStatus().getPinned()).isPositive();
+        });
     assertThat(client.v1().events().inNamespace("default").list().getItems())
         .anySatisfy(e -> {
           assertThat(e.getReason()).isEqualTo("Archived");
