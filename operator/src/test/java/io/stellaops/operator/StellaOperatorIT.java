@@ -125,7 +125,17 @@ class StellaOperatorIT {
             .map(line -> line.substring(3, line.indexOf('`', 3)))
             .toList();
     assertThat(documented).hasSizeGreaterThanOrEqualTo(9);
-    // Activity that every metric observes: a live agent, a denied promotion, a release admitted.
+    // Activity that every metric observes: a live agent, a denied promotion, a release admitted,
+    // an IlmClass looked at.
+    client
+        .resource(
+            """
+            apiVersion: stellaops.io/v1alpha1
+            kind: IlmClass
+            metadata: {name: metrics-class}
+            spec: {retention: 30d, appliesTo: [EvidencePacket]}
+            """)
+        .serverSideApply();
     PromotionTestSupport.apply(
         client,
         NS,

@@ -180,6 +180,11 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     status.setLastRunPurged(run.purged.get());
     status.setLastRunArchived(run.archived.get());
     String name = cls.getMetadata().getName();
+    // counters start at 0 for every kind the class governs, so rates exist before a first purge
+    cls.getSpec()
+        .appliesTo()
+        .forEach(k -> ControllerMetrics.ILM_PURGED.initLabelValues(name, k.name()));
+    ControllerMetrics.ILM_ARCHIVED_BYTES.initLabelValues(name);
     ControllerMetrics.ILM_BACKLOG.labelValues(name).set(backlog);
     ControllerMetrics.ILM_PINNED.labelValues(name).set(f.pinned());
     String note = classes.problem(cls);
