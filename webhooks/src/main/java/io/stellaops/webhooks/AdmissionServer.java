@@ -133,15 +133,12 @@ public final class AdmissionServer implements AutoCloseable {
       // the answer is given: the checks behind it stop at their next registry request
       budget.cancel();
       future.cancel(true);
-      LOG.warn("admission of {} at {} exceeded {}", what, path, deadline);
-      return deny(
-          504,
-          "Stella Operator could not finish checking "
-              + what
-              + " within "
-              + deadline.toSeconds()
-              + "s; try again, and if it persists check the operator's logs");
+      return outOfTime(path, what);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof Deadline.Exceeded) {
+        // the checks saw the deadline first: the same answer as when the server does
+        return outOfTime(path, what);
+      }
       LOG.error("admission of {} at {} failed", what, path, e.getCause());
       return deny(
           500, "Stella Operator could not check " + what + ": " + e.getCause().getMessage());
@@ -149,6 +146,17 @@ public final class AdmissionServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return deny(503, "Stella Operator is shutting down; try again");
     }
+  }
+
+  private AdmissionResponse outOfTime(String path, String what) {
+    LOG.warn("admission of {} at {} exceeded {}", what, path, deadline);
+    return deny(
+        504,
+        "Stella Operator could not finish checking "
+            + what
+            + " within "
+            + deadline.toSeconds()
+            + "s; try again, and if it persists check the operator's logs");
   }
 
   /** A denial with the message users see after "denied the request:". */
