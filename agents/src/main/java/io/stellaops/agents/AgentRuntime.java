@@ -72,11 +72,7 @@ public final class AgentRuntime implements AutoCloseable {
               + settings.name()
               + " does not exist; create it before starting the agent (see docs/agents.md)");
     }
-    Duration heartbeatTimeout =
-        GoDuration.parse(
-            agent.getSpec().heartbeatTimeout() == null
-                ? "40s"
-                : agent.getSpec().heartbeatTimeout());
+    Duration heartbeatTimeout = GoDuration.parse(agent.getSpec().heartbeatTimeoutOrDefault());
     int concurrency =
         agent.getSpec().maxConcurrentJobs() == null ? 1 : agent.getSpec().maxConcurrentJobs();
     List<TargetType> available = drivers.available();

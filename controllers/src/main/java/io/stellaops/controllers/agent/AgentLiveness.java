@@ -7,7 +7,6 @@ import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.supplychain.time.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Whether an agent is alive: its {@link AgentLease} was renewed within the Agent's
@@ -23,7 +22,7 @@ public record AgentLiveness(boolean alive, Instant lastRenewal, Instant expires,
   }
 
   public static Duration heartbeatTimeout(Agent agent) {
-    return GoDuration.parse(Objects.requireNonNullElse(agent.getSpec().heartbeatTimeout(), "40s"));
+    return GoDuration.parse(agent.getSpec().heartbeatTimeoutOrDefault());
   }
 
   /** {@code agent} may be null (no such Agent), {@code lease} null (never connected). */

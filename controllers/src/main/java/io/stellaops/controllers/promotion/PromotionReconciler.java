@@ -23,6 +23,7 @@ import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.agent.Agent;
+import io.stellaops.crds.agent.AgentSpec;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
@@ -353,7 +354,9 @@ public class PromotionReconciler implements Reconciler<Promotion> {
                 AgentLiveness.leaseOf(client, ns, job.getSpec().agent()),
                 now);
         Duration grace =
-            agent == null ? Duration.ofSeconds(40) : AgentLiveness.heartbeatTimeout(agent);
+            agent == null
+                ? GoDuration.parse(AgentSpec.DEFAULT_HEARTBEAT_TIMEOUT)
+                : AgentLiveness.heartbeatTimeout(agent);
         if (!liveness.alive() && now.isAfter(created.plus(grace))) {
           message = liveness.message();
         }

@@ -32,10 +32,18 @@ public record AgentSpec(
         @JsonPropertyDescription(
             "Target types the agent can deploy to: docker, compose, ecs, nomad.")
         List<TargetType> capabilities,
-    @Default("40s")
+    @Default(AgentSpec.DEFAULT_HEARTBEAT_TIMEOUT)
         @Pattern(ApiPatterns.DURATION)
         @JsonPropertyDescription(
             "How long after its last Lease renewal the agent counts as gone and its running jobs time out.")
         String heartbeatTimeout,
     @Default("1") @Min(1) @Max(64) @JsonPropertyDescription("How many jobs the agent runs at once.")
-        Integer maxConcurrentJobs) {}
+        Integer maxConcurrentJobs) {
+  /** The one place the default is written: the schema, the agent and the operator read it. */
+  public static final String DEFAULT_HEARTBEAT_TIMEOUT = "40s";
+
+  /** {@link #heartbeatTimeout}, or the default when the object was stored without it. */
+  public String heartbeatTimeoutOrDefault() {
+    return heartbeatTimeout == null ? DEFAULT_HEARTBEAT_TIMEOUT : heartbeatTimeout;
+  }
+}
