@@ -82,7 +82,8 @@ public final class PromotionTestSupport {
             io.stellaops.supplychain.policy.TrustEvaluator.cosign(registry),
             feeds,
             new io.stellaops.supplychain.sbom.Sboms(registry),
-            new io.stellaops.supplychain.provenance.SlsaProvenance.Reader(registry)));
+            new io.stellaops.supplychain.provenance.SlsaProvenance.Reader(registry),
+            new io.stellaops.controllers.kubernetes.KubernetesSecrets(client)));
     op.register(
         new PromotionReconciler(clock, () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));
     op.register(new io.stellaops.controllers.agent.AgentReconciler(clock));

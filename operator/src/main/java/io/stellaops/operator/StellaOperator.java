@@ -73,12 +73,17 @@ public final class StellaOperator implements AutoCloseable {
   private final RegistryClient registry;
   // shared by admission and the Release controller: a verdict reached once serves both
   private final TrustEvaluator trustEvaluator;
+  // keys and credentials policies name, read by admission and the Release controller alike
+  private final CachingSecretSource secrets;
 
   public StellaOperator(OperatorSettings settings, KubernetesClient client) {
     this.settings = settings;
     this.client = client;
     this.registry = new RegistryClient(Duration.ofSeconds(5), settings.insecureRegistries());
     this.trustEvaluator = TrustEvaluator.cosign(registry);
+    this.secrets =
+        new CachingSecretSource(
+            new KubernetesSecrets(client), Duration.ofSeconds(30), Clock.systemUTC());
   }
 
   public void start() throws Exception {
@@ -117,7 +122,8 @@ public final class StellaOperator implements AutoCloseable {
             trustEvaluator,
             advisoryFeeds,
             new Sboms(registry),
-            new SlsaProvenance.Reader(registry)));
+            new SlsaProvenance.Reader(registry),
+            secrets));
     operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));
     operator.register(new AgentReconciler(Clock.systemUTC()));
     operator.register(new TargetReconciler(Clock.systemUTC()));
@@ -210,12 +216,7 @@ public final class StellaOperator implements AutoCloseable {
     handlers.put(EvidenceAdmission.PATH, new EvidenceAdmission(client, self));
     trustPolicies = client.resources(TrustPolicy.class).inform();
     var imagePolicy =
-        new ImagePolicy(
-            trustEvaluator,
-            () -> trustPolicies.getStore().list(),
-            new CachingSecretSource(
-                new KubernetesSecrets(client), Duration.ofSeconds(30), Clock.systemUTC()),
-            registry);
+        new ImagePolicy(trustEvaluator, () -> trustPolicies.getStore().list(), secrets, registry);
     var events = new AdmissionEvents(client, Clock.systemUTC());
     handlers.put(
         ReleaseAdmission.PATH,

@@ -1,6 +1,11 @@
 package io.stellaops.controllers.release;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -11,7 +16,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
-import io.stellaops.controllers.kubernetes.KubernetesSecrets;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
@@ -25,6 +29,8 @@ import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseComponent;
 import io.stellaops.crds.release.ReleaseStatus;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
+import io.stellaops.supplychain.oci.ImageGlob;
+import io.stellaops.supplychain.policy.SecretSource;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.supplychain.policy.TrustMaterial;
 import io.stellaops.supplychain.provenance.SlsaProvenance;
@@ -37,14 +43,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verifies each component of a Release against the TrustPolicies that cover its image and records
  * the verdicts in status (what the signaturesVerified gate reads). Conditions: Verified and Ready;
  * Stalled while a component is not verified (signing it or adding a TrustPolicy fixes that). A
- * release that is not fully verified is looked at again every two minutes (a signature may be
- * pushed after the Release) and whenever a TrustPolicy changes.
+ * release a policy covers but no signature satisfies is looked at again every two minutes (a
+ * signature may be pushed after the Release); any release when a TrustPolicy that covers or covered
+ * one of its images changes its spec. Policies, feeds and pull secrets are read from informer
+ * caches, and status is written only when it changed: timestamps keep the time their verdict was
+ * first reached.
  *
  * <p>Components with an SBOM attestation are matched against every loaded AdvisoryFeed (findings in
  * status, the full report in a ConfigMap), again whenever a feed loads a new snapshot or VEX
@@ -53,25 +69,37 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration
 public class ReleaseReconciler implements Reconciler<Release> {
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseReconciler.class);
   private static final Duration RECHECK = Duration.ofMinutes(2);
+  private static final String DEFAULT_ACCOUNT = "default";
 
   private final Clock clock;
   private final TrustEvaluator evaluator;
   private final AdvisoryFeeds feeds;
   private final Sboms sboms;
   private final SlsaProvenance.Reader provenances;
+  private final SecretSource keys;
+  // what the mappers saw of each policy and feed, by name; see Seen
+  private final Map<String, Seen<List<String>>> policiesSeen = new ConcurrentHashMap<>();
+  private final Map<String, Seen<String>> feedsSeen = new ConcurrentHashMap<>();
+  // releases the last evaluation found an SBOM for: those a new feed snapshot concerns
+  private final Set<ResourceID> withSbom = ConcurrentHashMap.newKeySet();
 
   /**
    * {@code evaluator} is shared with the admission webhook, so its verdicts serve both; {@code
-   * feeds} with the AdvisoryFeed controller.
+   * feeds} with the AdvisoryFeed controller. {@code keys} reads the Secrets policies name (keys,
+   * trust roots, registry credentials); the namespaces' pull secrets come from a ServiceAccount
+   * cache.
    */
   public ReleaseReconciler(
       Clock clock,
       TrustEvaluator evaluator,
       AdvisoryFeeds feeds,
       Sboms sboms,
-      SlsaProvenance.Reader provenances) {
+      SlsaProvenance.Reader provenances,
+      SecretSource keys) {
     this.clock = clock;
+    this.keys = keys;
     this.evaluator = evaluator;
     this.feeds = feeds;
     this.sboms = sboms;
@@ -82,22 +110,113 @@ public class ReleaseReconciler implements Reconciler<Release> {
   public List<EventSource<?, Release>> prepareEventSources(EventSourceContext<Release> context) {
     var policies =
         InformerEventSourceConfiguration.from(TrustPolicy.class, Release.class)
-            .withSecondaryToPrimaryMapper((TrustPolicy changed) -> allReleases(context))
+            .withOnUpdateFilter((TrustPolicy now, TrustPolicy was) ->
+                !Objects.equals(
+                    now.getMetadata().getGeneration(), was.getMetadata().getGeneration()))
+            .withSecondaryToPrimaryMapper((TrustPolicy changed) -> coveredBy(context, changed))
             .build();
     var advisoryFeeds =
         InformerEventSourceConfiguration.from(AdvisoryFeed.class, Release.class)
-            .withSecondaryToPrimaryMapper((AdvisoryFeed changed) -> allReleases(context))
+            // forgotten first, so the mapper sees a deleted feed's snapshot as a change
+            .withOnDeleteFilter((AdvisoryFeed deleted, Boolean finalStateUnknown) -> {
+              feedsSeen.remove(deleted.getMetadata().getName());
+              return true;
+            })
+            .withSecondaryToPrimaryMapper(
+                (AdvisoryFeed changed) -> withSbomsIfReloaded(context, changed))
+            .build();
+    var serviceAccounts =
+        InformerEventSourceConfiguration.from(ServiceAccount.class, Release.class)
+            .withFieldSelector(
+                new FieldSelector(new FieldSelector.Field("metadata.name", DEFAULT_ACCOUNT)))
+            .withOnUpdateFilter((ServiceAccount now, ServiceAccount was) ->
+                !Objects.equals(now.getImagePullSecrets(), was.getImagePullSecrets()))
+            .withSecondaryToPrimaryMapper((ServiceAccount changed) ->
+                releases(
+                    context,
+                    r ->
+                        r.getMetadata()
+                            .getNamespace()
+                            .equals(changed.getMetadata().getNamespace())))
             .build();
     return List.of(
         new InformerEventSource<>(policies, context),
-        new InformerEventSource<>(advisoryFeeds, context));
+        new InformerEventSource<>(advisoryFeeds, context),
+        new InformerEventSource<>(serviceAccounts, context));
   }
 
-  /** A trust policy or advisory feed may concern any release. */
-  private static java.util.Set<ResourceID> allReleases(EventSourceContext<Release> context) {
+  /**
+   * The releases a policy covers now or covered before this change: its images then and now
+   * (remembered here, since the mapper only sees the new version).
+   */
+  private Set<ResourceID> coveredBy(EventSourceContext<Release> context, TrustPolicy changed) {
+    String name = changed.getMetadata().getName();
+    String version = changed.getMetadata().getResourceVersion();
+    Seen<List<String>> seen = policiesSeen.get(name);
+    if (seen != null && seen.version().equals(version)) {
+      return seen.answer();
+    }
+    List<String> globs = new ArrayList<>(changed.getSpec().images());
+    if (seen != null) {
+      globs.addAll(seen.value());
+    }
+    List<ImageGlob> compiled = globs.stream().distinct().map(ImageGlob::compile).toList();
+    Set<ResourceID> answer =
+        releases(
+            context,
+            r ->
+                r.getSpec().components().stream()
+                    .anyMatch(c -> compiled.stream().anyMatch(g -> g.matches(c.image()))));
+    policiesSeen.put(name, new Seen<>(version, List.copyOf(changed.getSpec().images()), answer));
+    return answer;
+  }
+
+  /**
+   * The releases whose findings depend on a feed, when the snapshot or VEX documents the feed has
+   * loaded differ from the last ones seen here (a status-only change re-gates nothing).
+   */
+  private Set<ResourceID> withSbomsIfReloaded(
+      EventSourceContext<Release> context, AdvisoryFeed changed) {
+    String name = changed.getMetadata().getName();
+    String label =
+        feeds.loaded(List.of(name)).stream()
+            .map(AdvisoryFeeds.Loaded::label)
+            .findFirst()
+            .orElse("");
+    String version = changed.getMetadata().getResourceVersion();
+    Seen<String> seen = feedsSeen.get(name);
+    if (seen != null && seen.version().equals(version)) {
+      return seen.answer();
+    }
+    Set<ResourceID> answer =
+        seen != null && seen.value().equals(label)
+            ? Set.of()
+            : releases(context, r -> withSbom.contains(ResourceID.fromResource(r)));
+    feedsSeen.put(name, new Seen<>(version, label, answer));
+    return answer;
+  }
+
+  /**
+   * A version of a policy or feed as a mapper saw it, with its answer. JOSDK calls a mapper twice
+   * for one event (to index, then to propagate): the second call must get the same answer, not one
+   * computed against what the first call remembered.
+   */
+  private record Seen<T>(String version, T value, Set<ResourceID> answer) {}
+
+  private String feedLabel(Context<Release> context) {
+    return feeds
+        .loaded(
+            cached(context, AdvisoryFeed.class).list().map(f -> f.getMetadata().getName()).toList())
+        .stream()
+        .map(AdvisoryFeeds.Loaded::label)
+        .collect(Collectors.joining(","));
+  }
+
+  private static Set<ResourceID> releases(
+      EventSourceContext<Release> context, Predicate<Release> which) {
     return context
         .getPrimaryCache()
-        .list()
+        .list(which)
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
   }
@@ -106,23 +225,28 @@ public class ReleaseReconciler implements Reconciler<Release> {
   public UpdateControl<Release> reconcile(Release release, Context<Release> context) {
     KubernetesClient client = context.getClient();
     Instant now = clock.instant();
-    // All policies, not just those mapped to this release: a policy may predate the release.
-    List<TrustPolicy> policies = client.resources(TrustPolicy.class).list().getItems();
-    TrustMaterial material = new TrustMaterial(new KubernetesSecrets(client));
-    var pullSecrets = material.pullSecrets(release.getMetadata().getNamespace(), List.of());
+    String namespace = release.getMetadata().getNamespace();
+    // All policies in the cache, not just those mapped to this release: one may predate it.
+    List<TrustPolicy> policies = cached(context, TrustPolicy.class).list().toList();
+    TrustMaterial material = new TrustMaterial(secrets(client, context));
+    var pullSecrets = material.pullSecrets(namespace, List.of());
     List<ComponentStatus> components = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     List<AdvisoryFeeds.Loaded> loaded =
         feeds.loaded(
-            client.resources(AdvisoryFeed.class).list().getItems().stream()
+            cached(context, AdvisoryFeed.class)
+                .list()
                 .map(f -> f.getMetadata().getName())
                 .toList());
-    Map<String, FindingsSummary> before = new java.util.HashMap<>();
+    String feedLabel =
+        loaded.stream().map(AdvisoryFeeds.Loaded::label).collect(Collectors.joining(","));
+    JsonNode statusBefore =
+        client.getKubernetesSerialization().convertValue(release.getStatus(), JsonNode.class);
+    Map<String, ComponentStatus> before = new java.util.HashMap<>();
     if (release.getStatus() != null && release.getStatus().getComponents() != null) {
-      release.getStatus().getComponents().stream()
-          .filter(c -> c.findings() != null)
-          .forEach(c -> before.put(c.name(), c.findings()));
+      release.getStatus().getComponents().forEach(c -> before.put(c.name(), c));
     }
+    boolean recheck = false;
     List<String> scanProblems = new ArrayList<>();
     List<String> newFindings = new ArrayList<>();
     for (ReleaseComponent c : release.getSpec().components()) {
@@ -139,8 +263,15 @@ public class ReleaseReconciler implements Reconciler<Release> {
       if (!attested && c.sbom() != null) {
         sbomDigest = c.sbom().digest();
       }
+      ComponentStatus previous = before.get(c.name());
       FindingsSummary findings = null;
-      if (sbomDigest != null && !loaded.isEmpty()) {
+      if (previous != null
+          && previous.findings() != null
+          && c.digest().equals(previous.digest())
+          && Objects.equals(sbomDigest, previous.sbomDigest())
+          && feedLabel.equals(previous.findings().feedDigest())) {
+        findings = previous.findings(); // the same SBOM against the same snapshots
+      } else if (sbomDigest != null && !loaded.isEmpty()) {
         try {
           String holder = attested ? c.image() : c.sbom().image();
           var credentials =
@@ -151,7 +282,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
                   : sboms.artifact(c.sbom().image(), sbomDigest, credentials);
           findings =
               ReleaseFindings.summarise(client, release, c.name(), sbom, c.digest(), loaded, now);
-          ReleaseFindings.newIds(before.get(c.name()), findings)
+          ReleaseFindings.newIds(previous == null ? null : previous.findings(), findings)
               .forEach(id -> newFindings.add(c.name() + ": " + id));
         } catch (SbomException | IllegalArgumentException e) {
           // IllegalArgumentException: a registry credentials Secret that cannot be read
@@ -170,6 +301,11 @@ public class ReleaseReconciler implements Reconciler<Release> {
       } catch (IllegalArgumentException e) {
         problems.add(c.name() + ": " + e.getMessage());
       }
+      boolean sameVerdict =
+          previous != null
+              && c.digest().equals(previous.digest())
+              && Objects.equals(result.signature(), previous.signature())
+              && Objects.equals(result.verifiedBy(), previous.verifiedBy());
       components.add(
           new ComponentStatus(
               c.name(),
@@ -177,15 +313,20 @@ public class ReleaseReconciler implements Reconciler<Release> {
               c.tag(),
               result.signature(),
               result.verifiedBy(),
-              Conditions.timestamp(now),
+              sameVerdict ? previous.verifiedAt() : Conditions.timestamp(now),
               sbomDigest,
               findings,
               provenance));
       if (!TrustEvaluator.VERIFIED.equals(result.signature())) {
         problems.add(c.name() + ": " + result.message());
+        // a policy covers it but no signature satisfies it yet: one may be pushed later
+        recheck |= !TrustEvaluator.UNVERIFIED.equals(result.signature());
       }
     }
-    ReleaseStatus status = release.getStatus() == null ? new ReleaseStatus() : release.getStatus();
+    ReleaseStatus status =
+        release.getStatus() == null
+            ? new ReleaseStatus()
+            : client.getKubernetesSerialization().clone(release.getStatus());
     status.setComponents(components);
     long generation = release.getMetadata().getGeneration();
     findingsConditions(client, release, status, loaded, newFindings, scanProblems, now);
@@ -218,8 +359,73 @@ public class ReleaseReconciler implements Reconciler<Release> {
           now);
       Conditions.stalled(status, generation, "SignatureNotVerified", message, now);
     }
-    var control = UpdateControl.patchStatus(StatusPatch.of(release, status, Release::new));
-    return problems.isEmpty() ? control : control.rescheduleAfter(RECHECK);
+    logTransition(release, status);
+    ResourceID id = ResourceID.fromResource(release);
+    if (components.stream().anyMatch(c -> c.sbomDigest() != null)) {
+      withSbom.add(id);
+    } else {
+      withSbom.remove(id);
+    }
+    // A snapshot loaded while this ran was not seen here and its event may have passed over this
+    // release (not yet in withSbom): look again at once. Checked after withSbom is updated, so
+    // either this sees the new snapshot or its event sees this release.
+    boolean feedsMoved = !feedLabel.equals(feedLabel(context));
+    // timestamps only move when their fact changes, so an unchanged verdict writes nothing
+    UpdateControl<Release> control =
+        statusBefore != null
+                && statusBefore.equals(
+                    client.getKubernetesSerialization().convertValue(status, JsonNode.class))
+            ? UpdateControl.noUpdate()
+            : UpdateControl.patchStatus(StatusPatch.of(release, status, Release::new));
+    if (feedsMoved) {
+      return control.rescheduleAfter(Duration.ofMillis(1));
+    }
+    return recheck ? control.rescheduleAfter(RECHECK) : control;
+  }
+
+  private static void logTransition(Release release, ReleaseStatus now) {
+    var was = Conditions.find(release.getStatus(), ConditionTypes.VERIFIED).map(Condition::status);
+    var is = Conditions.find(now, ConditionTypes.VERIFIED).orElseThrow();
+    if (was.isEmpty() || was.get() != is.status()) {
+      LOG.info(
+          "Release {}/{}: Verified {} -> {} ({}): {}",
+          release.getMetadata().getNamespace(),
+          release.getMetadata().getName(),
+          was.map(Condition.Status::value).orElse("-"),
+          is.status().value(),
+          is.reason(),
+          is.message());
+    }
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, Release> cached(
+      Context<Release> context, Class<R> type) {
+    return (InformerEventSource<R, Release>)
+        context.eventSourceRetriever().<R>getEventSourceFor(type);
+  }
+
+  /**
+   * {@code keys} for Secrets; pull secrets of a namespace's default ServiceAccount from the cache.
+   */
+  private SecretSource secrets(KubernetesClient client, Context<Release> context) {
+    InformerEventSource<ServiceAccount, Release> accounts = cached(context, ServiceAccount.class);
+    return new SecretSource() {
+      @Override
+      public Optional<Map<String, byte[]>> read(String namespace, String name) {
+        return keys.read(namespace, name);
+      }
+
+      @Override
+      public List<String> pullSecretNames(String namespace) {
+        return accounts
+            .get(new ResourceID(DEFAULT_ACCOUNT, namespace))
+            .map(ServiceAccount::getImagePullSecrets)
+            .orElse(List.of())
+            .stream()
+            .map(LocalObjectReference::getName)
+            .toList();
+      }
+    };
   }
 
   /**

@@ -358,6 +358,100 @@ class ReleaseVerificationIT {
   }
 
   @Test
+  void anUnchangedVerdictIsNotWrittenAgain() throws Exception {
+    release("steady-api", "api", signed);
+    Release verified = awaitVerified("steady-api", Condition.Status.TRUE);
+    String verifiedAt = verified.getStatus().getComponents().getFirst().verifiedAt();
+    String version = verified.getMetadata().getResourceVersion();
+    Thread.sleep(1_100); // a rewritten verifiedAt would differ (second precision)
+
+    // re-evaluated (the policy's hash changed), verified again by the same authority
+    client
+        .resources(TrustPolicy.class)
+        .withName("shop-images")
+        .edit(p -> {
+          p.getSpec().images().add(registry.host() + "/steady-elsewhere/**");
+          return p;
+        });
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() ->
+            client
+                .resources(Release.class)
+                .inNamespace(NS)
+                .withName("steady-api")
+                .get()
+                .getMetadata()
+                .getResourceVersion()
+                .equals(version));
+    assertThat(
+            client
+                .resources(Release.class)
+                .inNamespace(NS)
+                .withName("steady-api")
+                .get()
+                .getStatus()
+                .getComponents()
+                .getFirst()
+                .verifiedAt())
+        .isEqualTo(verifiedAt);
+  }
+
+  @Test
+  void aPolicyThatStopsCoveringAnImageReleasesItsVerdict() {
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: TrustPolicy
+        metadata: {name: narrow}
+        spec:
+          images: ["%s/narrow/**"]
+          authorities: [{name: release-key, key: {publicKey: "%s"}}]
+        """
+            .formatted(registry.host(), releasePem.replace("\n", "\\n")));
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: narrow-app}
+        spec:
+          version: 1.0.0
+          components: [{name: app, image: %s/narrow/app, digest: %s}]
+        """
+            .formatted(registry.host(), unsigned));
+    Release failed = awaitVerified("narrow-app", Condition.Status.FALSE);
+    assertThat(failed.getStatus().getComponents().getFirst().signature()).isEqualTo("Failed");
+
+    // the release matches only the policy's old images: it is looked at again all the same
+    client
+        .resources(TrustPolicy.class)
+        .withName("narrow")
+        .edit(p -> {
+          p.getSpec().images().set(0, registry.host() + "/narrower/**");
+          return p;
+        });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() ->
+            assertThat(
+                    client
+                        .resources(Release.class)
+                        .inNamespace(NS)
+                        .withName("narrow-app")
+                        .get()
+                        .getStatus()
+                        .getComponents()
+                        .getFirst()
+                        .signature())
+                .isEqualTo("Unverified"));
+  }
+
+  @Test
   void anUnsignedReleaseFailsVerificationSayingWhy() {
     release("unsigned-worker", "worker", unsigned);
     Release failed = awaitVerified("unsigned-worker", Condition.Status.FALSE);

@@ -29,6 +29,11 @@ public record Condition(
     @JsonProperty("False")
     FALSE,
     @JsonProperty("Unknown")
-    UNKNOWN
+    UNKNOWN;
+
+    /** As Kubernetes and kubectl spell it: True, False, Unknown. */
+    public String value() {
+      return name().charAt(0) + name().substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
   }
 }

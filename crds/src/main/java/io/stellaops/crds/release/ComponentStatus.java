@@ -14,7 +14,8 @@ public record ComponentStatus(
     @JsonPropertyDescription(
             "TrustPolicy and authority that verified the signature, as policy/authority.")
         String verifiedBy,
-    @JsonPropertyDescription("When the signature was verified (RFC 3339).") String verifiedAt,
+    @JsonPropertyDescription("When this verdict was first reached (RFC 3339); kept while it holds.")
+        String verifiedAt,
     @JsonPropertyDescription("Digest of the SBOM found for this component.") String sbomDigest,
     @JsonPropertyDescription("Vulnerability findings after VEX, by severity.")
         FindingsSummary findings,

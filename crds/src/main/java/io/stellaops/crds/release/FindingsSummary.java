@@ -42,7 +42,10 @@ public record FindingsSummary(
         List<OpenFinding> open,
     @JsonPropertyDescription("True when there were more open findings than listed.")
         Boolean truncated,
-    @JsonPropertyDescription("When the findings were computed (RFC 3339).") String evaluatedAt) {
+    @JsonPropertyDescription(
+            "When these findings were first computed (RFC 3339); kept while the SBOM and feed"
+                + " snapshots are the same.")
+        String evaluatedAt) {
 
   /** One open finding, as gates and CEL rules see it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
