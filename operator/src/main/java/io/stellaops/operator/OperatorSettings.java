@@ -3,6 +3,7 @@ package io.stellaops.operator;
 import io.stellaops.controllers.ilmclass.IlmClassReconciler;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,6 +35,9 @@ import java.util.Set;
  *       (default 1000); {@code STELLA_ILM_WRITES_PER_SECOND} — API writes the lifecycle makes per
  *       second, all classes together (default 200); {@code STELLA_ILM_PARALLELISM} — objects
  *       archived and deleted at once (default 8).
+ *   <li>{@code STELLA_LOG_FORMAT} — {@code text} (default) or {@code json}: one JSON object per
+ *       line with the reconciled resource's kind, namespace and name (logback.xml reads it); {@code
+ *       STELLA_LOG_LEVEL} — trace, debug, info (default), warn or error.
  * </ul>
  */
 public record OperatorSettings(
@@ -50,7 +54,14 @@ public record OperatorSettings(
     Duration ilmInterval,
     int ilmPurgesPerRun,
     int ilmWritesPerSecond,
-    int ilmParallelism) {
+    int ilmParallelism,
+    String logFormat,
+    String logLevel) {
+  /** What {@code STELLA_LOG_FORMAT} may say; logback.xml names an appender after each. */
+  public static final Set<String> LOG_FORMATS = Set.of("text", "json");
+
+  /** What {@code STELLA_LOG_LEVEL} may say (logback would read anything else as debug). */
+  public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
 
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String namespace = env.getOrDefault("STELLA_NAMESPACE", "stella-system");
@@ -68,7 +79,31 @@ public record OperatorSettings(
         Duration.ofSeconds(integer(env, "STELLA_ILM_INTERVAL_SECONDS", 60)),
         integer(env, "STELLA_ILM_PURGES_PER_RUN", 1000),
         integer(env, "STELLA_ILM_WRITES_PER_SECOND", 200),
-        integer(env, "STELLA_ILM_PARALLELISM", IlmClassReconciler.Settings.PARALLELISM));
+        integer(env, "STELLA_ILM_PARALLELISM", IlmClassReconciler.Settings.PARALLELISM),
+        logFormat(env),
+        logLevel(env));
+  }
+
+  private static String logLevel(Map<String, String> env) {
+    String level = env.getOrDefault("STELLA_LOG_LEVEL", "info").strip();
+    if (!LOG_LEVELS.contains(level.toLowerCase(java.util.Locale.ROOT))) {
+      throw new IllegalArgumentException(
+          "STELLA_LOG_LEVEL must be one of "
+              + String.join(", ", LOG_LEVELS)
+              + ", not \""
+              + level
+              + "\"");
+    }
+    return level;
+  }
+
+  private static String logFormat(Map<String, String> env) {
+    String format = env.getOrDefault("STELLA_LOG_FORMAT", "text").strip();
+    if (!LOG_FORMATS.contains(format)) {
+      throw new IllegalArgumentException(
+          "STELLA_LOG_FORMAT must be text or json, not \"" + format + "\"");
+    }
+    return format;
   }
 
   private static Set<String> registries(Map<String, String> env, String name) {

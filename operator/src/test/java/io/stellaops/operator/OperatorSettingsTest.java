@@ -42,4 +42,17 @@ class OperatorSettingsTest {
             () -> OperatorSettings.fromEnvironment(Map.of("STELLA_LEADER_ELECTION", "yes")))
         .hasMessageContaining("STELLA_LEADER_ELECTION must be true or false");
   }
+
+  @Test
+  void logsAreTextUnlessJsonIsAskedFor() {
+    assertThat(OperatorSettings.fromEnvironment(Map.of()).logFormat()).isEqualTo("text");
+    assertThat(OperatorSettings.fromEnvironment(Map.of("STELLA_LOG_FORMAT", "json")).logFormat())
+        .isEqualTo("json");
+    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("STELLA_LOG_FORMAT", "JSON")))
+        .hasMessage("STELLA_LOG_FORMAT must be text or json, not \"JSON\"");
+    assertThatThrownBy(
+            () -> OperatorSettings.fromEnvironment(Map.of("STELLA_LOG_LEVEL", "verbose")))
+        .hasMessage(
+            "STELLA_LOG_LEVEL must be one of trace, debug, info, warn, error, not \"verbose\"");
+  }
 }
