@@ -249,6 +249,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
     boolean recheck = false;
     List<String> scanProblems = new ArrayList<>();
     List<String> newFindings = new ArrayList<>();
+    boolean rematched = false;
     for (ReleaseComponent c : release.getSpec().components()) {
       if (c.digest() == null) {
         components.add(
@@ -272,6 +273,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
           && feedLabel.equals(previous.findings().feedDigest())) {
         findings = previous.findings(); // the same SBOM against the same snapshots
       } else if (sbomDigest != null && !loaded.isEmpty()) {
+        rematched = true;
         try {
           String holder = attested ? c.image() : c.sbom().image();
           var credentials =
@@ -329,7 +331,10 @@ public class ReleaseReconciler implements Reconciler<Release> {
             : client.getKubernetesSerialization().clone(release.getStatus());
     status.setComponents(components);
     long generation = release.getMetadata().getGeneration();
-    findingsConditions(client, release, status, loaded, newFindings, scanProblems, now);
+    if (rematched) {
+      // NewFindings speaks of the last re-match; kept findings leave it as it is
+      findingsConditions(client, release, status, loaded, newFindings, scanProblems, now);
+    }
     if (problems.isEmpty()) {
       Conditions.set(
           status,
