@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark against real peers and prints its figures beside the peer's in the same run.
-# Usage: hack/bench.sh admission|findings|ilm
+# Usage: hack/bench.sh admission|findings|ilm|scale [-Dproperty=value …]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,9 +14,10 @@ case "${1:-}" in
   admission) module=webhooks test=AdmissionBenchmark first='^Release admission' ;;
   findings) module=supplychain test=FindingsBenchmark first='^SBOM x advisories' ;;
   ilm) module=controllers test=IlmBenchmark first='^ILM backlog' ;;
-  *) echo "usage: hack/bench.sh admission|findings|ilm" >&2; exit 2 ;;
+  scale) module=operator test=ScaleBenchmark first='^Scale:' ;;
+  *) echo "usage: hack/bench.sh admission|findings|ilm|scale" >&2; exit 2 ;;
 esac
 mvn -q -B -ntp install -DskipTests -Dspotless.check.skip -pl "$module" -am
 mvn -B -ntp verify -Dspotless.check.skip -pl "$module" -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test="$test" -Dfailsafe.failIfNoSpecifiedTests=false -Dstella.bench=true |
+  -Dit.test="$test" -Dfailsafe.failIfNoSpecifiedTests=false -Dstella.bench=true "${@:2}" |
   sed -n "/$first/,/^\$/p;/BUILD/p"

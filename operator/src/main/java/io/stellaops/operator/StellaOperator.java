@@ -143,8 +143,9 @@ public final class StellaOperator implements AutoCloseable {
     signingKey();
     operator.start();
     LOG.info(
-        "Stella Operator {} started; health on :{}, admission on :{}",
+        "Stella Operator {} started {} ms after the JVM; health on :{}, admission on :{}",
         HealthServer.version().get("version"),
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
         health.port(),
         admission.port());
   }
