@@ -230,7 +230,10 @@ public final class PromotionTestSupport {
         .getItems();
   }
 
-  /** What an agent does when it finished a job successfully. */
+  /**
+   * What an agent does when it finished a job successfully, reporting one artifact: {@code
+   * sticker.json} with the sha256 of the job's name.
+   */
   public static void completeJobs(KubernetesClient client, String namespace, String promotion) {
     for (DeploymentJob job : jobsOf(client, namespace, promotion)) {
       client
@@ -241,6 +244,14 @@ public final class PromotionTestSupport {
             var status = new DeploymentJobStatus();
             status.setPhase(DeploymentJobStatus.JobPhase.SUCCEEDED);
             status.setObserved(j.getSpec().components());
+            status.setArtifacts(
+                List.of(
+                    new io.stellaops.crds.common.ArtifactRef(
+                        "sticker.json",
+                        io.stellaops.supplychain.digest.Sha256.digest(
+                            j.getMetadata().getName().getBytes(StandardCharsets.UTF_8)),
+                        "application/json",
+                        null)));
             j.setStatus(status);
             return j;
           });

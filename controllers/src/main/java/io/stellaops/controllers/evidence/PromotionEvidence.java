@@ -3,6 +3,7 @@ package io.stellaops.controllers.evidence;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.stellaops.controllers.decision.Decision;
 import io.stellaops.controllers.decision.DecisionInput;
+import io.stellaops.crds.common.ArtifactRef;
 import io.stellaops.crds.common.ComponentDigest;
 import io.stellaops.crds.evidencepacket.Envelope;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
@@ -88,7 +89,7 @@ public final class PromotionEvidence {
                 envelope.signatures().stream()
                     .map(s -> new Envelope.Signature(s.keyid(), s.sig()))
                     .toList()),
-            null,
+            artifacts(predicate.jobs()),
             ilmClass));
     return packet;
   }
@@ -98,5 +99,26 @@ public final class PromotionEvidence {
    */
   public static String packetDecision(String decisionResult) {
     return Decision.ALLOW.equals(decisionResult) ? "allow" : "deny";
+  }
+
+  /**
+   * The artifacts the jobs reported, named {@code <target>/<artifact>} (at most 64, the schema's
+   * limit); null when no job reported any (a denial has no jobs).
+   */
+  static List<ArtifactRef> artifacts(List<JobRef> jobs) {
+    if (jobs == null) {
+      return null;
+    }
+    List<ArtifactRef> all =
+        jobs.stream()
+            .filter(j -> j.artifacts() != null)
+            .flatMap(j ->
+                j.artifacts().stream()
+                    .map(a ->
+                        new ArtifactRef(
+                            j.target() + "/" + a.name(), a.digest(), a.mediaType(), a.location())))
+            .limit(64)
+            .toList();
+    return all.isEmpty() ? null : all;
   }
 }

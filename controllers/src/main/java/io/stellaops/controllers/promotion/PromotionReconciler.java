@@ -530,6 +530,11 @@ public class PromotionReconciler implements Reconciler<Promotion> {
         phase == null
             ? "Pending"
             : io.stellaops.supplychain.json.CanonicalJson.MAPPER.convertValue(phase, String.class),
-        job.getStatus() == null ? null : job.getStatus().getMessage());
+        job.getStatus() == null ? null : job.getStatus().getMessage(),
+        job.getStatus() == null
+                || job.getStatus().getArtifacts() == null
+                || job.getStatus().getArtifacts().isEmpty()
+            ? null
+            : job.getStatus().getArtifacts().stream().limit(16).toList());
   }
 }

@@ -238,7 +238,24 @@ class PromotionFlowIT {
         .isEqualTo(before.getStatus().getDecision().inputsHash());
     assertThat(client.resources(EvidencePacket.class).inNamespace(NS).list().getItems())
         .filteredOn(p -> p.getSpec().promotion().equals("shop-c-to-dev"))
-        .hasSize(1);
+        .singleElement()
+        .satisfies(p ->
+            // what the job reported it deployed from, by digest, beside the signed predicate's
+            assertThat(p.getSpec().artifacts())
+                .singleElement()
+                .satisfies(a -> {
+                  assertThat(a.name()).endsWith("/sticker.json");
+                  assertThat(a.digest())
+                      .isEqualTo(
+                          io.stellaops.supplychain.digest.Sha256.digest(
+                              jobsOf("shop-c-to-dev")
+                                  .getFirst()
+                                  .getMetadata()
+                                  .getName()
+                                  .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }));
+    assertThat(verifiedStatement("shop-c-to-dev").at("/predicate/jobs/0/artifacts/0/name").asText())
+        .isEqualTo("sticker.json");
     assertThat(after.getStatus().getTransitions())
         .extracting(t -> t.phase())
         .containsExactly(Phase.Pending, Phase.Evaluating, Phase.Deploying, Phase.Succeeded);
@@ -289,6 +306,7 @@ class PromotionFlowIT {
     promote("shop-q-second", "shop-q", "queued");
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(30))
+        .ignoreException(NullPointerException.class) // no status yet
         .untilAsserted(() ->
             assertThat(
                     client
