@@ -424,10 +424,16 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     }
 
     /** Archives {@code g} to every destination, each read back and verified; says where. */
-    private String archive(Governed g, String reason) throws ArchiveDestination.ArchiveException {
+    private String archive(Governed cached, String reason)
+        throws ArchiveDestination.ArchiveException {
       if (destinationProblem != null) {
         throw new ArchiveDestination.ArchiveException(destinationProblem);
       }
+      var whole = inventory.whole(cached);
+      if (whole.isEmpty()) {
+        return "nothing: it was already gone from the API server";
+      }
+      Governed g = whole.get();
       var serialization = client.getKubernetesSerialization();
       List<HasMetadata> related = inventory.related(g);
       Bundle bundle =

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.environment.Environment;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The objects IlmClasses govern, read from informer caches (one watch per kind for the whole
@@ -50,35 +53,83 @@ public final class IlmInventory implements AutoCloseable {
 
   public IlmInventory(KubernetesClient client) {
     this.client = client;
-    this.packets = inform(client.resources(EvidencePacket.class).inAnyNamespace(), null);
-    this.promotions = inform(client.resources(Promotion.class).inAnyNamespace(), null);
+    this.packets = inform(client.resources(EvidencePacket.class).inAnyNamespace(), null, null);
+    this.promotions = inform(client.resources(Promotion.class).inAnyNamespace(), null, null);
     this.jobs =
         inform(
             client.resources(DeploymentJob.class).inAnyNamespace(),
-            j -> j.getMetadata().getNamespace() + "/" + j.getSpec().promotion());
+            j -> j.getMetadata().getNamespace() + "/" + j.getSpec().promotion(),
+            null);
     this.approvals =
         inform(
             client.resources(Approval.class).inAnyNamespace(),
-            a -> a.getMetadata().getNamespace() + "/" + a.getSpec().promotion());
-    this.releases = inform(client.resources(Release.class).inAnyNamespace(), null);
-    this.environments = inform(client.resources(Environment.class).inAnyNamespace(), null);
+            a -> a.getMetadata().getNamespace() + "/" + a.getSpec().promotion(),
+            null);
+    this.releases = inform(client.resources(Release.class).inAnyNamespace(), null, null);
+    this.environments = inform(client.resources(Environment.class).inAnyNamespace(), null, null);
     this.decisions =
         inform(
             client.configMaps().inAnyNamespace().withLabel(PROMOTION_LABEL),
             cm ->
                 cm.getMetadata().getNamespace()
                     + "/"
-                    + cm.getMetadata().getLabels().get(PROMOTION_LABEL));
-    this.reports = inform(client.configMaps().inAnyNamespace().withLabel(COMPONENT_LABEL), null);
+                    + cm.getMetadata().getLabels().get(PROMOTION_LABEL),
+            null);
+    // a report is read again when it is archived; kept whole, 50,000 of them filled a 1 GiB heap
+    this.reports =
+        inform(
+            client.configMaps().inAnyNamespace().withLabel(COMPONENT_LABEL),
+            null,
+            this::withoutContent);
+  }
+
+  /** The report's metadata, its size counted first (usage is reported in bytes). */
+  private ConfigMap withoutContent(ConfigMap report) {
+    size(report);
+    report.setData(null);
+    report.setBinaryData(null);
+    return report;
+  }
+
+  /**
+   * {@code g}'s object as the API server has it now, when the cache keeps only its metadata (a
+   * findings report); empty when it is gone.
+   */
+  java.util.Optional<Governed> whole(Governed g) {
+    if (g.kind() != Kind.FindingsReport) {
+      return java.util.Optional.of(g);
+    }
+    ConfigMap now = client.configMaps().inNamespace(g.namespace()).withName(g.name()).get();
+    return java.util.Optional.ofNullable(now)
+        .map(cm ->
+            new Governed(
+                g.kind(),
+                cm,
+                g.className(),
+                g.release(),
+                g.promotion(),
+                g.inFlight(),
+                g.bytes(),
+                g.deleting()));
   }
 
   /**
    * A started informer; {@code promotionOf} (when given) indexes it by {@code namespace/promotion},
-   * so a bundle finds what belongs to a promotion without scanning every object.
+   * so a bundle finds what belongs to a promotion without scanning every object; {@code toStore}
+   * (when given) is what the cache keeps of each object.
    */
   private <T extends HasMetadata> SharedIndexInformer<T> inform(
-      Informable<T> source, Function<T, String> promotionOf) {
+      Informable<T> source, Function<T, String> promotionOf, UnaryOperator<T> toStore) {
     SharedIndexInformer<T> informer = source.runnableInformer(0);
+    if (toStore != null) {
+      informer.itemStore(
+          new BasicItemStore<>(Cache::metaNamespaceKeyFunc) {
+            @Override
+            public T put(String key, T object) {
+              return super.put(key, toStore.apply(object));
+            }
+          });
+    }
     if (promotionOf != null) {
       informer.addIndexers(Map.of(BY_PROMOTION, o -> List.of(promotionOf.apply(o))));
     }

@@ -111,6 +111,75 @@ class IlmIT {
     registry.close();
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void anExpiredFindingsReportIsArchivedWithItsReport() throws Exception {
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: IlmClass
+        metadata: {name: reports}
+        spec:
+          retention: 1d
+          appliesTo: [FindingsReport]
+          onExpiry: Archive
+          archiveRepository: %s/archive/reports
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: r-scanned}
+        spec:
+          version: 1.0.0
+          ilmClass: reports
+          components: [{name: api, image: registry.example.com/shop/api, digest: %s}]
+        """
+            .formatted(registry.host(), D1));
+    String body =
+        java.util.Base64.getEncoder()
+            .encodeToString("the findings report".getBytes(StandardCharsets.UTF_8));
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("r-scanned-api-findings-0123456789ab")
+                .withNamespace(NS)
+                .addToLabels(IlmInventory.RELEASE_LABEL, "r-scanned")
+                .addToLabels(IlmInventory.COMPONENT_LABEL, "api")
+                .addToLabels(IlmMetadata.RECORD, IlmMetadata.FINDINGS_REPORT)
+                .endMetadata()
+                .withImmutable(true)
+                .addToBinaryData("report.json.gz", body)
+                .build())
+        .create();
+    clock.advance(Duration.ofDays(2));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            client
+                    .configMaps()
+                    .inNamespace(NS)
+                    .withName("r-scanned-api-findings-0123456789ab")
+                    .get()
+                == null);
+    // the lifecycle caches reports without their content; the archive has it all the same
+    Bundle bundle =
+        Bundle.read(
+            new RegistryClient(Duration.ofSeconds(5))
+                .firstLayer(
+                    registry.host()
+                        + "/archive/reports:shop.FindingsReport.r-scanned-api-findings-0123456789ab",
+                    Optional.empty()));
+    assertThat(
+            CanonicalJson.MAPPER
+                .readTree(
+                    bundle
+                        .files()
+                        .get("objects/ConfigMap/r-scanned-api-findings-0123456789ab.json"))
+                .at("/binaryData/report.json.gz")
+                .asText())
+        .isEqualTo(body);
+  }
+
   static void apply(String yaml) {
     PromotionTestSupport.apply(client, NS, yaml);
   }
