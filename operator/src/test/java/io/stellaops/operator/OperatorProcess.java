@@ -92,6 +92,23 @@ final class OperatorProcess implements AutoCloseable {
     return "RSS %d MiB, heap after GC %d MiB, CPU %.0f s".formatted(rssKb >> 10, heapKb >> 10, cpu);
   }
 
+  /** The {@code n} classes with the most live bytes (jcmd GC.class_histogram), one per line. */
+  String heapTop(int n) throws Exception {
+    Path jcmd =
+        Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+    String histogram = run(jcmd.toString(), String.valueOf(process.pid()), "GC.class_histogram");
+    StringBuilder top = new StringBuilder();
+    Matcher row =
+        Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)").matcher(histogram);
+    for (int i = 0; i < n && row.find(); i++) {
+      top.append(
+          "      %6d MiB %9d × %s%n"
+              .formatted(
+                  Long.parseLong(row.group(2)) >> 20, Long.parseLong(row.group(1)), row.group(3)));
+    }
+    return top.toString().stripTrailing();
+  }
+
   private static String run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -178,6 +178,7 @@ class ScaleBenchmark {
         feeds.close();
 
         report.add("operator process: " + operator.resources());
+        report.add("  live heap by class (top 8):\n" + operator.heapTop(8));
         ApiServer restart = ApiServer.read();
         operator.close();
         long restarted = System.nanoTime();

@@ -86,7 +86,9 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
     String name = feed.getMetadata().getName();
     long generation = feed.getMetadata().getGeneration();
     AdvisoryFeedStatus status =
-        feed.getStatus() == null ? new AdvisoryFeedStatus() : feed.getStatus();
+        feed.getStatus() == null
+            ? new AdvisoryFeedStatus()
+            : client.getKubernetesSerialization().clone(feed.getStatus());
     Duration refresh =
         GoDuration.parse(
             feed.getSpec().refreshInterval() == null ? "1h" : feed.getSpec().refreshInterval());
@@ -132,7 +134,8 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
                   ? ""
                   : " (" + ignored.size() + " left out, they can never apply: see vexWarnings)");
       Conditions.ready(status, generation, "Loaded", message, now);
-      return UpdateControl.patchStatus(StatusPatch.of(feed, status, AdvisoryFeed::new))
+      return StatusPatch.ifChanged(
+              feed, status, AdvisoryFeed::new, client.getKubernetesSerialization())
           .rescheduleAfter(refresh);
     } catch (SnapshotException | VexException | IllegalArgumentException e) {
       String message =
@@ -145,7 +148,8 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
                       + previous.loadedAt());
       ControllerMetrics.ADVISORY_FEED_LOADS.labelValues(name, "failed").inc();
       Conditions.stalled(status, generation, "SnapshotInvalid", message, now);
-      return UpdateControl.patchStatus(StatusPatch.of(feed, status, AdvisoryFeed::new))
+      return StatusPatch.ifChanged(
+              feed, status, AdvisoryFeed::new, client.getKubernetesSerialization())
           .rescheduleAfter(refresh.compareTo(RETRY) < 0 ? refresh : RETRY);
     }
   }

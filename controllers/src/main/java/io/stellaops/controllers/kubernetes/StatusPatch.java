@@ -1,6 +1,9 @@
 package io.stellaops.controllers.kubernetes;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.util.function.Supplier;
 
 /**
@@ -8,6 +11,22 @@ import java.util.function.Supplier;
  */
 public final class StatusPatch {
   private StatusPatch() {}
+
+  /**
+   * A status patch, or no update when {@code status} says exactly what {@code resource}'s status
+   * says already (compared as JSON), so an unchanged status costs the API server nothing. {@code
+   * status} must be a copy, not {@code resource}'s own status object changed in place.
+   */
+  public static <S, T extends CustomResource<?, S>> UpdateControl<T> ifChanged(
+      T resource, S status, Supplier<T> fresh, KubernetesSerialization serialization) {
+    if (resource.getStatus() != null
+        && serialization
+            .convertValue(resource.getStatus(), JsonNode.class)
+            .equals(serialization.convertValue(status, JsonNode.class))) {
+      return UpdateControl.noUpdate();
+    }
+    return UpdateControl.patchStatus(of(resource, status, fresh));
+  }
 
   public static <S, T extends CustomResource<?, S>> T of(T resource, S status, Supplier<T> fresh) {
     T patch = fresh.get();

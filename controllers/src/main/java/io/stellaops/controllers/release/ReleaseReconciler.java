@@ -1,6 +1,5 @@
 package io.stellaops.controllers.release;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -240,8 +239,6 @@ public class ReleaseReconciler implements Reconciler<Release> {
                 .toList());
     String feedLabel =
         loaded.stream().map(AdvisoryFeeds.Loaded::label).collect(Collectors.joining(","));
-    JsonNode statusBefore =
-        client.getKubernetesSerialization().convertValue(release.getStatus(), JsonNode.class);
     Map<String, ComponentStatus> before = new java.util.HashMap<>();
     if (release.getStatus() != null && release.getStatus().getComponents() != null) {
       release.getStatus().getComponents().forEach(c -> before.put(c.name(), c));
@@ -377,11 +374,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
     boolean feedsMoved = !feedLabel.equals(feedLabel(context));
     // timestamps only move when their fact changes, so an unchanged verdict writes nothing
     UpdateControl<Release> control =
-        statusBefore != null
-                && statusBefore.equals(
-                    client.getKubernetesSerialization().convertValue(status, JsonNode.class))
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(StatusPatch.of(release, status, Release::new));
+        StatusPatch.ifChanged(release, status, Release::new, client.getKubernetesSerialization());
     if (feedsMoved) {
       return control.rescheduleAfter(Duration.ofMillis(1));
     }
