@@ -85,10 +85,20 @@ public final class IlmInventory implements AutoCloseable {
 
   /** The report's metadata, its size counted first (usage is reported in bytes). */
   private ConfigMap withoutContent(ConfigMap report) {
-    size(report);
+    slim(report);
     report.setData(null);
     report.setBinaryData(null);
     return report;
+  }
+
+  /**
+   * What the cache keeps of any object: all but managedFields (server-side apply's bookkeeping,
+   * often larger than the object and never archived), its size counted first.
+   */
+  private <T extends HasMetadata> T slim(T object) {
+    size(object);
+    object.getMetadata().setManagedFields(null);
+    return object;
   }
 
   /**
@@ -115,21 +125,20 @@ public final class IlmInventory implements AutoCloseable {
 
   /**
    * A started informer; {@code promotionOf} (when given) indexes it by {@code namespace/promotion},
-   * so a bundle finds what belongs to a promotion without scanning every object; {@code toStore}
-   * (when given) is what the cache keeps of each object.
+   * so a bundle finds what belongs to a promotion without scanning every object; {@code toStore} is
+   * what the cache keeps of each object ({@link #slim} when not given).
    */
   private <T extends HasMetadata> SharedIndexInformer<T> inform(
       Informable<T> source, Function<T, String> promotionOf, UnaryOperator<T> toStore) {
     SharedIndexInformer<T> informer = source.runnableInformer(0);
-    if (toStore != null) {
-      informer.itemStore(
-          new BasicItemStore<>(Cache::metaNamespaceKeyFunc) {
-            @Override
-            public T put(String key, T object) {
-              return super.put(key, toStore.apply(object));
-            }
-          });
-    }
+    UnaryOperator<T> kept = toStore != null ? toStore : this::slim;
+    informer.itemStore(
+        new BasicItemStore<>(Cache::metaNamespaceKeyFunc) {
+          @Override
+          public T put(String key, T object) {
+            return super.put(key, kept.apply(object));
+          }
+        });
     if (promotionOf != null) {
       informer.addIndexers(Map.of(BY_PROMOTION, o -> List.of(promotionOf.apply(o))));
     }
