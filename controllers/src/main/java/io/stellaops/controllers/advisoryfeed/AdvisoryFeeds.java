@@ -33,6 +33,14 @@ public final class AdvisoryFeeds {
     return feeds.get(feed);
   }
 
+  /**
+   * {@code feed@sha256:…,…}: the snapshots findings matched against {@code loaded} were computed
+   * from (FindingsSummary.feedDigest); equal labels, equal findings for the same SBOM.
+   */
+  public static String label(List<Loaded> loaded) {
+    return loaded.stream().map(Loaded::label).collect(java.util.stream.Collectors.joining(","));
+  }
+
   /** The loaded state of {@code existing} feeds (deleted feeds are left out), by name. */
   public List<Loaded> loaded(Collection<String> existing) {
     return existing.stream().sorted().map(feeds::get).filter(Objects::nonNull).toList();

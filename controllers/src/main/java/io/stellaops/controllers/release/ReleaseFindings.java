@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -57,8 +56,7 @@ final class ReleaseFindings {
     FindingsReport matched =
         Matcher.match(sbom, feeds.stream().map(AdvisoryFeeds.Loaded::index).toList(), vex, digest);
     List<Finding> findings = matched.findings();
-    String feedDigest =
-        feeds.stream().map(AdvisoryFeeds.Loaded::label).collect(Collectors.joining(","));
+    String feedDigest = AdvisoryFeeds.label(feeds);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("release", release.getMetadata().getName());
     report.put("component", component);

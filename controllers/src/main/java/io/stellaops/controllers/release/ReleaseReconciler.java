@@ -202,13 +202,10 @@ public class ReleaseReconciler implements Reconciler<Release> {
    */
   private record Seen<T>(String version, T value, Set<ResourceID> answer) {}
 
-  private String feedLabel(Context<Release> context) {
-    return feeds
-        .loaded(
-            cached(context, AdvisoryFeed.class).list().map(f -> f.getMetadata().getName()).toList())
-        .stream()
-        .map(AdvisoryFeeds.Loaded::label)
-        .collect(Collectors.joining(","));
+  /** The loaded state of every feed in the cache (deleted feeds are left out). */
+  private List<AdvisoryFeeds.Loaded> loadedFeeds(Context<Release> context) {
+    return feeds.loaded(
+        cached(context, AdvisoryFeed.class).list().map(f -> f.getMetadata().getName()).toList());
   }
 
   private static Set<ResourceID> releases(
@@ -231,14 +228,8 @@ public class ReleaseReconciler implements Reconciler<Release> {
     var pullSecrets = material.pullSecrets(namespace, List.of());
     List<ComponentStatus> components = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    List<AdvisoryFeeds.Loaded> loaded =
-        feeds.loaded(
-            cached(context, AdvisoryFeed.class)
-                .list()
-                .map(f -> f.getMetadata().getName())
-                .toList());
-    String feedLabel =
-        loaded.stream().map(AdvisoryFeeds.Loaded::label).collect(Collectors.joining(","));
+    List<AdvisoryFeeds.Loaded> loaded = loadedFeeds(context);
+    String feedLabel = AdvisoryFeeds.label(loaded);
     Map<String, ComponentStatus> before = new java.util.HashMap<>();
     if (release.getStatus() != null && release.getStatus().getComponents() != null) {
       release.getStatus().getComponents().forEach(c -> before.put(c.name(), c));
@@ -371,7 +362,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
     // A snapshot loaded while this ran was not seen here and its event may have passed over this
     // release (not yet in withSbom): look again at once. Checked after withSbom is updated, so
     // either this sees the new snapshot or its event sees this release.
-    boolean feedsMoved = !feedLabel.equals(feedLabel(context));
+    boolean feedsMoved = !feedLabel.equals(AdvisoryFeeds.label(loadedFeeds(context)));
     // timestamps only move when their fact changes, so an unchanged verdict writes nothing
     UpdateControl<Release> control =
         StatusPatch.ifChanged(release, status, Release::new, client.getKubernetesSerialization());
