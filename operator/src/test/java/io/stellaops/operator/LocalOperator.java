@@ -25,17 +25,25 @@ public final class LocalOperator implements AutoCloseable {
   /** Starts it with its state in {@code namespace}; {@code env} adds or overrides settings. */
   public static LocalOperator start(
       KubernetesClient client, String namespace, Map<String, String> env) throws Exception {
+    Map<String, String> settings = loopback(namespace);
+    settings.putAll(env);
+    var operator = new StellaOperator(OperatorSettings.fromEnvironment(settings), client);
+    operator.start();
+    return new LocalOperator(operator, Integer.parseInt(settings.get("STELLA_HEALTH_PORT")));
+  }
+
+  /**
+   * Settings of an operator on this machine: its state in {@code namespace}, admission on a free
+   * loopback port registered as {@code https://127.0.0.1:<port>}, health on another.
+   */
+  static Map<String, String> loopback(String namespace) throws Exception {
     int webhookPort = freePort();
-    int healthPort = freePort();
     Map<String, String> settings = new HashMap<>();
     settings.put("STELLA_NAMESPACE", namespace);
     settings.put("STELLA_WEBHOOK_PORT", String.valueOf(webhookPort));
     settings.put("STELLA_WEBHOOK_URL", "https://127.0.0.1:" + webhookPort);
-    settings.put("STELLA_HEALTH_PORT", String.valueOf(healthPort));
-    settings.putAll(env);
-    var operator = new StellaOperator(OperatorSettings.fromEnvironment(settings), client);
-    operator.start();
-    return new LocalOperator(operator, healthPort);
+    settings.put("STELLA_HEALTH_PORT", String.valueOf(freePort()));
+    return settings;
   }
 
   /** GET on the health port: {@code /health/readiness}, {@code /version}, {@code /metrics}. */

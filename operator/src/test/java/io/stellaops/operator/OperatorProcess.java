@@ -1,7 +1,6 @@
 package io.stellaops.operator;
 
 import io.stellaops.controllers.PromotionTestSupport;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,8 +32,6 @@ final class OperatorProcess implements AutoCloseable {
   /** Started against the API server of {@code kubeconfig}; {@code settings} add or override. */
   static OperatorProcess start(Path work, Path kubeconfig, Map<String, String> settings)
       throws Exception {
-    int webhookPort = freePort();
-    int healthPort = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     var builder =
         new ProcessBuilder(
@@ -44,12 +41,12 @@ final class OperatorProcess implements AutoCloseable {
                 ProcessBuilder.Redirect.appendTo(work.resolve("operator.log").toFile()));
     Map<String, String> env = builder.environment();
     env.put("KUBECONFIG", kubeconfig.toString());
-    env.put("STELLA_NAMESPACE", PromotionTestSupport.SYSTEM);
-    env.put("STELLA_WEBHOOK_PORT", String.valueOf(webhookPort));
-    env.put("STELLA_WEBHOOK_URL", "https://127.0.0.1:" + webhookPort);
-    env.put("STELLA_HEALTH_PORT", String.valueOf(healthPort));
+    env.putAll(LocalOperator.loopback(PromotionTestSupport.SYSTEM));
     env.putAll(settings);
-    return new OperatorProcess(builder.start(), healthPort, work.resolve("operator.log"));
+    return new OperatorProcess(
+        builder.start(),
+        Integer.parseInt(env.get("STELLA_HEALTH_PORT")),
+        work.resolve("operator.log"));
   }
 
   /** Seconds from process start to a 200 from /health/readiness. */
@@ -78,10 +75,8 @@ final class OperatorProcess implements AutoCloseable {
   /** RSS, live heap after a full GC (jcmd), CPU seconds so far (/proc). */
   String resources() throws Exception {
     long pid = process.pid();
-    Path jcmd =
-        Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
-    run(jcmd.toString(), String.valueOf(pid), "GC.run");
-    String heap = run(jcmd.toString(), String.valueOf(pid), "GC.heap_info");
+    jcmd("GC.run");
+    String heap = jcmd("GC.heap_info");
     Matcher used = Pattern.compile("used (\\d+)K").matcher(heap);
     long heapKb = used.find() ? Long.parseLong(used.group(1)) : -1;
     String status = Files.readString(Path.of("/proc/" + pid + "/status"));
@@ -94,9 +89,7 @@ final class OperatorProcess implements AutoCloseable {
 
   /** The {@code n} classes with the most live bytes (jcmd GC.class_histogram), one per line. */
   String heapTop(int n) throws Exception {
-    Path jcmd =
-        Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
-    String histogram = run(jcmd.toString(), String.valueOf(process.pid()), "GC.class_histogram");
+    String histogram = jcmd("GC.class_histogram");
     StringBuilder top = new StringBuilder();
     Matcher row =
         Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)").matcher(histogram);
@@ -107,6 +100,13 @@ final class OperatorProcess implements AutoCloseable {
                   Long.parseLong(row.group(2)) >> 20, Long.parseLong(row.group(1)), row.group(3)));
     }
     return top.toString().stripTrailing();
+  }
+
+  /** A diagnostic command run in the operator's JVM by the jcmd beside this JVM's java. */
+  private String jcmd(String command) throws Exception {
+    Path jcmd =
+        Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+    return run(jcmd.toString(), String.valueOf(process.pid()), command);
   }
 
   private static String run(String... command) throws Exception {
@@ -121,12 +121,6 @@ final class OperatorProcess implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }
