@@ -257,4 +257,22 @@ public final class PromotionTestSupport {
           });
     }
   }
+
+  /** Reports every job of {@code promotion} as failed, as an agent would. */
+  public static void failJobs(
+      KubernetesClient client, String namespace, String promotion, String message) {
+    for (DeploymentJob job : jobsOf(client, namespace, promotion)) {
+      client
+          .resources(DeploymentJob.class)
+          .inNamespace(namespace)
+          .withName(job.getMetadata().getName())
+          .editStatus(j -> {
+            var status = new DeploymentJobStatus();
+            status.setPhase(DeploymentJobStatus.JobPhase.FAILED);
+            status.setMessage(message);
+            j.setStatus(status);
+            return j;
+          });
+    }
+  }
 }

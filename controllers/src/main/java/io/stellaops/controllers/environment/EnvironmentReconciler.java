@@ -19,6 +19,7 @@ import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.environment.DeployedRelease;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.environment.EnvironmentStatus;
+import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.promotion.PromotionSpec;
 import io.stellaops.supplychain.time.GoDuration;
@@ -26,8 +27,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -65,7 +68,22 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
                     .map(ResourceID::fromResource)
                     .collect(Collectors.toSet()))
             .build();
-    return List.of(new InformerEventSource<>(upstreams, context));
+    // Promotions into an environment make its history: one that starts, ends or succeeds changes
+    // it.
+    var promotions =
+        InformerEventSourceConfiguration.from(Promotion.class, Environment.class)
+            .withName("promotions-into")
+            .withSecondaryToPrimaryMapper((Promotion p) ->
+                Set.of(new ResourceID(p.getSpec().environment(), p.getMetadata().getNamespace())))
+            .withOnUpdateFilter((now, before) -> phase(now) != phase(before))
+            .build();
+    return List.of(
+        new InformerEventSource<>(upstreams, context),
+        new InformerEventSource<>(promotions, context));
+  }
+
+  private static Phase phase(Promotion p) {
+    return p.getStatus() == null ? null : p.getStatus().getPhase();
   }
 
   @Override
@@ -76,6 +94,7 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     if (env.getStatus() != null) {
       status.setConditions(env.getStatus().getConditions());
     }
+    recordDeployments(env, status, promotionsInto(env, context));
     Duration recheck = RECHECK;
     try {
       var window = FreezeWindowGate.activeAt(env.getSpec().freezeWindows(), now);
@@ -98,8 +117,48 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     } catch (IllegalArgumentException e) {
       Conditions.stalled(status, generation, "InvalidFreezeWindow", e.getMessage(), now);
     }
-    return UpdateControl.patchStatus(StatusPatch.of(env, status, Environment::new))
+    return StatusPatch.ifChanged(
+            env, status, Environment::new, context.getClient().getKubernetesSerialization())
         .rescheduleAfter(recheck.plusSeconds(1));
+  }
+
+  private static List<Promotion> promotionsInto(Environment env, Context<Environment> context) {
+    var source =
+        (InformerEventSource<Promotion, Environment>)
+            context.eventSourceRetriever().<Promotion>getEventSourceFor(Promotion.class);
+    return source
+        .list(
+            env.getMetadata().getNamespace(),
+            p -> env.getMetadata().getName().equals(p.getSpec().environment()))
+        .toList();
+  }
+
+  /**
+   * Current and history from the promotions that succeeded here; activePromotion the one deploying,
+   * else the earliest still waiting. This controller is the only writer of them.
+   */
+  private static void recordDeployments(
+      Environment env, EnvironmentStatus status, List<Promotion> into) {
+    var before = env.getStatus() == null ? new EnvironmentStatus() : env.getStatus();
+    int limit = env.getSpec().historyLimit() == null ? 10 : env.getSpec().historyLimit();
+    var deployed =
+        EnvironmentHistory.advance(before.getCurrent(), before.getHistory(), into, limit);
+    status.setCurrent(deployed.current());
+    status.setHistory(deployed.history());
+    List<Promotion> unfinished =
+        into.stream()
+            .filter(p -> phase(p) == null || !EnvironmentHistory.ended(phase(p)))
+            .sorted(
+                Comparator.comparing((Promotion p) -> p.getMetadata().getCreationTimestamp())
+                    .thenComparing(p -> p.getMetadata().getName()))
+            .toList();
+    status.setActivePromotion(
+        unfinished.stream()
+            .filter(p -> phase(p) == Phase.Deploying)
+            .findFirst()
+            .or(() -> unfinished.stream().findFirst())
+            .map(p -> p.getMetadata().getName())
+            .orElse(null));
   }
 
   /** Promotes eligible releases; returns when to look again (the end of the shortest soak). */

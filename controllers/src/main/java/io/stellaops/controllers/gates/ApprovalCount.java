@@ -42,9 +42,9 @@ public final class ApprovalCount {
     List<ApprovalInput> ordered =
         approvals.stream().sorted(Comparator.comparing(ApprovalInput::name)).toList();
     for (ApprovalInput a : ordered) {
-      String why = whyNotCounted(policy, a, expected, requester, now);
+      Exclusion why = judge(policy, a, expected, requester, now);
       if (why != null) {
-        notCounted.add(a.name() + ": " + why);
+        notCounted.add(a.name() + ": " + why.message());
       } else if ("reject".equals(a.decision())) {
         rejected.add(a.approver().username());
       } else {
@@ -54,36 +54,58 @@ public final class ApprovalCount {
     return new Tally(required, List.copyOf(approved), List.copyOf(rejected), notCounted);
   }
 
-  private static String whyNotCounted(
+  /** Why an approval does not count; {@link Reason} is what Approval status.reason shows. */
+  public record Exclusion(Reason reason, String message) {}
+
+  /** The reasons an approval does not count. */
+  public enum Reason {
+    NoApprover,
+    OtherSubject,
+    NoneRequired,
+    NotAllowed,
+    SelfApproval,
+    Expired
+  }
+
+  /** Why {@code a} does not count under {@code policy}, or null when it counts. */
+  public static Exclusion judge(
       ApprovalPolicy policy,
       ApprovalInput a,
       ApprovalSubject expected,
       Identity requester,
       Instant now) {
     if (a.approver() == null || a.approver().username() == null) {
-      return "no authenticated approver was recorded";
+      return new Exclusion(Reason.NoApprover, "no authenticated approver was recorded");
     }
     String user = a.approver().username();
     if (a.subject() == null || !expected.equals(a.subject())) {
-      return "given for another release, environment or set of digests";
+      return new Exclusion(
+          Reason.OtherSubject, "given for another release, environment or set of digests");
     }
     if (policy == null || policy.required() == null || policy.required() == 0) {
-      return "the environment requires no approvals";
+      return new Exclusion(Reason.NoneRequired, "the environment requires no approvals");
     }
     if (!allowed(policy, a.approver())) {
-      return user + " is not an allowed approver";
+      return new Exclusion(Reason.NotAllowed, user + " is not an allowed approver");
     }
     boolean selfApprovalAllowed = Boolean.TRUE.equals(policy.allowSelfApproval());
     if (!selfApprovalAllowed && requester != null && user.equals(requester.username())) {
-      return user + " requested the promotion and self-approval is not allowed";
+      return new Exclusion(
+          Reason.SelfApproval, user + " requested the promotion and self-approval is not allowed");
     }
-    if (policy.expiry() != null && a.createdAt() != null) {
-      Instant expires = Instant.parse(a.createdAt()).plus(GoDuration.parse(policy.expiry()));
-      if (!now.isBefore(expires)) {
-        return "expired at " + expires;
-      }
+    Instant expires = expiresAt(policy, a);
+    if (expires != null && !now.isBefore(expires)) {
+      return new Exclusion(Reason.Expired, "expired at " + expires);
     }
     return null;
+  }
+
+  /** When {@code a} stops counting under {@code policy}; null if it does not expire. */
+  public static Instant expiresAt(ApprovalPolicy policy, ApprovalInput a) {
+    if (policy == null || policy.expiry() == null || a.createdAt() == null) {
+      return null;
+    }
+    return Instant.parse(a.createdAt()).plus(GoDuration.parse(policy.expiry()));
   }
 
   private static boolean allowed(ApprovalPolicy policy, Identity approver) {

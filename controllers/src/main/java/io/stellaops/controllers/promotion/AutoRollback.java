@@ -1,18 +1,15 @@
 package io.stellaops.controllers.promotion;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.stellaops.controllers.kubernetes.CreateOnce;
-import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.promotion.PromotionSpec;
-import java.time.Instant;
 
 /**
  * When a deployment into an Environment with {@code rollbackOnFailure} fails, promotes the
  * environment's current release (the last one that succeeded there) again. The rollback is an
  * ordinary promotion, named {@code <failed promotion>-rollback} so it is made once, and passes the
- * same gates; a rollback that fails is not rolled back again.
+ * same gates; a rollback that fails is not rolled back again. When it succeeds, the failed
+ * promotion becomes {@code RolledBack}.
  */
 public final class AutoRollback {
   /**
@@ -23,23 +20,21 @@ public final class AutoRollback {
 
   private AutoRollback() {}
 
-  static void startIfWanted(KubernetesClient client, Promotion failed, String why, Instant now) {
+  /**
+   * The promotion that rolls {@code env} back after {@code failed}, or null when the environment
+   * does not want it, has nothing to go back to, or {@code failed} was itself a rollback.
+   */
+  static Promotion of(Promotion failed, Environment env, String why) {
     if (failed.getMetadata().getAnnotations() != null
         && failed.getMetadata().getAnnotations().containsKey(ROLLBACK_OF)) {
-      return;
+      return null;
     }
-    Environment env =
-        client
-            .resources(Environment.class)
-            .inNamespace(failed.getMetadata().getNamespace())
-            .withName(failed.getSpec().environment())
-            .get();
     if (env == null
         || !Boolean.TRUE.equals(env.getSpec().rollbackOnFailure())
         || env.getStatus() == null
         || env.getStatus().getCurrent() == null
         || env.getStatus().getCurrent().release().equals(failed.getSpec().release())) {
-      return;
+      return null;
     }
     String previous = env.getStatus().getCurrent().release();
     Promotion rollback = new Promotion();
@@ -55,15 +50,7 @@ public final class AutoRollback {
             reason.length() <= 1024 ? reason : reason.substring(0, 1021) + "...",
             null,
             null));
-    if (CreateOnce.createIfAbsent(client, rollback)) {
-      KubernetesEvents.record(
-          client,
-          failed,
-          "Warning",
-          "RollbackStarted",
-          "rolling " + failed.getSpec().environment() + " back to " + previous,
-          now);
-    }
+    return rollback;
   }
 
   static String name(String promotion) {

@@ -36,17 +36,6 @@ public record DecisionRecord(
     return promotion.getMetadata().getName() + "-decision";
   }
 
-  /** The recorded decision of {@code promotion}, or null. */
-  public static DecisionRecord find(KubernetesClient client, Promotion promotion) {
-    ConfigMap cm =
-        client
-            .configMaps()
-            .inNamespace(promotion.getMetadata().getNamespace())
-            .withName(name(promotion))
-            .get();
-    return cm == null ? null : parse(cm);
-  }
-
   /** Records the decision; if another writer recorded one first, returns that one instead. */
   public static DecisionRecord create(
       KubernetesClient client, Promotion promotion, DecisionRecord record) {
@@ -67,6 +56,13 @@ public record DecisionRecord(
     return parse(CreateOnce.createOrGet(client, cm));
   }
 
+  /** Whether {@code other} records the same decision at the same time (compared canonically). */
+  boolean sameDecision(DecisionRecord other) {
+    return decidedAt.equals(other.decidedAt)
+        && java.util.Arrays.equals(
+            CanonicalJson.bytes(decision), CanonicalJson.bytes(other.decision));
+  }
+
   private static Map<String, String> data(DecisionRecord record) {
     Map<String, String> data = new java.util.TreeMap<>();
     data.put(INPUTS, utf8(CanonicalJson.bytes(record.inputs())));
@@ -78,7 +74,7 @@ public record DecisionRecord(
     return data;
   }
 
-  private static DecisionRecord parse(ConfigMap cm) {
+  static DecisionRecord parse(ConfigMap cm) {
     try {
       return new DecisionRecord(
           CanonicalJson.MAPPER.readValue(cm.getData().get(INPUTS), DecisionInput.class),

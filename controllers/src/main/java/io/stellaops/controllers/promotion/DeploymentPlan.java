@@ -1,6 +1,5 @@
 package io.stellaops.controllers.promotion;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.kubernetes.OwnerReferences;
 import io.stellaops.crds.agent.AgentLease;
@@ -18,12 +17,11 @@ import java.util.List;
 /** The DeploymentJobs a promotion needs: exactly one per target, with a name derived from both. */
 record DeploymentPlan(List<DeploymentJob> jobs, String problem) {
 
-  static DeploymentPlan of(KubernetesClient client, Promotion promotion, DecisionInput inputs) {
-    String ns = promotion.getMetadata().getNamespace();
+  static DeploymentPlan of(Observed observed, DecisionInput inputs) {
+    Promotion promotion = observed.promotion();
     String env = promotion.getSpec().environment();
     List<Target> inEnvironment =
-        client.resources(Target.class).inNamespace(ns).list().getItems().stream()
-            .filter(t -> env.equals(t.getSpec().environment()))
+        observed.targetsOf(env).stream()
             .sorted(Comparator.comparing(t -> t.getMetadata().getName()))
             .toList();
     List<String> wanted = promotion.getSpec().targets();

@@ -37,7 +37,7 @@ final class EnvironmentQueue {
     List<Promotion> unfinished =
         sameEnvironment.stream()
             .filter(p -> !p.getMetadata().getName().equals(self.getMetadata().getName()))
-            .filter(p -> phase(p) == null || !PromotionReconciler.TERMINAL.contains(phase(p)))
+            .filter(p -> phase(p) == null || !PromotionStateMachine.TERMINAL.contains(phase(p)))
             .sorted(ORDER)
             .toList();
     List<Promotion> earlier = unfinished.stream().filter(p -> ORDER.compare(p, self) < 0).toList();

@@ -1,6 +1,5 @@
 package io.stellaops.controllers.promotion;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.approval.Approval;
@@ -22,25 +21,24 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Reads from the cluster everything a promotion's decision depends on. */
+/** Reads from what the controller observed everything a promotion's decision depends on. */
 final class PromotionInputs {
   private PromotionInputs() {}
 
   /** The inputs, or what is missing. */
   record Gathered(DecisionInput input, Release release, Environment environment, String missing) {}
 
-  static Gathered gather(
-      KubernetesClient client, Promotion promotion, List<Approval> approvals, Instant now) {
+  static Gathered gather(Observed observed, Instant now) {
+    Promotion promotion = observed.promotion();
+    List<Approval> approvals = observed.approvals();
     String ns = promotion.getMetadata().getNamespace();
     var spec = promotion.getSpec();
-    Release release =
-        client.resources(Release.class).inNamespace(ns).withName(spec.release()).get();
+    Release release = observed.release(spec.release());
     if (release == null) {
       return new Gathered(
           null, null, null, "Release " + spec.release() + " does not exist in namespace " + ns);
     }
-    Environment env =
-        client.resources(Environment.class).inNamespace(ns).withName(spec.environment()).get();
+    Environment env = observed.environment(spec.environment());
     if (env == null) {
       return new Gathered(
           null,
@@ -61,7 +59,7 @@ final class PromotionInputs {
             new DecisionInput.EnvironmentInput(
                 env.getMetadata().getName(),
                 env.getSpec(),
-                upstreamSuccesses(client, ns, env, release)),
+                upstreamSuccesses(observed, env, release)),
             approvals.stream()
                 .filter(a -> promotion.getMetadata().getName().equals(a.getSpec().promotion()))
                 .map(a ->
@@ -76,7 +74,7 @@ final class PromotionInputs {
                         a.getSpec().comment()))
                 .sorted(Comparator.comparing(DecisionInput.ApprovalInput::name))
                 .toList(),
-            policies(client, ns, env),
+            policies(observed, env),
             Conditions.timestamp(now));
     return new Gathered(input, release, env, null);
   }
@@ -125,14 +123,13 @@ final class PromotionInputs {
 
   /** When the release succeeded in each upstream environment, from their status history. */
   private static Map<String, String> upstreamSuccesses(
-      KubernetesClient client, String ns, Environment env, Release release) {
+      Observed observed, Environment env, Release release) {
     Map<String, String> result = new HashMap<>();
     if (env.getSpec().upstream() == null) {
       return result;
     }
     for (String name : env.getSpec().upstream().environments()) {
-      Environment upstream =
-          client.resources(Environment.class).inNamespace(ns).withName(name).get();
+      Environment upstream = observed.environment(name);
       if (upstream != null) {
         EnvironmentHistory.succeededAt(upstream, release.getMetadata().getName())
             .ifPresent(at -> result.put(name, at));
@@ -141,12 +138,11 @@ final class PromotionInputs {
     return result;
   }
 
-  private static List<DecisionInput.PolicyInput> policies(
-      KubernetesClient client, String ns, Environment env) {
+  private static List<DecisionInput.PolicyInput> policies(Observed observed, Environment env) {
     List<DecisionInput.PolicyInput> result = new ArrayList<>();
     for (String name :
         env.getSpec().gatePolicies() == null ? List.<String>of() : env.getSpec().gatePolicies()) {
-      GatePolicy p = client.resources(GatePolicy.class).inNamespace(ns).withName(name).get();
+      GatePolicy p = observed.gatePolicy(name);
       if (p == null) {
         continue;
       }

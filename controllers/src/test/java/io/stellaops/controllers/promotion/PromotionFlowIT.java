@@ -1,6 +1,7 @@
 package io.stellaops.controllers.promotion;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
@@ -9,6 +10,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.decision.PromotionDecider;
+import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
@@ -171,16 +173,7 @@ class PromotionFlowIT {
         .singleElement()
         .extracting(j -> j.phase())
         .isEqualTo("Succeeded");
-    assertThat(
-            client
-                .resources(Environment.class)
-                .inNamespace(NS)
-                .withName("dev")
-                .get()
-                .getStatus()
-                .getCurrent()
-                .release())
-        .isEqualTo("shop-b");
+    awaitCurrent("dev", "shop-b");
     assertThat(verifiedStatement("shop-b-to-dev").at("/predicate/outcome").asText())
         .isEqualTo("Succeeded");
 
@@ -203,7 +196,24 @@ class PromotionFlowIT {
           subject: {release: shop-b, environment: stage, digestsHash: %s}
         """
             .formatted(DigestSet.hash(List.of(D1, D2))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> "shop-b-to-stage".equals(environment("stage").getStatus().getActivePromotion()));
     awaitPhase("shop-b-to-stage", Phase.Deploying);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> {
+          var approval =
+              client
+                  .resources(Approval.class)
+                  .inNamespace(NS)
+                  .withName("shop-b-to-stage-alice")
+                  .get();
+          assertThat(approval.getStatus().getCounted()).isTrue();
+          assertThat(approval.getStatus().getConditions())
+              .anySatisfy(c -> assertThat(c.reason()).isEqualTo("Counted"));
+        });
     completeJobs("shop-b-to-stage");
     Promotion stage = awaitPhase("shop-b-to-stage", Phase.Succeeded);
     assertThat(stage.getStatus().getApprovals().approvedBy()).containsExactly("alice@example.com");
@@ -419,6 +429,79 @@ class PromotionFlowIT {
         .isEqualTo("alice@example.com");
     assertThat(evidence.at("/predicate/inputs/promotion/breakGlass/justification").asText())
         .isEqualTo("the current release corrupts orders");
+  }
+
+  static Environment environment(String name) {
+    return client.resources(Environment.class).inNamespace(NS).withName(name).get();
+  }
+
+  /** The environment's own controller records what succeeded there, shortly after it does. */
+  static Environment awaitCurrent(String environment, String release) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> {
+          var env = environment(environment);
+          return env.getStatus() != null
+              && env.getStatus().getCurrent() != null
+              && release.equals(env.getStatus().getCurrent().release());
+        });
+    return environment(environment);
+  }
+
+  @Test
+  void aFailedDeploymentIsRolledBackAndThenSaysSo() {
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: canary}
+        spec: {rollbackOnFailure: true}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Target
+        metadata: {name: canary-docker}
+        spec: {environment: canary, type: docker, agent: edge-01, docker: {}}
+        """);
+    release("shop-r1");
+    release("shop-r2");
+    promote("shop-r1-to-canary", "shop-r1", "canary");
+    awaitPhase("shop-r1-to-canary", Phase.Deploying);
+    completeJobs("shop-r1-to-canary");
+    awaitPhase("shop-r1-to-canary", Phase.Succeeded);
+    assertThat(awaitCurrent("canary", "shop-r1").getStatus().getCurrent().version())
+        .isEqualTo("1.4.2");
+
+    promote("shop-r2-to-canary", "shop-r2", "canary");
+    awaitPhase("shop-r2-to-canary", Phase.Deploying);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() ->
+            "shop-r2-to-canary".equals(environment("canary").getStatus().getActivePromotion()));
+    PromotionTestSupport.failJobs(client, NS, "shop-r2-to-canary", "container exited with 1");
+    awaitPhase("shop-r2-to-canary", Phase.Failed);
+    Promotion rollback = awaitPhase("shop-r2-to-canary-rollback", Phase.Deploying);
+    assertThat(rollback.getSpec().release()).isEqualTo("shop-r1");
+    completeJobs("shop-r2-to-canary-rollback");
+    awaitPhase("shop-r2-to-canary-rollback", Phase.Succeeded);
+
+    Promotion rolledBack = awaitPhase("shop-r2-to-canary", Phase.RolledBack);
+    assertThat(rolledBack.getStatus().getTransitions())
+        .extracting(t -> t.phase())
+        .containsExactly(
+            Phase.Pending, Phase.Evaluating, Phase.Deploying, Phase.Failed, Phase.RolledBack);
+    assertThat(rolledBack.getStatus().getTransitions().getLast().message())
+        .isEqualTo("canary was rolled back to shop-r1 by promotion shop-r2-to-canary-rollback");
+    // the evidence recorded the failure; the rollback is evidence of its own
+    assertThat(verifiedStatement("shop-r2-to-canary").at("/predicate/outcome").asText())
+        .isEqualTo("Failed");
+    Environment canary = awaitCurrent("canary", "shop-r1");
+    assertThat(canary.getStatus().getCurrent().promotion()).isEqualTo("shop-r2-to-canary-rollback");
+    assertThat(canary.getStatus().getHistory())
+        .extracting(d -> d.promotion())
+        .containsExactly("shop-r1-to-canary");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> environment("canary").getStatus().getActivePromotion() == null);
   }
 
   @Test

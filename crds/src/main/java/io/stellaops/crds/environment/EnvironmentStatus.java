@@ -5,7 +5,11 @@ import io.stellaops.crds.common.StellaStatus;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What runs in an environment. */
+/**
+ * What runs in an environment. Written by the operator's environment controller only: current and
+ * history follow the promotions into the environment that succeeded, activePromotion the one being
+ * evaluated or deployed.
+ */
 public class EnvironmentStatus extends StellaStatus {
   @JsonPropertyDescription("The release that last succeeded here.")
   private DeployedRelease current;
@@ -14,7 +18,8 @@ public class EnvironmentStatus extends StellaStatus {
       "Releases that succeeded here before the current one, newest first (rollback candidates).")
   private List<DeployedRelease> history = new ArrayList<>();
 
-  @JsonPropertyDescription("The promotion currently being evaluated or deployed here.")
+  @JsonPropertyDescription(
+      "The promotion being deployed here, else the earliest one still waiting for its decision; absent when none is.")
   private String activePromotion;
 
   @JsonPropertyDescription("Whether a freeze window is in force now.")

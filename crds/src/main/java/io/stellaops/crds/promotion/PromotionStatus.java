@@ -5,7 +5,10 @@ import io.stellaops.crds.common.StellaStatus;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The promotion state machine. */
+/**
+ * The promotion state machine. Written by the operator's promotion controller only (one apply per
+ * step); DeploymentJob phases are copied here from the jobs, which agents write.
+ */
 public class PromotionStatus extends StellaStatus {
   @JsonPropertyDescription(
       "Current phase: Pending, Evaluating, AwaitingApproval, Deploying, Succeeded, Denied, Failed, Superseded or RolledBack.")
@@ -28,6 +31,18 @@ public class PromotionStatus extends StellaStatus {
 
   @JsonPropertyDescription("Name of the EvidencePacket recording this promotion.")
   private String evidence;
+
+  @JsonPropertyDescription(
+      "The version of the release as it was decided on (from its decision record).")
+  private String releaseVersion;
+
+  public String getReleaseVersion() {
+    return releaseVersion;
+  }
+
+  public void setReleaseVersion(String releaseVersion) {
+    this.releaseVersion = releaseVersion;
+  }
 
   public Phase getPhase() {
     return phase;
