@@ -200,6 +200,7 @@ final class JobRunner {
           return current;
         }
         change.accept(status);
+        status.conditionsFollowPhase(current.getMetadata().getGeneration(), clock.instant());
         current.setStatus(status);
         written[0] = true;
         return current;

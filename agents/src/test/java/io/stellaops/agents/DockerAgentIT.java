@@ -14,6 +14,8 @@ import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.agent.AgentSpec;
 import io.stellaops.crds.common.ComponentDigest;
+import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.ConditionTypes;
 import io.stellaops.crds.common.TargetType;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
@@ -164,6 +166,13 @@ class DockerAgentIT {
     assertThat(first.getStatus().getStartedAt()).isNotNull();
     assertThat(first.getStatus().getFinishedAt()).isNotNull();
     assertThat(first.getStatus().getLogTail()).contains("pulling " + repo + "@" + v1);
+    assertThat(first.getStatus().getConditions())
+        .singleElement()
+        .satisfies(c -> {
+          assertThat(c.type()).isEqualTo(ConditionTypes.READY);
+          assertThat(c.status()).isEqualTo(Condition.Status.TRUE);
+          assertThat(c.reason()).isEqualTo("Succeeded");
+        });
 
     DeploymentJob second = deploy("p2", "2.0.0", v2);
     assertThat(second.getStatus().getPhase())

@@ -4,12 +4,17 @@ import io.stellaops.crds.common.BreakGlassType;
 import io.stellaops.crds.promotion.BreakGlass;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.promotion.PromotionSpec;
+import io.stellaops.supplychain.json.CanonicalJson;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.TypeConversionException;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -34,7 +39,9 @@ final class PromoteCommand implements Callable<Integer> {
 
   @Option(
       names = "--break-glass",
-      description = "Freeze-window exemption: ${COMPLETION-CANDIDATES}.")
+      converter = BreakGlassSpelling.class,
+      completionCandidates = BreakGlassSpelling.class,
+      description = "Freeze-window exemption: ${COMPLETION-CANDIDATES} (as Environments spell it).")
   BreakGlassType breakGlass;
 
   @Option(
@@ -74,5 +81,29 @@ final class PromoteCommand implements Callable<Integer> {
                 + " -n "
                 + cli.namespace());
     return 0;
+  }
+
+  /** The API's spelling (Rollback, SecurityFix), in any case; the enum's names are accepted too. */
+  static final class BreakGlassSpelling
+      implements ITypeConverter<BreakGlassType>, Iterable<String> {
+    @Override
+    public BreakGlassType convert(String value) {
+      for (BreakGlassType type : BreakGlassType.values()) {
+        if (spelling(type).equalsIgnoreCase(value) || type.name().equalsIgnoreCase(value)) {
+          return type;
+        }
+      }
+      throw new TypeConversionException(
+          "expected one of " + String.join(", ", this) + " but was '" + value + "'");
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return Arrays.stream(BreakGlassType.values()).map(BreakGlassSpelling::spelling).iterator();
+    }
+
+    private static String spelling(BreakGlassType type) {
+      return CanonicalJson.MAPPER.convertValue(type, String.class);
+    }
   }
 }

@@ -1,5 +1,8 @@
 package io.stellaops.cli;
 
+import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.promotion.Promotion;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,8 +24,13 @@ final class StatusCommand implements Callable<Integer> {
     Promotion p =
         cli.client().resources(Promotion.class).inNamespace(cli.namespace()).withName(name).get();
     if (p == null) {
-      cli.err().println("error: promotion " + name + " not found in namespace " + cli.namespace());
-      return 2;
+      cli.err()
+          .println(
+              "Error from server (NotFound): promotions.stellaops.io \""
+                  + name
+                  + "\" not found in namespace "
+                  + cli.namespace());
+      return ApiErrors.ERROR;
     }
     var out = cli.out();
     var s = p.getStatus();
@@ -36,6 +44,11 @@ final class StatusCommand implements Callable<Integer> {
       return 0;
     }
     out.printf("Phase:       %s%n", s.getPhase());
+    // What holds the promotion, or why it ended, before the details
+    Conditions.find(s, ConditionTypes.STALLED)
+        .or(() -> Conditions.find(s, ConditionTypes.RECONCILING))
+        .filter(c -> c.status() == Condition.Status.TRUE)
+        .ifPresent(c -> out.printf("Why:         %s: %s%n", c.reason(), c.message()));
     if (s.getDecision() != null) {
       out.printf(
           "Decision:    %s  (inputs %s)%n", s.getDecision().result(), s.getDecision().inputsHash());

@@ -131,8 +131,8 @@ public final class StellaCli implements Runnable {
   }
 
   private static int explain(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-    cmd.getErr().println("error: " + e.getMessage());
-    return 2;
+    cmd.getErr().println(ApiErrors.describe(e));
+    return ApiErrors.exitCode(e);
   }
 
   public static void main(String[] args) {

@@ -123,9 +123,40 @@ class EvidenceCliIT {
     Run status = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "status", name);
     assertThat(status.exit()).isZero();
     assertThat(status.out())
-        .contains("Phase:       Denied")
+        .contains("Phase:       Denied\nWhy:         Denied: upstream: not yet succeeded in dev")
         .contains("upstream: not yet succeeded in dev")
         .contains("kubectl stella evidence verify " + name);
+  }
+
+  @Test
+  void errorsAreSaidAsKubectlSaysThemWithExitCodes() {
+    Run missing = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "status", "nope");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err())
+        .isEqualTo(
+            "Error from server (NotFound): promotions.stellaops.io \"nope\" not found in namespace "
+                + NS
+                + "\n");
+    Run forbidden =
+        stella(
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "-n",
+            NS,
+            "--as",
+            "mallory",
+            "promote",
+            "shop-9",
+            "--to",
+            "prod",
+            "--break-glass",
+            "securityfix",
+            "--justification",
+            "test");
+    assertThat(forbidden.exit()).isEqualTo(3);
+    assertThat(forbidden.err())
+        .startsWith("Error from server (Forbidden): promotions.stellaops.io is forbidden: User")
+        .contains("mallory");
   }
 
   @Test

@@ -274,7 +274,7 @@ class IlmCliIT {
     Path damaged = dir.resolve("damaged.tar");
     Files.write(damaged, bytes);
     Run refused = stella("evidence", "verify", "--archive", damaged.toString());
-    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.exit()).isEqualTo(StellaCli.VERIFICATION_FAILED);
     assertThat(refused.err()).contains(damaged + " is not an intact archive");
 
     // its promotion went with it, inside the packet's archive: the purge log says so
@@ -294,7 +294,7 @@ class IlmCliIT {
             "verify",
             "--archive",
             "oci://" + registry.host() + "/archive/evidence:" + log);
-    assertThat(purgeLog.exit()).isEqualTo(2);
+    assertThat(purgeLog.exit()).isEqualTo(StellaCli.VERIFICATION_FAILED);
     assertThat(purgeLog.err())
         .contains("is the purge log of IlmClass default, not an EvidencePacket's archive")
         .doesNotContain("Usage:");

@@ -235,32 +235,42 @@ public final class PromotionTestSupport {
    * sticker.json} with the sha256 of the job's name.
    */
   public static void completeJobs(KubernetesClient client, String namespace, String promotion) {
-    for (DeploymentJob job : jobsOf(client, namespace, promotion)) {
-      client
-          .resources(DeploymentJob.class)
-          .inNamespace(namespace)
-          .withName(job.getMetadata().getName())
-          .editStatus(j -> {
-            var status = new DeploymentJobStatus();
-            status.setPhase(DeploymentJobStatus.JobPhase.SUCCEEDED);
-            status.setObserved(j.getSpec().components());
-            status.setArtifacts(
-                List.of(
-                    new io.stellaops.crds.common.ArtifactRef(
-                        "sticker.json",
-                        io.stellaops.supplychain.digest.Sha256.digest(
-                            j.getMetadata().getName().getBytes(StandardCharsets.UTF_8)),
-                        "application/json",
-                        null)));
-            j.setStatus(status);
-            return j;
-          });
-    }
+    reportJobs(
+        client,
+        namespace,
+        promotion,
+        (job, status) -> {
+          status.setPhase(DeploymentJobStatus.JobPhase.SUCCEEDED);
+          status.setObserved(job.getSpec().components());
+          status.setArtifacts(
+              List.of(
+                  new io.stellaops.crds.common.ArtifactRef(
+                      "sticker.json",
+                      io.stellaops.supplychain.digest.Sha256.digest(
+                          job.getMetadata().getName().getBytes(StandardCharsets.UTF_8)),
+                      "application/json",
+                      null)));
+        });
   }
 
   /** Reports every job of {@code promotion} as failed, as an agent would. */
   public static void failJobs(
       KubernetesClient client, String namespace, String promotion, String message) {
+    reportJobs(
+        client,
+        namespace,
+        promotion,
+        (job, status) -> {
+          status.setPhase(DeploymentJobStatus.JobPhase.FAILED);
+          status.setMessage(message);
+        });
+  }
+
+  private static void reportJobs(
+      KubernetesClient client,
+      String namespace,
+      String promotion,
+      java.util.function.BiConsumer<DeploymentJob, DeploymentJobStatus> report) {
     for (DeploymentJob job : jobsOf(client, namespace, promotion)) {
       client
           .resources(DeploymentJob.class)
@@ -268,8 +278,7 @@ public final class PromotionTestSupport {
           .withName(job.getMetadata().getName())
           .editStatus(j -> {
             var status = new DeploymentJobStatus();
-            status.setPhase(DeploymentJobStatus.JobPhase.FAILED);
-            status.setMessage(message);
+            report.accept(j, status);
             j.setStatus(status);
             return j;
           });

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.CustomResource;
-import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.agent.AgentStatus;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.common.StellaStatus;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;

@@ -209,8 +209,7 @@ public final class StellaOperator implements AutoCloseable {
                 Clock.systemUTC());
     Map<String, io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler> handlers =
         new LinkedHashMap<>();
-    handlers.put(
-        PromotionAdmission.PATH, new PromotionAdmission(client.getKubernetesSerialization()));
+    handlers.put(PromotionAdmission.PATH, new PromotionAdmission(client));
     handlers.put(ApprovalAdmission.PATH, new ApprovalAdmission(client));
     Set<String> self = Set.of(selfUsername());
     handlers.put(AgentStatusAdmission.PATH, new AgentStatusAdmission(client, self));

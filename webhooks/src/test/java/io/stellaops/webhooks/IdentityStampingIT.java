@@ -83,8 +83,7 @@ class IdentityStampingIT {
         LoopbackAdmission.start(
             client,
             Map.of(
-                PromotionAdmission.PATH,
-                    new PromotionAdmission(client.getKubernetesSerialization()),
+                PromotionAdmission.PATH, new PromotionAdmission(client),
                 ApprovalAdmission.PATH, new ApprovalAdmission(client),
                 ReleaseAdmission.PATH, LoopbackAdmission.releaseAdmission(client)));
     operator = PromotionTestSupport.startOperator(client);
@@ -213,6 +212,39 @@ class IdentityStampingIT {
   }
 
   @Test
+  void warnsOfAReleaseOrEnvironmentThatDoesNotExistYet() {
+    var request =
+        new io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequestBuilder()
+            .withUid("1")
+            .withOperation("CREATE")
+            .withNamespace(NS)
+            .withUserInfo(
+                new io.fabric8.kubernetes.api.model.authentication.UserInfoBuilder()
+                    .withUsername("alice@example.com")
+                    .build())
+            .withObject(
+                client
+                    .getKubernetesSerialization()
+                    .unmarshal(
+                        """
+                        apiVersion: stellaops.io/v1alpha1
+                        kind: Promotion
+                        metadata: {name: early, namespace: shop}
+                        spec: {release: shop-9, environment: qa}
+                        """,
+                        Promotion.class))
+            .build();
+    var response = new PromotionAdmission(client).handle(request);
+    assertThat(response.getAllowed()).isTrue();
+    assertThat(response.getWarnings())
+        .containsExactly(
+            "Release shop-9 does not exist in namespace shop; the promotion waits, Stalled, until"
+                + " it does",
+            "Environment qa does not exist in namespace shop; the promotion waits, Stalled, until"
+                + " it does");
+  }
+
+  @Test
   void rejectsAForgedApproverAndSubjectTogether() {
     try (var bob = as("bob@example.com", "release-managers")) {
       promote(bob, "for-forgery", "dev");
@@ -258,21 +290,35 @@ class IdentityStampingIT {
       promote(alice, "shop-1-to-stage", "stage");
       awaitPhase(client, NS, "shop-1-to-stage", Phase.AwaitingApproval);
 
-      Approval own = approve(alice, "alice-approves", "shop-1-to-stage");
-      assertThat(own.getSpec().approver().username()).isEqualTo("alice@example.com");
-      assertThat(own.getSpec().subject().digestsHash()).isEqualTo(DigestSet.hash(List.of(D1)));
-      assertThat(own.getSpec().subject().environment()).isEqualTo("stage");
-      approve(mallory, "mallory-approves", "shop-1-to-stage");
+      // self-approval can never count here: refused when it is made, saying so
+      assertThatThrownBy(() -> approve(alice, "alice-approves", "shop-1-to-stage"))
+          .hasMessageContaining(
+              "spec.promotion: alice@example.com requested promotion shop-1-to-stage and"
+                  + " Environment stage does not allow self-approval"
+                  + " (spec.approvals.allowSelfApproval); ask another approver");
+      Approval outsider = approve(mallory, "mallory-approves", "shop-1-to-stage");
+      assertThat(outsider.getSpec().approver().username()).isEqualTo("mallory@example.com");
+      assertThat(outsider.getSpec().subject().digestsHash()).isEqualTo(DigestSet.hash(List.of(D1)));
+      assertThat(outsider.getSpec().subject().environment()).isEqualTo("stage");
       await()
           .atMost(Duration.ofSeconds(20))
-          .untilAsserted(() -> assertThat(notCounted("shop-1-to-stage")).hasSize(2));
+          .untilAsserted(() -> assertThat(notCounted("shop-1-to-stage")).hasSize(1));
       assertThat(notCounted("shop-1-to-stage"))
-          .anySatisfy(m ->
-              assertThat(m)
-                  .contains(
-                      "alice@example.com requested the promotion and self-approval is not allowed"))
-          .anySatisfy(
-              m -> assertThat(m).contains("mallory@example.com is not an allowed approver"));
+          .singleElement()
+          .satisfies(m -> assertThat(m).contains("mallory@example.com is not an allowed approver"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> {
+            var status =
+                client
+                    .resources(Approval.class)
+                    .inNamespace(NS)
+                    .withName("mallory-approves")
+                    .get()
+                    .getStatus();
+            assertThat(status.getCounted()).isFalse();
+            assertThat(status.getReason()).isEqualTo("NotAllowed");
+          });
       assertThat(
               client
                   .resources(Promotion.class)
@@ -287,6 +333,10 @@ class IdentityStampingIT {
       Promotion deploying = awaitPhase(client, NS, "shop-1-to-stage", Phase.Deploying);
       assertThat(deploying.getStatus().getApprovals().approvedBy())
           .containsExactly("bob@example.com");
+      assertThatThrownBy(() -> approve(bob, "too-late", "shop-1-to-dev"))
+          .hasMessageContaining(
+              "spec.promotion: Promotion shop-1-to-dev has ended (Succeeded); an approval can no"
+                  + " longer count");
     }
   }
 

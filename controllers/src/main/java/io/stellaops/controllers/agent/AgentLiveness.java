@@ -1,7 +1,6 @@
 package io.stellaops.controllers.agent;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.supplychain.time.GoDuration;
@@ -13,14 +12,6 @@ import java.time.Instant;
  * heartbeatTimeout.
  */
 public record AgentLiveness(boolean alive, Instant lastRenewal, Instant expires, String message) {
-  public static Lease leaseOf(KubernetesClient client, String namespace, String agent) {
-    return client
-        .resources(Lease.class)
-        .inNamespace(namespace)
-        .withName(AgentLease.name(agent))
-        .get();
-  }
-
   public static Duration heartbeatTimeout(Agent agent) {
     return GoDuration.parse(agent.getSpec().heartbeatTimeoutOrDefault());
   }
@@ -59,6 +50,13 @@ public record AgentLiveness(boolean alive, Instant lastRenewal, Instant expires,
               + ")");
     }
     return new AgentLiveness(
-        true, renewed, expires, "agent " + name + " renewed its Lease at " + renewed);
+        true,
+        renewed,
+        expires,
+        "agent "
+            + name
+            + " renews its Lease (heartbeatTimeout "
+            + agent.getSpec().heartbeatTimeoutOrDefault()
+            + ")");
   }
 }

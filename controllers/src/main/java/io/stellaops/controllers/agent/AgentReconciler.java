@@ -12,12 +12,12 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.metrics.ControllerMetrics;
-import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.agent.AgentStatus;
 import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.common.Conditions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,8 +59,7 @@ public class AgentReconciler implements Reconciler<Agent> {
     Instant now = clock.instant();
     long generation = agent.getMetadata().getGeneration();
     String name = agent.getMetadata().getName();
-    Lease lease =
-        AgentLiveness.leaseOf(context.getClient(), agent.getMetadata().getNamespace(), name);
+    Lease lease = context.getSecondaryResource(Lease.class).orElse(null);
     AgentLiveness liveness = AgentLiveness.of(name, agent, lease, now);
     AgentStatus status = new AgentStatus();
     if (agent.getStatus() != null) {
@@ -89,7 +88,7 @@ public class AgentReconciler implements Reconciler<Agent> {
       }
     }
     if (liveness.lastRenewal() != null) {
-      status.setLastHeartbeatTime(Conditions.timestamp(liveness.lastRenewal()));
+      status.setLastHeartbeatTime(heartbeatTime(agent, liveness));
       ControllerMetrics.agentHeartbeat(
           agent.getMetadata().getNamespace(), name, liveness.lastRenewal());
     }
@@ -105,7 +104,27 @@ public class AgentReconciler implements Reconciler<Agent> {
             context.getClient(), agent, "Warning", reason, liveness.message(), now);
       }
     }
-    var control = UpdateControl.patchStatus(StatusPatch.of(agent, status, Agent::new));
+    var control =
+        StatusPatch.ifChanged(
+            agent, status, Agent::new, context.getClient().getKubernetesSerialization());
     return recheck == null ? control : control.rescheduleAfter(recheck);
+  }
+
+  /**
+   * The renewal time status shows: kept until it is half a heartbeatTimeout old, so an agent
+   * renewing every few seconds costs one status write per half timeout, not one per renewal (as
+   * Node heartbeats moved to Leases). The Lease and the heartbeat-age metric have the exact time.
+   */
+  private static String heartbeatTime(Agent agent, AgentLiveness liveness) {
+    String shown = agent.getStatus() == null ? null : agent.getStatus().getLastHeartbeatTime();
+    Instant renewed = liveness.lastRenewal().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    if (shown != null) {
+      Instant at = Instant.parse(shown);
+      Duration half = AgentLiveness.heartbeatTimeout(agent).dividedBy(2);
+      if (!renewed.isBefore(at) && renewed.isBefore(at.plus(half))) {
+        return shown;
+      }
+    }
+    return Conditions.timestamp(renewed);
   }
 }

@@ -55,7 +55,7 @@ public final class PromotionDecider {
 
     List<String> reasons =
         gates.stream().filter(GateResults::blocks).map(g -> g.gate() + ": " + g.message()).toList();
-    boolean pending = gates.stream().anyMatch(g -> GateResults.PENDING.equals(g.result()));
+    boolean pending = gates.stream().anyMatch(g -> g.result() == GateResult.Outcome.Pending);
     String result =
         !reasons.isEmpty() ? Decision.DENY : pending ? Decision.PENDING : Decision.ALLOW;
     var approvals =

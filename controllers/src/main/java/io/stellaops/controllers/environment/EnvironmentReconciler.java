@@ -1,5 +1,6 @@
 package io.stellaops.controllers.environment;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -14,14 +15,16 @@ import io.stellaops.controllers.gates.FreezeWindowGate;
 import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.promotion.EnvironmentHistory;
-import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.environment.DeployedRelease;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.environment.EnvironmentStatus;
+import io.stellaops.crds.gatepolicy.GatePolicy;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.promotion.PromotionSpec;
+import io.stellaops.crds.target.Target;
 import io.stellaops.supplychain.time.GoDuration;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,9 +80,33 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
                 Set.of(new ResourceID(p.getSpec().environment(), p.getMetadata().getNamespace())))
             .withOnUpdateFilter((now, before) -> phase(now) != phase(before))
             .build();
+    // What an environment names must exist: it is looked at again when a Target or GatePolicy
+    // appears or goes.
+    var targets =
+        InformerEventSourceConfiguration.from(Target.class, Environment.class)
+            .withSecondaryToPrimaryMapper((Target t) ->
+                Set.of(new ResourceID(t.getSpec().environment(), t.getMetadata().getNamespace())))
+            .withOnUpdateFilter((now, before) ->
+                !now.getSpec().environment().equals(before.getSpec().environment()))
+            .build();
+    var gatePolicies =
+        InformerEventSourceConfiguration.from(GatePolicy.class, Environment.class)
+            .withSecondaryToPrimaryMapper((GatePolicy changed) ->
+                context
+                    .getPrimaryCache()
+                    .list(changed.getMetadata().getNamespace())
+                    .filter(e ->
+                        e.getSpec().gatePolicies() != null
+                            && e.getSpec().gatePolicies().contains(changed.getMetadata().getName()))
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
+            .withOnUpdateFilter((now, before) -> false)
+            .build();
     return List.of(
         new InformerEventSource<>(upstreams, context),
-        new InformerEventSource<>(promotions, context));
+        new InformerEventSource<>(promotions, context),
+        new InformerEventSource<>(targets, context),
+        new InformerEventSource<>(gatePolicies, context));
   }
 
   private static Phase phase(Promotion p) {
@@ -104,16 +131,21 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
         recheck = min(recheck, Duration.between(now, window.get().until()));
       }
       if (Boolean.TRUE.equals(env.getSpec().autoPromote())) {
-        recheck = min(recheck, autoPromote(context.getClient(), env, now));
+        recheck = min(recheck, autoPromote(context.getClient(), context, env, now));
       }
-      Conditions.ready(
-          status,
-          generation,
-          "Ready",
-          window
-              .map(w -> "frozen by " + w.name() + " until " + w.until())
-              .orElse("open for promotions"),
-          now);
+      Missing missing = missingReferences(env, context);
+      if (missing != null) {
+        Conditions.stalled(status, generation, missing.reason(), missing.message(), now);
+      } else {
+        Conditions.ready(
+            status,
+            generation,
+            "Ready",
+            window
+                .map(w -> "frozen by " + w.name() + " until " + w.until())
+                .orElse("open for promotions"),
+            now);
+      }
     } catch (IllegalArgumentException e) {
       Conditions.stalled(status, generation, "InvalidFreezeWindow", e.getMessage(), now);
     }
@@ -122,11 +154,56 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
         .rescheduleAfter(recheck.plusSeconds(1));
   }
 
+  /** A reference the environment makes that promotions into it would fail on. */
+  private record Missing(String reason, String message) {}
+
+  private static Missing missingReferences(Environment env, Context<Environment> context) {
+    String ns = env.getMetadata().getNamespace();
+    List<String> problems = new ArrayList<>();
+    String reason = null;
+    var upstream = env.getSpec().upstream();
+    for (String name : upstream == null ? List.<String>of() : upstream.environments()) {
+      if (context.getPrimaryCache().get(new ResourceID(name, ns)).isEmpty()) {
+        problems.add("upstream environment " + name + " does not exist in namespace " + ns);
+        reason = reason == null ? "UpstreamMissing" : reason;
+      }
+    }
+    var policies = env.getSpec().gatePolicies();
+    for (String name : policies == null ? List.<String>of() : policies) {
+      if (cached(context, GatePolicy.class, ns, name) == null) {
+        problems.add("GatePolicy " + name + " does not exist in namespace " + ns);
+        reason = reason == null ? "GatePolicyMissing" : reason;
+      }
+    }
+    boolean hasTargets =
+        source(context, Target.class)
+            .list(ns, t -> env.getMetadata().getName().equals(t.getSpec().environment()))
+            .findAny()
+            .isPresent();
+    if (!hasTargets) {
+      problems.add(
+          "no Target names this environment, so promotions into it cannot deploy; create a Target"
+              + " with spec.environment: "
+              + env.getMetadata().getName());
+      reason = reason == null ? "NoTargets" : reason;
+    }
+    return problems.isEmpty() ? null : new Missing(reason, String.join("; ", problems));
+  }
+
+  private static <R extends HasMetadata> R cached(
+      Context<Environment> context, Class<R> type, String namespace, String name) {
+    return source(context, type).get(new ResourceID(name, namespace)).orElse(null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends HasMetadata> InformerEventSource<R, Environment> source(
+      Context<Environment> context, Class<R> type) {
+    return (InformerEventSource<R, Environment>)
+        context.eventSourceRetriever().<R>getEventSourceFor(type);
+  }
+
   private static List<Promotion> promotionsInto(Environment env, Context<Environment> context) {
-    var source =
-        (InformerEventSource<Promotion, Environment>)
-            context.eventSourceRetriever().<Promotion>getEventSourceFor(Promotion.class);
-    return source
+    return source(context, Promotion.class)
         .list(
             env.getMetadata().getNamespace(),
             p -> env.getMetadata().getName().equals(p.getSpec().environment()))
@@ -147,7 +224,7 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     status.setHistory(deployed.history());
     List<Promotion> unfinished =
         into.stream()
-            .filter(p -> phase(p) == null || !EnvironmentHistory.ended(phase(p)))
+            .filter(p -> !Phase.ended(phase(p)))
             .sorted(
                 Comparator.comparing((Promotion p) -> p.getMetadata().getCreationTimestamp())
                     .thenComparing(p -> p.getMetadata().getName()))
@@ -162,7 +239,8 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
   }
 
   /** Promotes eligible releases; returns when to look again (the end of the shortest soak). */
-  private Duration autoPromote(KubernetesClient client, Environment env, Instant now) {
+  private Duration autoPromote(
+      KubernetesClient client, Context<Environment> context, Environment env, Instant now) {
     var upstream = env.getSpec().upstream();
     if (upstream == null || upstream.environments().isEmpty()) {
       return RECHECK;
@@ -170,7 +248,7 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     String ns = env.getMetadata().getNamespace();
     List<Environment> upstreams =
         upstream.environments().stream()
-            .map(name -> client.resources(Environment.class).inNamespace(ns).withName(name).get())
+            .map(name -> context.getPrimaryCache().get(new ResourceID(name, ns)).orElse(null))
             .filter(Objects::nonNull)
             .toList();
     Duration soak = GoDuration.parse(upstream.soakTime());

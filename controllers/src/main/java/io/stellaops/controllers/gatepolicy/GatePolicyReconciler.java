@@ -5,7 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.stellaops.controllers.kubernetes.StatusPatch;
-import io.stellaops.controllers.status.Conditions;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.gatepolicy.GatePolicy;
 import io.stellaops.crds.gatepolicy.GatePolicyStatus;
 import io.stellaops.supplychain.json.CanonicalJson;

@@ -13,9 +13,10 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.metrics.ControllerMetrics;
-import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
+import io.stellaops.crds.evidencepacket.EvidencePacketStatus;
 import io.stellaops.crds.ilmclass.IlmClass;
 import io.stellaops.crds.ilmclass.IlmClassSpec;
 import io.stellaops.crds.ilmclass.IlmClassStatus;
@@ -385,6 +386,23 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
         Map<String, Object> packetStatus = new LinkedHashMap<>();
         packetStatus.put("expiresAt", stamp.expiresAt().toString());
         packetStatus.put("legalHold", Boolean.TRUE.equals(cls.getSpec().legalHold()));
+        // The lifecycle is the packet's only status writer: Ready once it is governed by a class.
+        var governed = new EvidencePacketStatus();
+        if (packet.getStatus() != null) {
+          governed.setConditions(packet.getStatus().getConditions());
+        }
+        Conditions.ready(
+            governed,
+            packet.getMetadata().getGeneration(),
+            "Governed",
+            "kept under IlmClass "
+                + cls.getMetadata().getName()
+                + (Boolean.TRUE.equals(cls.getSpec().legalHold())
+                    ? " on legal hold"
+                    : " until " + stamp.expiresAt()),
+            now);
+        packetStatus.put("conditions", governed.getConditions());
+        packetStatus.put("observedGeneration", packet.getMetadata().getGeneration());
         write(
             "stamp the status of " + g.id(),
             () ->

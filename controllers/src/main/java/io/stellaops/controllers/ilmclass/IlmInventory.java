@@ -18,7 +18,6 @@ import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.Release;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,9 +34,6 @@ public final class IlmInventory implements AutoCloseable {
   static final String PROMOTION_LABEL = "stellaops.io/promotion";
   static final String RELEASE_LABEL = "stellaops.io/release";
   static final String COMPONENT_LABEL = "stellaops.io/component";
-  private static final Set<Phase> ENDED =
-      EnumSet.of(Phase.Succeeded, Phase.Denied, Phase.Failed, Phase.Superseded, Phase.RolledBack);
-
   private final KubernetesClient client;
   private final SharedIndexInformer<EvidencePacket> packets;
   private final SharedIndexInformer<Promotion> promotions;
@@ -333,10 +329,7 @@ public final class IlmInventory implements AutoCloseable {
           envs.get(
               promotion.getMetadata().getNamespace() + "/" + promotion.getSpec().environment());
       named = env == null ? null : env.getSpec().ilmClass();
-      inFlight =
-          promotion.getStatus() == null
-              || promotion.getStatus().getPhase() == null
-              || !ENDED.contains(promotion.getStatus().getPhase());
+      inFlight = promotion.getStatus() == null || !Phase.ended(promotion.getStatus().getPhase());
       release = release != null ? release : promotion.getSpec().release();
     }
     add(out, cls, classes, kind, object, named, release, promotionName, inFlight);

@@ -53,11 +53,6 @@ public final class EnvironmentHistory {
     return new Deployed(current, List.copyOf(older.subList(0, Math.min(limit, older.size()))));
   }
 
-  /** Whether a promotion in {@code phase} has ended. */
-  public static boolean ended(Phase phase) {
-    return PromotionStateMachine.TERMINAL.contains(phase);
-  }
-
   /** The release {@code promotion} deployed and when, if it succeeded. */
   static Optional<DeployedRelease> succeeded(Promotion promotion) {
     if (promotion.getStatus() == null) {

@@ -1,5 +1,8 @@
 package io.stellaops.controllers.promotion;
 
+import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.environment.EnvironmentSpec.ConcurrencyPolicy;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
@@ -12,10 +15,12 @@ import java.util.Optional;
  * into the same environment, so no controller writes another object's status:
  *
  * <ul>
- *   <li>{@code Queue}: a promotion waits while an earlier one is unfinished.
+ *   <li>{@code Queue}: a promotion waits while an earlier one is unfinished, or any is deploying.
  *   <li>{@code Supersede}: a promotion that has not started deploying gives way to a newer one; a
  *       deployment in progress is never interrupted, a newer promotion queues behind it.
  * </ul>
+ *
+ * A promotion stalled on a missing input (Stalled=True) holds no one up.
  */
 final class EnvironmentQueue {
   private EnvironmentQueue() {}
@@ -37,23 +42,32 @@ final class EnvironmentQueue {
     List<Promotion> unfinished =
         sameEnvironment.stream()
             .filter(p -> !p.getMetadata().getName().equals(self.getMetadata().getName()))
-            .filter(p -> phase(p) == null || !PromotionStateMachine.TERMINAL.contains(phase(p)))
+            .filter(p -> !Phase.ended(phase(p)))
             .sorted(ORDER)
             .toList();
-    List<Promotion> earlier = unfinished.stream().filter(p -> ORDER.compare(p, self) < 0).toList();
+    // A deployment in progress holds everyone; a promotion stalled on a missing Release or
+    // Environment holds no one, so one mistake never blocks the environment.
+    Optional<Promotion> deploying =
+        unfinished.stream().filter(p -> phase(p) == Phase.Deploying).findFirst();
+    List<Promotion> waiting = unfinished.stream().filter(p -> !stalled(p)).toList();
     if (policy == ConcurrencyPolicy.SUPERSEDE) {
       Optional<Promotion> newest =
-          unfinished.stream().filter(p -> ORDER.compare(p, self) > 0).reduce((a, b) -> b);
+          waiting.stream().filter(p -> ORDER.compare(p, self) > 0).reduce((a, b) -> b);
       if (newest.isPresent() && phase(self) != Phase.Deploying) {
         return new Superseded(newest.get().getMetadata().getName());
       }
-      return earlier.stream()
-          .filter(p -> phase(p) == Phase.Deploying)
-          .findFirst()
-          .<Verdict>map(p -> new Wait(p.getMetadata().getName()))
-          .orElse(new Proceed());
+      return deploying.<Verdict>map(p -> new Wait(p.getMetadata().getName())).orElse(new Proceed());
     }
-    return earlier.isEmpty() ? new Proceed() : new Wait(earlier.get(0).getMetadata().getName());
+    return deploying
+        .or(() -> waiting.stream().filter(p -> ORDER.compare(p, self) < 0).findFirst())
+        .<Verdict>map(p -> new Wait(p.getMetadata().getName()))
+        .orElse(new Proceed());
+  }
+
+  private static boolean stalled(Promotion p) {
+    return Conditions.find(p.getStatus(), ConditionTypes.STALLED)
+        .map(c -> c.status() == Condition.Status.TRUE)
+        .orElse(false);
   }
 
   private static Phase phase(Promotion p) {

@@ -1,10 +1,10 @@
 package io.stellaops.controllers.promotion;
 
 import io.stellaops.controllers.decision.DecisionInput;
-import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.gatepolicy.GatePolicy;
 import io.stellaops.crds.promotion.Promotion;

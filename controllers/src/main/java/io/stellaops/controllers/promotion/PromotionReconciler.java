@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -32,11 +33,11 @@ import io.stellaops.controllers.promotion.PromotionStateMachine.RecordEvidence;
 import io.stellaops.controllers.promotion.PromotionStateMachine.StartRollback;
 import io.stellaops.controllers.promotion.PromotionStateMachine.Step;
 import io.stellaops.controllers.promotion.PromotionStateMachine.TimeOutJob;
-import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.approval.Approval;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
@@ -56,6 +57,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -68,6 +70,8 @@ import org.slf4j.LoggerFactory;
  * DeploymentJob status (written by agents, and TimedOut by this controller only while a job is
  * unfinished).
  */
+// A burst of job reports reaches a promotion as one reconcile, not one status write per job.
+@RateLimited(maxReconciliations = 2, within = 1, unit = TimeUnit.SECONDS)
 @ControllerConfiguration
 public class PromotionReconciler implements Reconciler<Promotion> {
   private static final Logger LOG = LoggerFactory.getLogger(PromotionReconciler.class);
@@ -189,9 +193,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
         promotions
             .list(
                 changed.getMetadata().getNamespace(),
-                p ->
-                    p.getStatus() == null
-                        || !PromotionStateMachine.TERMINAL.contains(p.getStatus().getPhase()))
+                p -> p.getStatus() == null || !Phase.ended(p.getStatus().getPhase()))
             .toList());
   }
 
@@ -200,7 +202,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     return candidates.stream()
         .filter(p ->
             p.getStatus() == null
-                || (!PromotionStateMachine.TERMINAL.contains(p.getStatus().getPhase())
+                || (!Phase.ended(p.getStatus().getPhase())
                     && p.getStatus().getPhase() != Phase.Deploying))
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
@@ -233,7 +235,19 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       perform(action, promotion, context.getClient(), now);
     }
     for (Transition entered : step.entered()) {
-      announce(promotion, step, entered, context.getClient(), now);
+      announce(promotion, step, entered);
+    }
+    if (!step.entered().isEmpty()) {
+      // One Event per step, for the phase it ended in: status.transitions holds each one.
+      Transition last = step.entered().getLast();
+      boolean warning = last.phase() == Phase.Denied || last.phase() == Phase.Failed;
+      KubernetesEvents.record(
+          context.getClient(),
+          promotion,
+          warning ? "Warning" : "Normal",
+          last.reason(),
+          last.phase() + ": " + last.message(),
+          now);
     }
     if (changed(promotion, step, context)) {
       // Status holds the promotion's history; patching through the framework's cache guarantees the
@@ -306,6 +320,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
           s.setPhase(JobPhase.TIMED_OUT);
           s.setFinishedAt(Conditions.timestamp(now));
           s.setMessage(timeout.message());
+          s.conditionsFollowPhase(j.getMetadata().getGeneration(), now);
           j.setStatus(s);
           return j;
         });
@@ -329,30 +344,29 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     }
   }
 
-  private static void announce(
-      Promotion promotion, Step step, Transition entered, KubernetesClient client, Instant now) {
+  /** A log line per phase entered (a warning for Denied and Failed), and the phase metrics. */
+  private static void announce(Promotion promotion, Step step, Transition entered) {
     Phase phase = entered.phase();
     boolean warning = phase == Phase.Denied || phase == Phase.Failed;
-    KubernetesEvents.record(
-        client,
-        promotion,
-        warning ? "Warning" : "Normal",
-        entered.reason(),
-        phase + ": " + entered.message(),
-        now);
-    LOG.info(
-        "Promotion {}/{}: {} ({}): {}",
-        promotion.getMetadata().getNamespace(),
-        promotion.getMetadata().getName(),
-        phase,
-        entered.reason(),
-        entered.message());
-    if (PromotionStateMachine.TERMINAL.contains(phase)) {
+    String line = "Promotion {}/{}: {} ({}): {}";
+    Object[] args = {
+      promotion.getMetadata().getNamespace(),
+      promotion.getMetadata().getName(),
+      phase,
+      entered.reason(),
+      entered.message()
+    };
+    if (warning) {
+      LOG.warn(line, args);
+    } else {
+      LOG.info(line, args);
+    }
+    if (phase.ended()) {
       ControllerMetrics.PROMOTIONS.labelValues(phase.name()).inc();
     }
     if (phase == Phase.Denied) {
       step.status().getGates().stream()
-          .filter(g -> "Fail".equals(g.result()) || "Error".equals(g.result()))
+          .filter(g -> g.result().blocks())
           .forEach(g -> ControllerMetrics.GATE_DENIALS.labelValues(g.gate()).inc());
     }
   }

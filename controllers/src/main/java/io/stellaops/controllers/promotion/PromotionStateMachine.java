@@ -6,17 +6,18 @@ import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.decision.PromotionDecider;
 import io.stellaops.controllers.evidence.PromotionEvidence;
 import io.stellaops.controllers.gates.ApprovalCount;
-import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.agent.AgentSpec;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.approval.ApprovalStatus;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.environment.EnvironmentSpec;
 import io.stellaops.crds.promotion.ApprovalSummary;
+import io.stellaops.crds.promotion.GateResult;
 import io.stellaops.crds.promotion.JobRef;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
@@ -27,10 +28,8 @@ import io.stellaops.supplychain.time.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The life of a Promotion as one pure function of what the controller observed and the time:
@@ -48,8 +47,6 @@ import java.util.Set;
  * promotion that rolls this one back ({@link AutoRollback#ROLLBACK_OF}) succeeded.
  */
 final class PromotionStateMachine {
-  static final Set<Phase> TERMINAL =
-      EnumSet.of(Phase.Succeeded, Phase.Denied, Phase.Failed, Phase.Superseded, Phase.RolledBack);
   // Waiting promotions also look again on this interval: approvals expire, freeze windows begin.
   static final Duration RECHECK_WAITING = Duration.ofMinutes(1);
   static final Duration RECHECK_MISSING = Duration.ofSeconds(30);
@@ -131,7 +128,7 @@ final class PromotionStateMachine {
         rolledBackIfRestored();
         return null;
       }
-      if (TERMINAL.contains(status.getPhase())) {
+      if (Phase.ended(status.getPhase())) {
         return null;
       }
       DecisionRecord record = observed.decisionRecord();
@@ -480,7 +477,7 @@ final class PromotionStateMachine {
       status.setTransitions(transitions);
       status.setPhase(phase);
       entered.add(transition);
-      if (!TERMINAL.contains(phase)) {
+      if (!phase.ended()) {
         Conditions.reconciling(status, generation, reason, message, now);
       }
     }
@@ -491,7 +488,7 @@ final class PromotionStateMachine {
 
     private static String pendingMessage(Decision decision) {
       return decision.gates().stream()
-          .filter(g -> "Pending".equals(g.result()))
+          .filter(g -> g.result() == GateResult.Outcome.Pending)
           .map(g -> g.gate() + ": " + g.message())
           .findFirst()
           .orElse("waiting");

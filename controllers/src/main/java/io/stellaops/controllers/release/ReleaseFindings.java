@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
 import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.OwnerReferences;
-import io.stellaops.controllers.status.Conditions;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.common.LabelValues;
 import io.stellaops.crds.ilmclass.IlmMetadata;
 import io.stellaops.crds.release.FindingsSummary;

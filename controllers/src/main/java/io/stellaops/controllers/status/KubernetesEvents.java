@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.controllers.kubernetes.CreateOnce;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.supplychain.digest.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -4,11 +4,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.stellaops.controllers.status.Conditions;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.common.ComponentDigest;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobStatus.JobPhase;
 import io.stellaops.crds.target.Target;
@@ -46,54 +46,65 @@ public class TargetReconciler implements Reconciler<Target> {
         Conditions.find(current, ConditionTypes.DRIFTED)
             .map(c -> c.status() == Condition.Status.TRUE)
             .orElse(false);
-    // The agent owns the rest of status: only the conditions are written, through a JSON patch of
-    // what changed, so a concurrent report by the agent is never overwritten.
-    context
-        .getClient()
-        .resources(Target.class)
-        .inNamespace(target.getMetadata().getNamespace())
-        .withName(target.getMetadata().getName())
-        .editStatus(t -> {
-          TargetStatus status = t.getStatus() == null ? new TargetStatus() : t.getStatus();
-          if (desired == null) {
-            Conditions.ready(
-                status, generation, "NothingDeployed", "no release deployed here yet", now);
-            Conditions.set(
-                status,
-                Conditions.condition(
-                    ConditionTypes.DRIFTED,
-                    Condition.Status.FALSE,
-                    "NothingDeployed",
-                    "nothing to compare",
-                    generation),
-                now);
-          } else if (drift == null) {
-            String message = status.getRelease() + " runs as deployed by " + status.getLastJob();
-            Conditions.ready(status, generation, "InSync", message, now);
-            Conditions.set(
-                status,
-                Conditions.condition(
-                    ConditionTypes.DRIFTED, Condition.Status.FALSE, "InSync", message, generation),
-                now);
-          } else {
-            Conditions.stalled(status, generation, "Drifted", drift, now);
-            Conditions.set(
-                status,
-                Conditions.condition(
-                    ConditionTypes.DRIFTED,
-                    Condition.Status.TRUE,
-                    "DigestMismatch",
-                    drift,
-                    generation),
-                now);
-          }
-          t.setStatus(status);
-          return t;
-        });
+    TargetStatus wanted = new TargetStatus();
+    wanted.setConditions(current.getConditions());
+    conditions(wanted, desired, drift, current, generation, now);
+    // The agent owns the rest of status: only the conditions are written, when they change,
+    // through a JSON patch of what changed, so a concurrent report by the agent is never
+    // overwritten.
+    if (!wanted.getConditions().equals(current.getConditions())) {
+      context
+          .getClient()
+          .resources(Target.class)
+          .inNamespace(target.getMetadata().getNamespace())
+          .withName(target.getMetadata().getName())
+          .editStatus(t -> {
+            TargetStatus status = t.getStatus() == null ? new TargetStatus() : t.getStatus();
+            conditions(status, desired, drift, status, generation, now);
+            t.setStatus(status);
+            return t;
+          });
+    }
     if (drift != null && !wasDrifted) {
       KubernetesEvents.record(context.getClient(), target, "Warning", "Drifted", drift, now);
     }
     return UpdateControl.noUpdate();
+  }
+
+  private static void conditions(
+      TargetStatus status,
+      List<ComponentDigest> desired,
+      String drift,
+      TargetStatus reported,
+      long generation,
+      Instant now) {
+    if (desired == null) {
+      Conditions.ready(status, generation, "NothingDeployed", "no release deployed here yet", now);
+      Conditions.set(
+          status,
+          Conditions.condition(
+              ConditionTypes.DRIFTED,
+              Condition.Status.FALSE,
+              "NothingDeployed",
+              "nothing to compare",
+              generation),
+          now);
+    } else if (drift == null) {
+      String message = reported.getRelease() + " runs as deployed by " + reported.getLastJob();
+      Conditions.ready(status, generation, "InSync", message, now);
+      Conditions.set(
+          status,
+          Conditions.condition(
+              ConditionTypes.DRIFTED, Condition.Status.FALSE, "InSync", message, generation),
+          now);
+    } else {
+      Conditions.stalled(status, generation, "Drifted", drift, now);
+      Conditions.set(
+          status,
+          Conditions.condition(
+              ConditionTypes.DRIFTED, Condition.Status.TRUE, "DigestMismatch", drift, generation),
+          now);
+    }
   }
 
   /** The digests of the last successful job on this target, or null when there is none. */

@@ -6,7 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.stellaops.controllers.kubernetes.KubernetesSecrets;
 import io.stellaops.controllers.kubernetes.StatusPatch;
-import io.stellaops.controllers.status.Conditions;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.common.SecretKeyRef;
 import io.stellaops.crds.trustpolicy.AttestationRequirement;
 import io.stellaops.crds.trustpolicy.TrustPolicy;

@@ -9,10 +9,11 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
-import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.common.ComponentDigest;
 import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.common.StellaStatus;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
@@ -152,6 +153,15 @@ class AgentLivenessIT {
               .contains("agent ghost has never connected")
               .contains("nothing was deployed");
         });
+    assertThat(PromotionTestSupport.jobsOf(client, NS, "prod-2"))
+        .singleElement()
+        .satisfies(j ->
+            assertThat(j.getStatus().getConditions())
+                .anySatisfy(c -> {
+                  assertThat(c.type()).isEqualTo(ConditionTypes.STALLED);
+                  assertThat(c.reason()).isEqualTo("TimedOut");
+                  assertThat(c.message()).contains("agent ghost has never connected");
+                }));
     // rollbackOnFailure: the environment's current release is promoted again, as a rollback
     Promotion rollback = awaitPhase("prod-2-rollback", Phase.Deploying);
     assertThat(rollback.getSpec().release()).isEqualTo("shop-1.0.0");

@@ -387,7 +387,7 @@ class PromotionDeciderTest {
         input(spec, release("1.4.1", "Verified"), Map.of(), List.of(), List.of(), glass, NOW);
     Decision waiting = PromotionDecider.decide(base);
     assertThat(waiting.result()).isEqualTo(Decision.PENDING);
-    assertThat(gate(waiting, "freeze").result()).isEqualTo("Pass");
+    assertThat(gate(waiting, "freeze").result()).isEqualTo(GateResult.Outcome.Pass);
     assertThat(waiting.freeze().exemptedBy()).isEqualTo("Rollback");
 
     var approved =
@@ -447,7 +447,7 @@ class PromotionDeciderTest {
     Decision d = PromotionDecider.decide(rc);
     assertThat(d.result()).isEqualTo(Decision.DENY);
     assertThat(d.reasons()).containsExactly("production/no-prereleases: no pre-releases in prod");
-    assertThat(gate(d, "production/small").result()).isEqualTo("Warn");
+    assertThat(gate(d, "production/small").result()).isEqualTo(GateResult.Outcome.Warn);
 
     var ga =
         input(

@@ -40,7 +40,7 @@ class ProvenanceGateTest {
   @Test
   void passesProvenanceFromAnAllowedBuilderAndSource() {
     GateResult r = gate(ALLOW_LIST, FROM_MAIN);
-    assertThat(r.result()).isEqualTo("Pass");
+    assertThat(r.result()).isEqualTo(GateResult.Outcome.Pass);
   }
 
   @Test
@@ -55,7 +55,7 @@ class ProvenanceGateTest {
             null,
             FROM_MAIN.attestationDigest());
     GateResult r = gate(ALLOW_LIST, fork);
-    assertThat(r.result()).isEqualTo("Fail");
+    assertThat(r.result()).isEqualTo(GateResult.Outcome.Fail);
     assertThat(r.message())
         .contains("api: builder https://ci.example.com/self-hosted is not allowed")
         .contains("api: source repository https://github.com/mallory/shop is not allowed")
@@ -65,7 +65,7 @@ class ProvenanceGateTest {
   @Test
   void noVerifiedProvenanceFailsAndSaysWhereItComesFrom() {
     GateResult r = gate(new ProvenanceGate(null, null, null, GateAction.WARN), null);
-    assertThat(r.result()).isEqualTo("Warn");
+    assertThat(r.result()).isEqualTo(GateResult.Outcome.Warn);
     assertThat(r.message())
         .isEqualTo(
             "api: no verified SLSA provenance (a TrustPolicy covering registry.example.com/shop/api"

@@ -236,6 +236,14 @@ class IlmIT {
             java.time.Instant.parse(denied.getMetadata().getCreationTimestamp())
                 .plus(Duration.ofDays(1))
                 .toString());
+    assertThat(denied.getStatus().getConditions())
+        .singleElement()
+        .satisfies(c -> {
+          assertThat(c.type()).isEqualTo("Ready");
+          assertThat(c.reason()).isEqualTo("Governed");
+          assertThat(c.message())
+              .isEqualTo("kept under IlmClass short until " + denied.getStatus().getExpiresAt());
+        });
     EvidencePacketSpec deniedSpec = denied.getSpec();
 
     clock.advance(Duration.ofDays(2));

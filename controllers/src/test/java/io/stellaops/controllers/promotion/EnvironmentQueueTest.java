@@ -2,6 +2,7 @@ package io.stellaops.controllers.promotion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.environment.EnvironmentSpec.ConcurrencyPolicy;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
@@ -66,5 +67,27 @@ class EnvironmentQueueTest {
     assertThat(
             EnvironmentQueue.judge(SECOND, List.of(deploying, SECOND), ConcurrencyPolicy.SUPERSEDE))
         .isEqualTo(new EnvironmentQueue.Wait("first"));
+  }
+
+  @Test
+  void aPromotionStalledOnAMissingInputHoldsNoOneUp() {
+    var stuck = promotion("first", "2026-11-23T10:00:00Z", Phase.Pending);
+    Conditions.stalled(
+        stuck.getStatus(),
+        1,
+        "InputMissing",
+        "Release r does not exist in namespace n",
+        java.time.Instant.parse("2026-11-23T10:00:01Z"));
+    assertThat(EnvironmentQueue.judge(SECOND, List.of(stuck, SECOND), ConcurrencyPolicy.QUEUE))
+        .isEqualTo(new EnvironmentQueue.Proceed());
+    assertThat(EnvironmentQueue.judge(SECOND, List.of(stuck, SECOND), ConcurrencyPolicy.SUPERSEDE))
+        .isEqualTo(new EnvironmentQueue.Proceed());
+  }
+
+  @Test
+  void anEarlierPromotionThatComesUnstuckWaitsForTheOneDeploying() {
+    var later = promotion("second", "2026-11-23T10:05:00Z", Phase.Deploying);
+    assertThat(EnvironmentQueue.judge(FIRST, List.of(FIRST, later), ConcurrencyPolicy.QUEUE))
+        .isEqualTo(new EnvironmentQueue.Wait("second"));
   }
 }

@@ -11,9 +11,13 @@ import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.decision.PromotionDecider;
 import io.stellaops.crds.approval.Approval;
+import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.common.StellaStatus;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
+import io.stellaops.crds.promotion.GateResult;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.supplychain.digest.DigestSet;
@@ -182,7 +186,7 @@ class PromotionFlowIT {
     assertThat(waiting.getStatus().getGates())
         .anySatisfy(g -> {
           assertThat(g.gate()).isEqualTo("approvals");
-          assertThat(g.result()).isEqualTo("Pending");
+          assertThat(g.result()).isEqualTo(GateResult.Outcome.Pending);
         });
     apply(
         """
@@ -417,7 +421,7 @@ class PromotionFlowIT {
     assertThat(waiting.getStatus().getGates())
         .anySatisfy(g -> {
           assertThat(g.gate()).isEqualTo("break-glass-approvals");
-          assertThat(g.result()).isEqualTo("Pending");
+          assertThat(g.result()).isEqualTo(GateResult.Outcome.Pending);
         });
     decide("shop-f-rollback-alice", "shop-f-rollback", "frozen", "shop-f", "approve");
     awaitPhase("shop-f-rollback", Phase.Deploying);
@@ -446,6 +450,97 @@ class PromotionFlowIT {
               && release.equals(env.getStatus().getCurrent().release());
         });
     return environment(environment);
+  }
+
+  static Condition condition(StellaStatus status, String type) {
+    return status == null
+        ? null
+        : status.getConditions().stream()
+            .filter(c -> c.type().equals(type))
+            .findFirst()
+            .orElse(null);
+  }
+
+  @Test
+  void aPromotionOfAMissingReleaseIsStalledAndDoesNotHoldUpTheEnvironment() {
+    promote("ghost-to-dev", "no-such-release", "dev");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> {
+          var stalled =
+              condition(
+                  client
+                      .resources(Promotion.class)
+                      .inNamespace(NS)
+                      .withName("ghost-to-dev")
+                      .get()
+                      .getStatus(),
+                  ConditionTypes.STALLED);
+          assertThat(stalled).isNotNull();
+          assertThat(stalled.reason()).isEqualTo("InputMissing");
+          assertThat(stalled.message())
+              .isEqualTo("Release no-such-release does not exist in namespace " + NS);
+        });
+
+    release("shop-q");
+    promote("shop-q-to-dev", "shop-q", "dev");
+    awaitPhase("shop-q-to-dev", Phase.Deploying);
+    completeJobs("shop-q-to-dev");
+    awaitPhase("shop-q-to-dev", Phase.Succeeded);
+  }
+
+  @Test
+  void anEnvironmentNamingWhatDoesNotExistIsStalledUntilItDoes() {
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: orphan}
+        spec:
+          upstream: {environments: [nowhere]}
+          gatePolicies: [absent]
+        """);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> {
+          var stalled = condition(environment("orphan").getStatus(), ConditionTypes.STALLED);
+          assertThat(stalled).isNotNull();
+          assertThat(stalled.reason()).isEqualTo("UpstreamMissing");
+          assertThat(stalled.message())
+              .isEqualTo(
+                  "upstream environment nowhere does not exist in namespace %s; GatePolicy absent"
+                          .formatted(NS)
+                      + " does not exist in namespace %s; no Target names this environment, so"
+                          .formatted(NS)
+                      + " promotions into it cannot deploy; create a Target with"
+                      + " spec.environment: orphan");
+        });
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: nowhere}
+        spec: {}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: GatePolicy
+        metadata: {name: absent}
+        spec:
+          rules:
+            - {name: always, expression: "true", message: never fails}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Target
+        metadata: {name: orphan-docker}
+        spec: {environment: orphan, type: docker, agent: edge-01, docker: {}}
+        """);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> {
+          var ready = condition(environment("orphan").getStatus(), ConditionTypes.READY);
+          assertThat(ready.status()).isEqualTo(Condition.Status.TRUE);
+          assertThat(ready.message()).isEqualTo("open for promotions");
+        });
   }
 
   @Test
@@ -549,7 +644,7 @@ class PromotionFlowIT {
     assertThat(auto.getStatus().getGates())
         .anySatisfy(g -> {
           assertThat(g.gate()).isEqualTo("upstream");
-          assertThat(g.result()).isEqualTo("Pass");
+          assertThat(g.result()).isEqualTo(GateResult.Outcome.Pass);
         });
     var target = client.resources(Environment.class).inNamespace(NS).withName("auto-target").get();
     assertThat(target.getStatus().getFrozen()).isFalse();

@@ -7,6 +7,7 @@ import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
+import io.stellaops.crds.promotion.GateResult;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.ProvenanceSummary;
@@ -149,7 +150,7 @@ class ProvenanceGateIT {
     assertThat(waiting.getStatus().getGates())
         .anySatisfy(g -> {
           assertThat(g.gate()).isEqualTo("supply-chain/provenance");
-          assertThat(g.result()).isEqualTo("Pass");
+          assertThat(g.result()).isEqualTo(GateResult.Outcome.Pass);
         });
   }
 

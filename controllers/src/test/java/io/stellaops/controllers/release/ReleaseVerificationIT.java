@@ -8,9 +8,10 @@ import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
-import io.stellaops.controllers.status.Conditions;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
+import io.stellaops.crds.common.Conditions;
+import io.stellaops.crds.promotion.GateResult;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
@@ -353,7 +354,7 @@ class ReleaseVerificationIT {
     assertThat(promotion.getStatus().getGates())
         .anySatisfy(g -> {
           assertThat(g.gate()).isEqualTo("baseline/signatures");
-          assertThat(g.result()).isEqualTo("Pass");
+          assertThat(g.result()).isEqualTo(GateResult.Outcome.Pass);
         });
   }
 

@@ -10,7 +10,9 @@ public class AgentStatus extends StellaStatus {
   @JsonPropertyDescription("Agent software version it reports.")
   private String version;
 
-  @JsonPropertyDescription("Last Lease renewal seen (RFC 3339).")
+  @JsonPropertyDescription(
+      "Last Lease renewal seen (RFC 3339), refreshed at most every half heartbeatTimeout; the"
+          + " Lease holds the exact time.")
   private String lastHeartbeatTime;
 
   @JsonPropertyDescription("Target types the agent reports it can serve on its host.")

@@ -3,12 +3,16 @@ package io.stellaops.crds.approval;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.stellaops.crds.common.StellaStatus;
 
-/** Whether an approval counts. */
+/**
+ * Whether an approval counts. Written by the operator's promotion controller only, each time it
+ * evaluates the promotion the approval names (until that promotion is decided).
+ */
 public class ApprovalStatus extends StellaStatus {
   @JsonPropertyDescription("Whether this approval counts towards its promotion now.")
   private Boolean counted;
 
-  @JsonPropertyDescription("Why it does not count (e.g. Expired, NotAllowed, SelfApproval).")
+  @JsonPropertyDescription(
+      "Why it does not count: NoApprover, OtherSubject, NoneRequired, NotAllowed, SelfApproval or Expired.")
   private String reason;
 
   @JsonPropertyDescription("When the approval stops counting (RFC 3339), if it expires.")

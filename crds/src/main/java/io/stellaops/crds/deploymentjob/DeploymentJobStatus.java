@@ -4,11 +4,18 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.stellaops.crds.common.ArtifactRef;
 import io.stellaops.crds.common.ComponentDigest;
+import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.common.StellaStatus;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the agent reported. */
+/**
+ * What the agent reported. The job's agent is its writer; the operator writes only {@code TimedOut}
+ * (with finishedAt and message) while the job is unfinished, and a finished job is never written
+ * again. Conditions follow the phase ({@link #conditionsFollowPhase}), set by whichever of the two
+ * writes the phase.
+ */
 public class DeploymentJobStatus extends StellaStatus {
   @JsonPropertyDescription("Pending, Running, Succeeded, Failed or TimedOut.")
   private JobPhase phase;
@@ -86,6 +93,36 @@ public class DeploymentJobStatus extends StellaStatus {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  /**
+   * kstatus conditions for the phase: Reconciling while Pending or Running, Ready when Succeeded,
+   * Stalled when Failed or TimedOut, with the phase as reason and the message as message.
+   */
+  public void conditionsFollowPhase(long generation, Instant now) {
+    JobPhase current = phase == null ? JobPhase.PENDING : phase;
+    String reason =
+        switch (current) {
+          case PENDING -> "Pending";
+          case RUNNING -> "Running";
+          case SUCCEEDED -> "Succeeded";
+          case FAILED -> "Failed";
+          case TIMED_OUT -> "TimedOut";
+        };
+    String text =
+        message != null
+            ? message
+            : switch (current) {
+              case PENDING -> "waiting for its agent";
+              case RUNNING -> "deploying";
+              case SUCCEEDED -> "deployed";
+              case FAILED, TIMED_OUT -> "no reason given";
+            };
+    switch (current) {
+      case PENDING, RUNNING -> Conditions.reconciling(this, generation, reason, text, now);
+      case SUCCEEDED -> Conditions.ready(this, generation, reason, text, now);
+      case FAILED, TIMED_OUT -> Conditions.stalled(this, generation, reason, text, now);
+    }
   }
 
   /** Job phases. */

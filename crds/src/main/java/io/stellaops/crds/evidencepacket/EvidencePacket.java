@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /** The signed, immutable record of one promotion decision. */
 @Group("stellaops.io")
 @Version("v1alpha1")
-@ShortNames("ev")
+@ShortNames({"evidence", "evp"})
 @AdditionalPrinterColumn(name = "Promotion", jsonPath = ".spec.promotion")
 @AdditionalPrinterColumn(name = "Decision", jsonPath = ".spec.decision")
 @AdditionalPrinterColumn(name = "ILM", jsonPath = ".spec.ilmClass")

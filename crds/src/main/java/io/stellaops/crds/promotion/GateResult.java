@@ -12,7 +12,25 @@ public record GateResult(
     @JsonPropertyDescription(
             "Pass; Fail (blocks); Warn (failed, action warn); Error (could not be evaluated: blocks,"
                 + " security decisions fail closed); Pending (approvals awaited).")
-        String result,
+        Outcome result,
     @JsonPropertyDescription("block or warn: whether a failure denies the promotion.")
         String action,
-    @JsonPropertyDescription("Why the gate decided as it did.") String message) {}
+    @JsonPropertyDescription("Why the gate decided as it did.") String message) {
+
+  /** What a gate decided; spelled as in evidence, status and CEL. */
+  public enum Outcome {
+    Pass,
+    /** Failed, and the gate blocks. */
+    Fail,
+    /** Failed, and the gate only warns. */
+    Warn,
+    /** Could not be evaluated: blocks, because security decisions fail closed. */
+    Error,
+    /** Approvals are awaited. */
+    Pending;
+
+    public boolean blocks() {
+      return this == Fail || this == Error;
+    }
+  }
+}

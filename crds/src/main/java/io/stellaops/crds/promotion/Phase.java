@@ -13,5 +13,15 @@ public enum Phase {
   Denied,
   Failed,
   Superseded,
-  RolledBack
+  RolledBack;
+
+  /** Whether a promotion in this phase has ended (nothing will deploy it any more). */
+  public boolean ended() {
+    return ordinal() >= Succeeded.ordinal();
+  }
+
+  /** Whether {@code phase} (null: not reconciled yet) has ended. */
+  public static boolean ended(Phase phase) {
+    return phase != null && phase.ended();
+  }
 }

@@ -8,6 +8,8 @@ import io.javaoperatorsdk.webhook.admission.AdmissionUtils;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.approval.ApprovalSpec;
 import io.stellaops.crds.approval.ApprovalSubject;
+import io.stellaops.crds.environment.Environment;
+import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseComponent;
@@ -20,7 +22,8 @@ import java.util.Objects;
 /**
  * Mutating admission of Approvals: stamps {@code spec.approver} from the authenticated request and
  * {@code spec.subject} from the promotion's release digests and environment, so an approval can
- * neither be forged nor reused for other digests.
+ * neither be forged nor reused for other digests. Refuses what could never count: an approval of a
+ * promotion that does not exist or has ended, and a self-approval the environment does not allow.
  */
 public final class ApprovalAdmission implements AdmissionRequestHandler {
   public static final String PATH = "/mutate/approvals";
@@ -58,6 +61,16 @@ public final class ApprovalAdmission implements AdmissionRequestHandler {
       violations.add(
           "spec.promotion",
           "Promotion " + spec.promotion() + " does not exist in namespace " + namespace);
+    } else if (promotion.getStatus() != null && Phase.ended(promotion.getStatus().getPhase())) {
+      violations.add(
+          "spec.promotion",
+          "Promotion "
+              + spec.promotion()
+              + " has ended ("
+              + promotion.getStatus().getPhase()
+              + "); an approval can no longer count");
+    } else if (selfApprovalRefused(promotion, request, namespace) != null) {
+      violations.add("spec.promotion", selfApprovalRefused(promotion, request, namespace));
     } else {
       Release release =
           client
@@ -99,5 +112,43 @@ public final class ApprovalAdmission implements AdmissionRequestHandler {
             Identities.of(request.getUserInfo()),
             subject));
     return AdmissionUtils.admissionResponseFromMutation(original, stamped);
+  }
+
+  /**
+   * Why the requester may not approve their own promotion, or null: self-approval counts only where
+   * the environment's approval policy, or its break-glass one, allows it.
+   */
+  private String selfApprovalRefused(
+      Promotion promotion, AdmissionRequest request, String namespace) {
+    var requester = promotion.getSpec().requestedBy();
+    String user = request.getUserInfo() == null ? null : request.getUserInfo().getUsername();
+    if (requester == null || user == null || !user.equals(requester.username())) {
+      return null;
+    }
+    Environment env =
+        client
+            .resources(Environment.class)
+            .inNamespace(namespace)
+            .withName(promotion.getSpec().environment())
+            .get();
+    if (env == null) {
+      return null; // the promotion is stalled on its missing environment; counting says the rest
+    }
+    var approvals = env.getSpec().approvals();
+    var breakGlass = env.getSpec().breakGlass();
+    boolean allowed =
+        (approvals != null && Boolean.TRUE.equals(approvals.allowSelfApproval()))
+            || (breakGlass != null
+                && breakGlass.approvals() != null
+                && Boolean.TRUE.equals(breakGlass.approvals().allowSelfApproval()));
+    return allowed
+        ? null
+        : user
+            + " requested promotion "
+            + promotion.getMetadata().getName()
+            + " and Environment "
+            + env.getMetadata().getName()
+            + " does not allow self-approval (spec.approvals.allowSelfApproval); ask another"
+            + " approver";
   }
 }

@@ -1,9 +1,7 @@
-package io.stellaops.controllers.status;
+package io.stellaops.crds.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stellaops.crds.common.Condition;
-import io.stellaops.crds.common.ConditionTypes;
 import io.stellaops.crds.gatepolicy.GatePolicyStatus;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,5 @@
-package io.stellaops.controllers.status;
+package io.stellaops.crds.common;
 
-import io.stellaops.crds.common.Condition;
-import io.stellaops.crds.common.ConditionTypes;
-import io.stellaops.crds.common.StellaStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
