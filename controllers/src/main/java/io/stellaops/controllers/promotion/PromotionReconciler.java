@@ -246,7 +246,12 @@ public class PromotionReconciler implements Reconciler<Promotion> {
           promotion,
           warning ? "Warning" : "Normal",
           last.reason(),
-          last.phase() + ": " + last.message(),
+          last.phase()
+              + ": "
+              + last.message()
+              + (last.phase().ended() && step.status().getEvidence() != null
+                  ? "; evidence packet " + step.status().getEvidence() + " signed"
+                  : ""),
           now);
     }
     if (changed(promotion, step, context)) {
@@ -281,7 +286,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       case RecordDecision recorded -> {} // recorded before any other action
       case CreateJob create -> CreateOnce.createIfAbsent(client, create.job());
       case TimeOutJob timeout -> timeOut(client, ns, timeout, now);
-      case RecordEvidence evidence -> recordEvidence(client, promotion, evidence, now);
+      case RecordEvidence evidence -> recordEvidence(client, evidence);
       case StartRollback rollback -> {
         if (CreateOnce.createIfAbsent(client, rollback.rollback())) {
           KubernetesEvents.record(
@@ -327,20 +332,12 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     LOG.info("DeploymentJob {}/{} timed out: {}", ns, timeout.job(), timeout.message());
   }
 
-  private void recordEvidence(
-      KubernetesClient client, Promotion promotion, RecordEvidence evidence, Instant now) {
+  private void recordEvidence(KubernetesClient client, RecordEvidence evidence) {
     EvidencePacket packet =
         PromotionEvidence.build(evidence.predicate(), evidence.ilmClass(), signingKey.get());
     // Not owned by the promotion: evidence outlives it, under its ILM class.
     if (CreateOnce.createIfAbsent(client, packet)) {
       ControllerMetrics.EVIDENCE_PACKETS.labelValues(packet.getSpec().decision()).inc();
-      KubernetesEvents.record(
-          client,
-          promotion,
-          "Normal",
-          "EvidenceRecorded",
-          "evidence packet " + packet.getMetadata().getName() + " signed",
-          now);
     }
   }
 

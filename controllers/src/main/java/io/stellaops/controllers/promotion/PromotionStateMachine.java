@@ -149,13 +149,14 @@ final class PromotionStateMachine {
       Decision decision = PromotionDecider.decide(gathered.input());
       show(decision);
       markApprovals(gathered.input());
-      if (turn instanceof EnvironmentQueue.Wait wait && !Decision.DENY.equals(decision.result())) {
-        // A denial is final at once; what may go ahead waits its turn.
+      if (turn instanceof EnvironmentQueue.Wait && !Decision.DENY.equals(decision.result())) {
+        // A denial is final at once; what may go ahead waits its turn. The one going first is
+        // named by the Environment's status.activePromotion, not here: a queue that moves then
+        // rewrites no waiting promotion.
         String message =
-            "queued behind promotion "
-                + wait.behind()
-                + " into "
-                + promotion.getSpec().environment();
+            "queued: another promotion into "
+                + promotion.getSpec().environment()
+                + " goes first (its Environment's status.activePromotion names it)";
         Conditions.reconciling(status, generation, "Queued", message, now);
         return RECHECK_WAITING;
       }

@@ -332,7 +332,9 @@ class PromotionFlowIT {
                         .getConditions())
                 .anySatisfy(c ->
                     assertThat(c.message())
-                        .isEqualTo("queued behind promotion shop-q-first into queued")));
+                        .isEqualTo(
+                            "queued: another promotion into queued goes first (its Environment's"
+                                + " status.activePromotion names it)")));
     assertThat(
             client
                 .resources(Promotion.class)

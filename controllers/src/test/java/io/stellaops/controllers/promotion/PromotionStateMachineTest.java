@@ -331,7 +331,11 @@ class PromotionStateMachineTest {
     assertThat(queued.status().getConditions())
         .filteredOn(c -> c.type().equals(ConditionTypes.RECONCILING))
         .singleElement()
-        .satisfies(c -> assertThat(c.message()).isEqualTo("queued behind promotion p0 into prod"));
+        .satisfies(c ->
+            assertThat(c.message())
+                .isEqualTo(
+                    "queued: another promotion into prod goes first (its Environment's"
+                        + " status.activePromotion names it)"));
   }
 
   @Test
