@@ -1,8 +1,5 @@
 package io.stellaops.cli;
 
-import io.stellaops.crds.common.Condition;
-import io.stellaops.crds.common.ConditionTypes;
-import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.promotion.Promotion;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,10 +42,7 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.printf("Phase:       %s%n", s.getPhase());
     // What holds the promotion, or why it ended, before the details
-    Conditions.find(s, ConditionTypes.STALLED)
-        .or(() -> Conditions.find(s, ConditionTypes.RECONCILING))
-        .filter(c -> c.status() == Condition.Status.TRUE)
-        .ifPresent(c -> out.printf("Why:         %s: %s%n", c.reason(), c.message()));
+    out.printf("Why:         %s%n", ListCommand.why(s));
     if (s.getDecision() != null) {
       out.printf(
           "Decision:    %s  (inputs %s)%n", s.getDecision().result(), s.getDecision().inputsHash());

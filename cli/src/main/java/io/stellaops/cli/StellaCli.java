@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
       RollbackCommand.class,
       QuarantineCommand.class,
       StatusCommand.class,
+      ListCommand.class,
+      WatchCommand.class,
       EvidenceCommand.class,
       IlmCommand.class
     })

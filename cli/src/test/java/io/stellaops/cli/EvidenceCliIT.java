@@ -129,6 +129,33 @@ class EvidenceCliIT {
   }
 
   @Test
+  void listsAndWatchesPromotionsSayingWhy() {
+    String name = deniedPromotion();
+    Run list =
+        stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "list", "promotions", "-o", "wide");
+    assertThat(list.exit()).as(list.err()).isZero();
+    assertThat(list.out().lines().findFirst().orElseThrow())
+        .matches("NAME +RELEASE +ENVIRONMENT +PHASE +AGE +WHY");
+    assertThat(list.out())
+        .containsPattern(
+            name
+                + " +shop-9 +prod +Denied +\\d+[smhd] +Denied: upstream: not yet succeeded in dev");
+    Run yaml =
+        stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "list", "releases", "-o", "yaml");
+    assertThat(yaml.out())
+        .as("exit %d, err %s", yaml.exit(), yaml.err())
+        .containsPattern("kind: \"?List\"?")
+        .containsPattern("name: \"?shop-9\"?");
+    Run releases = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "list", "releases");
+    assertThat(releases.out()).containsPattern("shop-9 +9\\.0\\.0 +\\S+ +\\d+[smhd]");
+
+    // a finished promotion: its history, then the exit code of how it ended
+    Run watch = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "watch", name);
+    assertThat(watch.exit()).isEqualTo(3);
+    assertThat(watch.out()).contains("Pending").contains("Denied ");
+  }
+
+  @Test
   void errorsAreSaidAsKubectlSaysThemWithExitCodes() {
     Run missing = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "status", "nope");
     assertThat(missing.exit()).isEqualTo(1);
