@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** Executes one DeploymentJob: marks it Running, deploys through the driver, reports the result. */
 final class JobRunner {
@@ -44,7 +45,16 @@ final class JobRunner {
     this.clock = clock;
   }
 
+  /** Runs {@code job}; its log lines carry the job as MDC, as the operator's carry its resource. */
   void run(DeploymentJob job) {
+    try (var kind = MDC.putCloseable("resource.kind", "DeploymentJob");
+        var namespace = MDC.putCloseable("resource.namespace", job.getMetadata().getNamespace());
+        var name = MDC.putCloseable("resource.name", job.getMetadata().getName())) {
+      deploy(job);
+    }
+  }
+
+  private void deploy(DeploymentJob job) {
     String name = job.getMetadata().getName();
     JobLog log = new JobLog(name, clock);
     boolean resumed = job.getStatus() != null && job.getStatus().getPhase() == JobPhase.RUNNING;

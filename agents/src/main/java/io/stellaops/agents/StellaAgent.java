@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stellaops.agents.driver.Drivers;
 import io.stellaops.agents.driver.docker.DockerEngine;
+import io.stellaops.supplychain.logging.LogSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -34,6 +35,13 @@ public final class StellaAgent {
   }
 
   public static void main(String[] args) throws Exception {
+    try {
+      LogSettings.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException misconfigured) {
+      System.err.println("stella-agent: " + misconfigured.getMessage());
+      System.exit(2);
+      return;
+    }
     var client = new KubernetesClientBuilder().build();
     String namespace = Objects.requireNonNullElse(client.getNamespace(), "default");
     AgentRuntime runtime;

@@ -171,7 +171,28 @@ class ComposeAgentIT {
   void aTemplateNamingAnUnknownComponentFailsBeforeAnythingRuns() throws Exception {
     String webDigest = TestApps.push(web + ":3.0.0", "3.0.0", true);
     String workerDigest = TestApps.push(worker + ":3.0.0", "worker 3.0.0", true);
-    DeploymentJob job = deploy("r3", "broken", "3.0.0", webDigest, workerDigest);
+    // the agent's log lines of a job carry it as MDC (the JSON format prints it)
+    var lines =
+        new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    lines.start();
+    var jobLog =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(io.stellaops.agents.driver.JobLog.class);
+    jobLog.addAppender(lines);
+    DeploymentJob job;
+    try {
+      job = deploy("r3", "broken", "3.0.0", webDigest, workerDigest);
+    } finally {
+      jobLog.detachAppender(lines);
+    }
+    assertThat(lines.list)
+        .filteredOn(e -> e.getFormattedMessage().startsWith("[r3-broken]"))
+        .isNotEmpty()
+        .allSatisfy(e ->
+            assertThat(e.getMDCPropertyMap())
+                .containsEntry("resource.kind", "DeploymentJob")
+                .containsEntry("resource.namespace", NS)
+                .containsEntry("resource.name", "r3-broken"));
     assertThat(job.getStatus().getPhase()).isEqualTo(JobPhase.FAILED);
     assertThat(job.getStatus().getMessage())
         .contains("worker uses ${stella.payments}")

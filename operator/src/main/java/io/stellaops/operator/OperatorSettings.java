@@ -1,9 +1,9 @@
 package io.stellaops.operator;
 
 import io.stellaops.controllers.ilmclass.IlmClassReconciler;
+import io.stellaops.supplychain.logging.LogSettings;
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,14 +57,9 @@ public record OperatorSettings(
     int ilmParallelism,
     String logFormat,
     String logLevel) {
-  /** What {@code STELLA_LOG_FORMAT} may say; logback.xml names an appender after each. */
-  public static final Set<String> LOG_FORMATS = Set.of("text", "json");
-
-  /** What {@code STELLA_LOG_LEVEL} may say (logback would read anything else as debug). */
-  public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
-
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String namespace = env.getOrDefault("STELLA_NAMESPACE", "stella-system");
+    LogSettings logs = LogSettings.fromEnvironment(env);
     return new OperatorSettings(
         namespace,
         integer(env, "STELLA_WEBHOOK_PORT", 8443),
@@ -80,30 +75,8 @@ public record OperatorSettings(
         integer(env, "STELLA_ILM_PURGES_PER_RUN", 1000),
         integer(env, "STELLA_ILM_WRITES_PER_SECOND", 200),
         integer(env, "STELLA_ILM_PARALLELISM", IlmClassReconciler.Settings.PARALLELISM),
-        logFormat(env),
-        logLevel(env));
-  }
-
-  private static String logLevel(Map<String, String> env) {
-    String level = env.getOrDefault("STELLA_LOG_LEVEL", "info").strip();
-    if (!LOG_LEVELS.contains(level.toLowerCase(java.util.Locale.ROOT))) {
-      throw new IllegalArgumentException(
-          "STELLA_LOG_LEVEL must be one of "
-              + String.join(", ", LOG_LEVELS)
-              + ", not \""
-              + level
-              + "\"");
-    }
-    return level;
-  }
-
-  private static String logFormat(Map<String, String> env) {
-    String format = env.getOrDefault("STELLA_LOG_FORMAT", "text").strip();
-    if (!LOG_FORMATS.contains(format)) {
-      throw new IllegalArgumentException(
-          "STELLA_LOG_FORMAT must be text or json, not \"" + format + "\"");
-    }
-    return format;
+        logs.format(),
+        logs.level());
   }
 
   private static Set<String> registries(Map<String, String> env, String name) {
