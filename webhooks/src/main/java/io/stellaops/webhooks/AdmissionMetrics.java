@@ -2,6 +2,7 @@ package io.stellaops.webhooks;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.stellaops.supplychain.policy.CheckFailure;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 
 /** The admission webhook's Prometheus metrics (documented in docs/metrics.md). */
@@ -36,16 +37,8 @@ public final class AdmissionMetrics {
         }) {
       SIGNATURE_VERIFICATIONS.initLabelValues(result);
     }
-    for (String reason :
-        new String[] {
-          "unsigned",
-          "untrusted_signer",
-          "digest_mismatch",
-          "attestation",
-          "policy_not_loaded",
-          "other"
-        }) {
-      SIGNATURE_FAILURES.initLabelValues(reason);
+    for (CheckFailure reason : CheckFailure.values()) {
+      SIGNATURE_FAILURES.initLabelValues(reason.label());
     }
   }
 
@@ -57,28 +50,6 @@ public final class AdmissionMetrics {
   /** Counts one image verdict and the reason of each failed check in it. */
   public static void record(TrustEvaluator.Result result) {
     SIGNATURE_VERIFICATIONS.labelValues(result.signature()).inc();
-    result.enforced().forEach(p -> SIGNATURE_FAILURES.labelValues(reason(p)).inc());
-    result.warned().forEach(p -> SIGNATURE_FAILURES.labelValues(reason(p)).inc());
-  }
-
-  /** A coarse, bounded reason for a check message. */
-  static String reason(String problem) {
-    if (problem.contains(": attestation ")) {
-      return "attestation";
-    }
-    if (problem.contains("no cosign signature found")) {
-      return "unsigned";
-    }
-    // the tag layout's payload, or a bundle's statement, names another image
-    if (problem.contains("made for another digest") || problem.contains(" of another subject")) {
-      return "digest_mismatch";
-    }
-    if (problem.contains("no signature verifies with ")) {
-      return "untrusted_signer";
-    }
-    if (problem.contains(" not loaded: ") || problem.contains("registry credentials")) {
-      return "policy_not_loaded";
-    }
-    return "other";
+    result.failures().forEach(f -> SIGNATURE_FAILURES.labelValues(f.label()).inc());
   }
 }

@@ -2,35 +2,35 @@ package io.stellaops.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stellaops.supplychain.policy.CheckFailure;
+import io.stellaops.supplychain.policy.TrustEvaluator;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AdmissionMetricsTest {
-  static final String WHERE = "shop/ci: r.example/app@sha256:ab: ";
+  static double failures(CheckFailure reason) {
+    return AdmissionMetrics.SIGNATURE_FAILURES.labelValues(reason.label()).get();
+  }
 
   @Test
-  void eachFailedCheckCountsUnderItsReason() {
-    assertThat(AdmissionMetrics.reason(WHERE + "no cosign signature found (looked for …)"))
-        .isEqualTo("unsigned");
-    assertThat(
-            AdmissionMetrics.reason(
-                WHERE
-                    + "no signature verifies with the key (a valid signature by the key was made"
-                    + " for another digest (sha256:cd))"))
-        .isEqualTo("digest_mismatch");
-    assertThat(
-            AdmissionMetrics.reason(
-                WHERE
-                    + "no signature verifies with the key (a bundle signed by the key states"
-                    + " https://sigstore.dev/cosign/sign/v1 of another subject)"))
-        .isEqualTo("digest_mismatch");
-    assertThat(
-            AdmissionMetrics.reason(
-                WHERE
-                    + "no signature verifies with the key (a bundle does not verify with the key)"))
-        .isEqualTo("untrusted_signer");
-    assertThat(AdmissionMetrics.reason("shop/ci: trust root not loaded: Secret s/r not found"))
-        .isEqualTo("policy_not_loaded");
-    assertThat(AdmissionMetrics.reason("shop: attestation sbom (https://cyclonedx.org/bom): …"))
-        .isEqualTo("attestation");
+  void eachFailedCheckCountsUnderItsTypedReason() {
+    double copied = failures(CheckFailure.DIGEST_MISMATCH);
+    double attestation = failures(CheckFailure.ATTESTATION);
+    double unsigned = failures(CheckFailure.UNSIGNED);
+    AdmissionMetrics.record(
+        new TrustEvaluator.Result(
+            TrustEvaluator.FAILED,
+            null,
+            "two policies failed",
+            List.of(
+                "shop/ci: r.example/app@sha256:ab: no signature verifies with the key (…)",
+                "shop: attestation sbom (https://cyclonedx.org/bom): …"),
+            List.of(),
+            Map.of(),
+            List.of(CheckFailure.DIGEST_MISMATCH, CheckFailure.ATTESTATION)));
+    assertThat(failures(CheckFailure.DIGEST_MISMATCH)).isEqualTo(copied + 1);
+    assertThat(failures(CheckFailure.ATTESTATION)).isEqualTo(attestation + 1);
+    assertThat(failures(CheckFailure.UNSIGNED)).isEqualTo(unsigned);
   }
 }

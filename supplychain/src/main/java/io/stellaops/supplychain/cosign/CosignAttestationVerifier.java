@@ -19,7 +19,6 @@ import io.stellaops.supplychain.json.SignedJson;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import java.security.PublicKey;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +79,7 @@ public final class CosignAttestationVerifier {
       String condition,
       Optional<RegistryClient.Credentials> credentials) {
     String where = image + "@" + digest;
-    List<String> problems = new ArrayList<>();
+    Refusals problems = new Refusals();
     String tagAnswer = null;
     try {
       JsonNode manifest = CosignTags.manifest(registry, image, digest, "att", credentials);

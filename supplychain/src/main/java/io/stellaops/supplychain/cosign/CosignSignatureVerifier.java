@@ -6,7 +6,7 @@ import io.stellaops.supplychain.json.SignedJson;
 import io.stellaops.supplychain.keys.Signatures;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
-import java.util.ArrayList;
+import io.stellaops.supplychain.policy.CheckFailure;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,13 +29,13 @@ public final class CosignSignatureVerifier {
   }
 
   /** The outcome for one image digest and one signer. */
-  public record Verdict(boolean verified, String reason) {
+  public record Verdict(boolean verified, String reason, CheckFailure failure) {
     static Verdict ok(String reason) {
-      return new Verdict(true, reason);
+      return new Verdict(true, reason, null);
     }
 
-    static Verdict failed(String reason) {
-      return new Verdict(false, reason);
+    static Verdict failed(CheckFailure failure, String reason) {
+      return new Verdict(false, reason, failure);
     }
   }
 
@@ -50,7 +50,7 @@ public final class CosignSignatureVerifier {
       Signer signer,
       Optional<RegistryClient.Credentials> credentials) {
     String where = image + "@" + digest;
-    List<String> problems = new ArrayList<>();
+    Refusals problems = new Refusals();
     String tagAnswer = null;
     try {
       JsonNode manifest = CosignTags.manifest(registry, image, digest, "sig", credentials);
@@ -72,6 +72,7 @@ public final class CosignSignatureVerifier {
     }
     if (tagAnswer != null && problems.isEmpty()) {
       return Verdict.failed(
+          CheckFailure.UNSIGNED,
           where
               + ": no cosign signature found (looked for "
               + tagAnswer
@@ -80,6 +81,7 @@ public final class CosignSignatureVerifier {
               + ")");
     }
     return Verdict.failed(
+        problems.anyOtherSubject() ? CheckFailure.DIGEST_MISMATCH : CheckFailure.UNTRUSTED_SIGNER,
         where
             + ": no signature verifies with "
             + signer.describe()
@@ -97,7 +99,7 @@ public final class CosignSignatureVerifier {
       String digest,
       Signer signer,
       Optional<RegistryClient.Credentials> credentials,
-      List<String> problems) {
+      Refusals problems) {
     for (JsonNode layer : CosignTags.layers(manifest, "signature", problems)) {
       // any media type, as cosign: what is signed is the payload, not the descriptor
       String signature = layer.path("annotations").path(SIGNATURE_ANNOTATION).asText(null);
@@ -137,7 +139,7 @@ public final class CosignSignatureVerifier {
         continue;
       }
       if (!digest.equals(signed)) {
-        problems.add(
+        problems.otherSubject(
             "a valid signature by "
                 + signer.describe()
                 + " was made for another digest ("

@@ -119,7 +119,7 @@ final class SigstoreBundles {
    * else with the reason added to {@code problems}.
    */
   static Optional<JsonNode> statement(
-      Found bundle, String digest, Signer signer, String predicateType, List<String> problems) {
+      Found bundle, String digest, Signer signer, String predicateType, Refusals problems) {
     if (bundle.refused() != null) {
       problems.add("a bundle " + bundle.refused());
       return Optional.empty();
@@ -146,7 +146,7 @@ final class SigstoreBundles {
       return Optional.empty();
     }
     if (!Statement.names(statement, digest)) {
-      problems.add(
+      problems.otherSubject(
           "a bundle signed by "
               + signer.describe()
               + " states "

@@ -191,6 +191,8 @@ public final class KeylessSigner implements Signer {
       trustRoot.fulcio().verifySigningCertificate(path);
     } catch (FulcioVerificationException | IOException | RuntimeException e) {
       String why = TrustRoot.causes(e);
+      // sigstore-java throws one exception type for chain and SCT failures; only its message
+      // tells them apart, and that only chooses the wording of ours
       return (why.contains("SCT")
               ? "has a certificate without a valid SCT from a trusted CT log: "
               : "has a certificate that does not chain to the trust root's CAs: ")

@@ -72,6 +72,7 @@ public final class TrustEvaluator {
    * @param enforced why enforce-mode policies are not satisfied (admission denies)
    * @param warned why warn-mode policies are not satisfied (admission warns)
    * @param attestations predicate type → digest of the DSSE envelope that satisfied it
+   * @param failures why each policy that is not satisfied failed, enforced and warned alike
    */
   public record Result(
       String signature,
@@ -79,7 +80,8 @@ public final class TrustEvaluator {
       String message,
       List<String> enforced,
       List<String> warned,
-      Map<String, String> attestations) {}
+      Map<String, String> attestations,
+      List<CheckFailure> failures) {}
 
   private final SignatureVerifier verifier;
   private final AttestationVerifier attestationVerifier;
@@ -136,7 +138,13 @@ public final class TrustEvaluator {
     List<TrustPolicy> matching = matching(image, policies);
     if (matching.isEmpty()) {
       return new Result(
-          UNVERIFIED, null, "no TrustPolicy covers " + image, List.of(), List.of(), Map.of());
+          UNVERIFIED,
+          null,
+          "no TrustPolicy covers " + image,
+          List.of(),
+          List.of(),
+          Map.of(),
+          List.of());
     }
     List<TrustMaterial.LoadedPolicy> loaded = matching.stream().map(material::load).toList();
     String cacheKey =
@@ -203,10 +211,12 @@ public final class TrustEvaluator {
     Map<String, String> attested = new LinkedHashMap<>();
     List<String> enforced = new ArrayList<>();
     List<String> warned = new ArrayList<>();
+    List<CheckFailure> failures = new ArrayList<>();
     for (TrustMaterial.LoadedPolicy loadedPolicy : loaded) {
       TrustPolicy policy = loadedPolicy.policy();
       String name = policy.getMetadata().getName();
       List<String> problems = new ArrayList<>();
+      List<CheckFailure> why = new ArrayList<>();
       Optional<RegistryClient.Credentials> credentials;
       try {
         credentials = material.credentials(List.of(policy), pullSecrets, image);
@@ -214,33 +224,39 @@ public final class TrustEvaluator {
         credentials = Optional.empty();
         // reported only if no authority is satisfied: a public registry needs no credentials
         problems.add(name + ": registry credentials: " + e.getMessage());
+        why.add(CheckFailure.POLICY_NOT_LOADED);
       }
       String by = null;
       for (Authority a : policy.getSpec().authorities()) {
         Signer signer = loadedPolicy.signers().get(a.name());
-        String why;
+        String refused;
         if (signer != null) {
           var verdict = verifier.verify(image, digest, signer, credentials);
-          why = verdict.verified() ? null : verdict.reason();
+          refused = verdict.verified() ? null : verdict.reason();
+          if (refused != null) {
+            why.add(verdict.failure());
+          }
         } else {
-          why =
+          refused =
               (a.keyless() != null ? "trust root not loaded: " : "key not loaded: ")
                   + loadedPolicy.problems().get(a.name());
+          why.add(CheckFailure.POLICY_NOT_LOADED);
         }
-        if (why == null) {
+        if (refused == null) {
           by = name + "/" + a.name();
           break;
         }
-        problems.add(name + "/" + a.name() + ": " + why);
+        problems.add(name + "/" + a.name() + ": " + refused);
       }
       if (by != null) {
         satisfiedBy.add(by);
         problems.clear();
+        why.clear();
       }
       var required = policy.getSpec().attestations();
       for (AttestationRequirement r :
           required == null ? List.<AttestationRequirement>of() : required) {
-        List<String> why = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         String envelope = null;
         for (Authority a : policy.getSpec().authorities()) {
           Signer signer = loadedPolicy.signers().get(a.name());
@@ -254,7 +270,7 @@ public final class TrustEvaluator {
             envelope = verdict.envelopeDigest();
             break;
           }
-          why.add(a.name() + ": " + verdict.reason());
+          reasons.add(a.name() + ": " + verdict.reason());
         }
         if (envelope != null) {
           attested.put(r.predicateType(), envelope);
@@ -266,19 +282,23 @@ public final class TrustEvaluator {
                   + " ("
                   + r.predicateType()
                   + "): "
-                  + (why.isEmpty()
+                  + (reasons.isEmpty()
                       ? "no loaded authority to check it with"
-                      : String.join("; ", why)));
+                      : String.join("; ", reasons)));
+          why.add(CheckFailure.ATTESTATION);
         }
       }
       (policy.getSpec().mode() == TrustPolicySpec.Mode.WARN ? warned : enforced).addAll(problems);
+      failures.addAll(why);
     }
     String by = satisfiedBy.isEmpty() ? null : String.join(", ", satisfiedBy);
     if (!enforced.isEmpty()) {
-      return new Result(FAILED, null, String.join("; ", enforced), enforced, warned, attested);
+      return new Result(
+          FAILED, null, String.join("; ", enforced), enforced, warned, attested, failures);
     }
     if (!warned.isEmpty()) {
-      return new Result(WARNED, by, String.join("; ", warned), enforced, warned, attested);
+      return new Result(
+          WARNED, by, String.join("; ", warned), enforced, warned, attested, failures);
     }
     return new Result(
         VERIFIED,
@@ -286,6 +306,7 @@ public final class TrustEvaluator {
         "signed by " + by + (attested.isEmpty() ? "" : ", attested " + attested.keySet()),
         List.of(),
         List.of(),
-        attested);
+        attested,
+        List.of());
   }
 }

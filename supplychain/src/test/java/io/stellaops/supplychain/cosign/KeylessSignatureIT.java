@@ -11,6 +11,7 @@ import io.stellaops.supplychain.keyless.TrustRoot;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.TestImages;
+import io.stellaops.supplychain.policy.CheckFailure;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -242,6 +243,7 @@ class KeylessSignatureIT {
         verifier.verify(registry.host() + "/keyless/copied", other, ci(), Optional.empty());
     assertThat(copied.verified()).isFalse();
     assertThat(copied.reason()).contains("was made for another digest (" + signed + ")");
+    assertThat(copied.failure()).isEqualTo(CheckFailure.DIGEST_MISMATCH);
   }
 
   @Test

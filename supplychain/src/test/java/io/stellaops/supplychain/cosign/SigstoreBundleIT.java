@@ -11,6 +11,7 @@ import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import io.stellaops.supplychain.oci.TestImages;
+import io.stellaops.supplychain.policy.CheckFailure;
 import io.stellaops.supplychain.sbom.Sboms;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -133,6 +134,7 @@ class SigstoreBundleIT {
         .contains(image + "@" + digest + ": no cosign signature found (looked for ")
         .contains(".sig: registry answered 404")
         .contains("no Sigstore signature bundle among its referrers, listed by the referrers API");
+    assertThat(verdict.failure()).isEqualTo(CheckFailure.UNSIGNED);
 
     String old = distribution.host() + "/bundles/unsigned";
     String oldDigest = TestImages.push(old + ":1.0.0", "unsigned");
@@ -236,6 +238,7 @@ class SigstoreBundleIT {
                 + " from "
                 + ISSUER
                 + " states https://sigstore.dev/cosign/sign/v1 of another subject");
+    assertThat(keyless.failure()).isEqualTo(CheckFailure.DIGEST_MISMATCH);
     assertThatThrownBy(() ->
             cli.verify(
                 image + "@" + target, "release", BUNDLES, "--trusted-root", trustedRoot.toString()))

@@ -8,7 +8,6 @@ import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +42,7 @@ class SigstoreBundlesTest {
   }
 
   static List<String> problems(byte[] bundle) {
-    List<String> problems = new ArrayList<>();
+    Refusals problems = new Refusals();
     var statement =
         SigstoreBundles.statement(
             SigstoreBundles.parse(bundle, "sha256:b"),

@@ -73,8 +73,11 @@ class TrustEvaluatorTest {
         Thread.currentThread().interrupt();
       }
       return signer.fingerprint().equals(Signer.key(accepted).fingerprint())
-          ? new Verdict(true, image + "@" + digest + ": signed by the key")
-          : new Verdict(false, image + "@" + digest + ": no signature verifies with the key");
+          ? new Verdict(true, image + "@" + digest + ": signed by the key", null)
+          : new Verdict(
+              false,
+              image + "@" + digest + ": no signature verifies with the key",
+              CheckFailure.UNTRUSTED_SIGNER);
     }
   }
 
@@ -120,6 +123,7 @@ class TrustEvaluatorTest {
     assertThat(denied.enforced())
         .containsExactly(
             "shop/ci: " + IMAGE + "@" + DIGEST + ": no signature verifies with the key");
+    assertThat(denied.failures()).containsExactly(CheckFailure.UNTRUSTED_SIGNER);
     evaluator.evaluate(IMAGE, DIGEST, wrongKey, NO_SECRETS, List.of());
     assertThat(verifier.calls).as("a failure is looked at again").hasValue(4);
   }
@@ -139,6 +143,7 @@ class TrustEvaluatorTest {
     assertThat(result.signature()).isEqualTo(TrustEvaluator.WARNED);
     assertThat(result.enforced()).isEmpty();
     assertThat(result.warned()).singleElement().asString().startsWith("audit/ci: ");
+    assertThat(result.failures()).containsExactly(CheckFailure.UNTRUSTED_SIGNER);
   }
 
   @Test
