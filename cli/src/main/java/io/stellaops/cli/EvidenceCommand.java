@@ -1,10 +1,10 @@
 package io.stellaops.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stellaops.controllers.evidence.EvidenceSigningKey;
-import io.stellaops.controllers.evidence.EvidenceVerifier;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.evidencepacket.EvidencePacketSpec;
+import io.stellaops.crds.evidencepacket.EvidencePublicKey;
+import io.stellaops.decision.evidence.EvidenceVerifier;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
 import java.io.IOException;
@@ -292,20 +292,20 @@ final class EvidenceCommand implements Runnable {
         cli.client()
             .configMaps()
             .inNamespace(operatorNamespace)
-            .withName(EvidenceSigningKey.CONFIG_MAP)
+            .withName(EvidencePublicKey.CONFIG_MAP)
             .get();
     if (cm == null
         || cm.getData() == null
-        || cm.getData().get(EvidenceSigningKey.PUBLIC_KEY) == null) {
+        || cm.getData().get(EvidencePublicKey.DATA_KEY) == null) {
       throw new CommandLine.ParameterException(
           cli.spec.commandLine(),
           "no published key: ConfigMap "
               + operatorNamespace
               + "/"
-              + EvidenceSigningKey.CONFIG_MAP
+              + EvidencePublicKey.CONFIG_MAP
               + " not found (use --key or --operator-namespace)");
     }
-    return cm.getData().get(EvidenceSigningKey.PUBLIC_KEY);
+    return cm.getData().get(EvidencePublicKey.DATA_KEY);
   }
 
   static String pretty(JsonNode node) throws IOException {

@@ -1,10 +1,10 @@
 package io.stellaops.cli;
 
-import io.stellaops.controllers.promotion.AutoRollback;
 import io.stellaops.crds.common.BreakGlassType;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.promotion.BreakGlass;
 import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.crds.promotion.PromotionAnnotations;
 import io.stellaops.crds.promotion.PromotionSpec;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,7 +58,7 @@ final class RollbackCommand implements Callable<Integer> {
     if (env.getStatus().getCurrent() != null) {
       p.getMetadata()
           .getAnnotations()
-          .put(AutoRollback.ROLLBACK_OF, env.getStatus().getCurrent().promotion());
+          .put(PromotionAnnotations.ROLLBACK_OF, env.getStatus().getCurrent().promotion());
     }
     p.setSpec(
         new PromotionSpec(

@@ -10,11 +10,11 @@ import io.fabric8.kubeapitest.junit.KubeConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
-import io.stellaops.controllers.decision.Decision;
-import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
-import io.stellaops.controllers.evidence.PromotionEvidence;
 import io.stellaops.crds.promotion.Phase;
+import io.stellaops.decision.Decision;
+import io.stellaops.decision.DecisionInput;
+import io.stellaops.decision.evidence.PromotionEvidence;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -286,7 +286,8 @@ class EvidenceCliIT {
         PromotionEvidence.build(
             new PromotionEvidence.Predicate(NS, name, inputs, flipped, null, null, "Deploying"),
             "default",
-            key);
+            key.privateKey(),
+            key.keyId());
     Files.writeString(
         dir.resolve("packet.json"), CanonicalJson.MAPPER.writeValueAsString(packet.getSpec()));
 

@@ -129,7 +129,7 @@ public final class PromotionTestSupport {
             .getData()
             .get("cosign.pub");
     var result =
-        io.stellaops.controllers.evidence.EvidenceVerifier.verify(
+        io.stellaops.decision.evidence.EvidenceVerifier.verify(
             packet.getSpec(), io.stellaops.supplychain.keys.PemKeys.parsePublicKey(publicPem));
     org.assertj.core.api.Assertions.assertThat(result.problems()).isEmpty();
     return result.statement();

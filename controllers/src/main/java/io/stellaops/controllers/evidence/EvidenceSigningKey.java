@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.controllers.kubernetes.CreateOnce;
+import io.stellaops.crds.evidencepacket.EvidencePublicKey;
 import io.stellaops.supplychain.keys.PemKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
@@ -18,9 +19,9 @@ import java.util.Map;
  */
 public final class EvidenceSigningKey {
   public static final String SECRET = "stella-evidence-signing-key";
-  public static final String CONFIG_MAP = "stella-evidence-public-key";
+  public static final String CONFIG_MAP = EvidencePublicKey.CONFIG_MAP;
   public static final String PRIVATE_KEY = "key.pem";
-  public static final String PUBLIC_KEY = "cosign.pub";
+  public static final String PUBLIC_KEY = EvidencePublicKey.DATA_KEY;
 
   private final PrivateKey privateKey;
   private final PublicKey publicKey;

@@ -8,6 +8,7 @@ import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.gatepolicy.GatePolicy;
 import io.stellaops.crds.gatepolicy.GatePolicyStatus;
+import io.stellaops.decision.gates.GateRuleCompiler;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.time.Clock;
 

@@ -2,6 +2,7 @@ package io.stellaops.controllers.promotion;
 
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.crds.promotion.PromotionAnnotations;
 import io.stellaops.crds.promotion.PromotionSpec;
 
 /**
@@ -12,11 +13,8 @@ import io.stellaops.crds.promotion.PromotionSpec;
  * promotion becomes {@code RolledBack}.
  */
 public final class AutoRollback {
-  /**
-   * Annotation on a rollback promotion: the promotion it undoes. Jobs of such promotions are
-   * rollbacks.
-   */
-  public static final String ROLLBACK_OF = "stellaops.io/rollback-of";
+  /** Annotation on a rollback promotion: the promotion it undoes. */
+  public static final String ROLLBACK_OF = PromotionAnnotations.ROLLBACK_OF;
 
   private AutoRollback() {}
 

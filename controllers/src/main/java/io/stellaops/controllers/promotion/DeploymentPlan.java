@@ -1,6 +1,5 @@
 package io.stellaops.controllers.promotion;
 
-import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.controllers.kubernetes.OwnerReferences;
 import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.common.ComponentDigest;
@@ -9,6 +8,7 @@ import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.deploymentjob.DeploymentJobSpec;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.target.Target;
+import io.stellaops.decision.DecisionInput;
 import io.stellaops.supplychain.digest.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;

@@ -1,6 +1,5 @@
 package io.stellaops.controllers.promotion;
 
-import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.common.Condition;
 import io.stellaops.crds.common.ConditionTypes;
@@ -11,6 +10,7 @@ import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.ComponentStatus;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseAnnotations;
+import io.stellaops.decision.DecisionInput;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -21,7 +21,6 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
-import io.stellaops.controllers.evidence.PromotionEvidence;
 import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.metrics.ControllerMetrics;
@@ -51,6 +50,7 @@ import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.promotion.Transition;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.target.Target;
+import io.stellaops.decision.evidence.PromotionEvidence;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -333,8 +333,10 @@ public class PromotionReconciler implements Reconciler<Promotion> {
   }
 
   private void recordEvidence(KubernetesClient client, RecordEvidence evidence) {
+    EvidenceSigningKey key = signingKey.get();
     EvidencePacket packet =
-        PromotionEvidence.build(evidence.predicate(), evidence.ilmClass(), signingKey.get());
+        PromotionEvidence.build(
+            evidence.predicate(), evidence.ilmClass(), key.privateKey(), key.keyId());
     // Not owned by the promotion: evidence outlives it, under its ILM class.
     if (CreateOnce.createIfAbsent(client, packet)) {
       ControllerMetrics.EVIDENCE_PACKETS.labelValues(packet.getSpec().decision()).inc();

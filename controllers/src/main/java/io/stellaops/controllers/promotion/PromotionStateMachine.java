@@ -1,11 +1,6 @@
 package io.stellaops.controllers.promotion;
 
 import io.stellaops.controllers.agent.AgentLiveness;
-import io.stellaops.controllers.decision.Decision;
-import io.stellaops.controllers.decision.DecisionInput;
-import io.stellaops.controllers.decision.PromotionDecider;
-import io.stellaops.controllers.evidence.PromotionEvidence;
-import io.stellaops.controllers.gates.ApprovalCount;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.agent.AgentSpec;
 import io.stellaops.crds.approval.Approval;
@@ -23,6 +18,11 @@ import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.promotion.PromotionStatus;
 import io.stellaops.crds.promotion.Transition;
+import io.stellaops.decision.Decision;
+import io.stellaops.decision.DecisionInput;
+import io.stellaops.decision.PromotionDecider;
+import io.stellaops.decision.evidence.PromotionEvidence;
+import io.stellaops.decision.gates.ApprovalCount;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.time.GoDuration;
 import java.time.Duration;

@@ -1,9 +1,9 @@
-package io.stellaops.controllers.gates;
+package io.stellaops.decision.gates;
 
-import io.stellaops.controllers.decision.DecisionInput.ApprovalInput;
 import io.stellaops.crds.approval.ApprovalSubject;
 import io.stellaops.crds.common.Identity;
 import io.stellaops.crds.environment.ApprovalPolicy;
+import io.stellaops.decision.DecisionInput.ApprovalInput;
 import io.stellaops.supplychain.time.GoDuration;
 import java.time.Instant;
 import java.util.ArrayList;

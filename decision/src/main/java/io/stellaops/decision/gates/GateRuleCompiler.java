@@ -1,4 +1,4 @@
-package io.stellaops.controllers.gatepolicy;
+package io.stellaops.decision.gates;
 
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;

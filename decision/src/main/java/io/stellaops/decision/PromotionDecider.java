@@ -1,16 +1,16 @@
-package io.stellaops.controllers.decision;
+package io.stellaops.decision;
 
-import io.stellaops.controllers.gates.ApprovalCount;
-import io.stellaops.controllers.gates.CelInput;
-import io.stellaops.controllers.gates.FreezeWindowGate;
-import io.stellaops.controllers.gates.GateResults;
-import io.stellaops.controllers.gates.PolicyGates;
-import io.stellaops.controllers.gates.UpstreamGate;
 import io.stellaops.crds.approval.ApprovalSubject;
 import io.stellaops.crds.environment.BreakGlassPolicy;
 import io.stellaops.crds.environment.EnvironmentSpec;
 import io.stellaops.crds.promotion.BreakGlass;
 import io.stellaops.crds.promotion.GateResult;
+import io.stellaops.decision.gates.ApprovalCount;
+import io.stellaops.decision.gates.CelInput;
+import io.stellaops.decision.gates.FreezeWindowGate;
+import io.stellaops.decision.gates.GateResults;
+import io.stellaops.decision.gates.PolicyGates;
+import io.stellaops.decision.gates.UpstreamGate;
 import io.stellaops.supplychain.digest.DigestSet;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.time.Instant;

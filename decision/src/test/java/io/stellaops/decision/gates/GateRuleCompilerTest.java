@@ -1,4 +1,4 @@
-package io.stellaops.controllers.gatepolicy;
+package io.stellaops.decision.gates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

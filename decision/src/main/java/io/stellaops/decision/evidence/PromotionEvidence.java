@@ -1,8 +1,6 @@
-package io.stellaops.controllers.evidence;
+package io.stellaops.decision.evidence;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.stellaops.controllers.decision.Decision;
-import io.stellaops.controllers.decision.DecisionInput;
 import io.stellaops.crds.common.ArtifactRef;
 import io.stellaops.crds.common.ComponentDigest;
 import io.stellaops.crds.evidencepacket.Envelope;
@@ -10,10 +8,13 @@ import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.evidencepacket.EvidencePacketSpec;
 import io.stellaops.crds.ilmclass.IlmMetadata;
 import io.stellaops.crds.promotion.JobRef;
+import io.stellaops.decision.Decision;
+import io.stellaops.decision.DecisionInput;
 import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.dsse.Dsse;
 import io.stellaops.supplychain.intoto.Statement;
 import io.stellaops.supplychain.json.CanonicalJson;
+import java.security.PrivateKey;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,8 @@ public final class PromotionEvidence {
   public record Timestamps(
       String requested, String decided, String deployStarted, String deployFinished) {}
 
-  public static EvidencePacket build(Predicate predicate, String ilmClass, EvidenceSigningKey key) {
+  public static EvidencePacket build(
+      Predicate predicate, String ilmClass, PrivateKey key, String keyId) {
     List<ComponentDigest> subject =
         predicate.inputs().release().components().stream()
             .filter(c -> c.digest() != null)
@@ -67,9 +69,7 @@ public final class PromotionEvidence {
                 .toList(),
             PREDICATE_TYPE,
             predicate);
-    var envelope =
-        Dsse.sign(
-            Statement.PAYLOAD_TYPE, CanonicalJson.bytes(statement), key.privateKey(), key.keyId());
+    var envelope = Dsse.sign(Statement.PAYLOAD_TYPE, CanonicalJson.bytes(statement), key, keyId);
     EvidencePacket packet = new EvidencePacket();
     packet.getMetadata().setName(predicate.promotion());
     packet.getMetadata().setNamespace(predicate.namespace());

@@ -1,4 +1,4 @@
-package io.stellaops.controllers.decision;
+package io.stellaops.decision;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.stellaops.crds.promotion.GateResult;

@@ -1,13 +1,7 @@
-package io.stellaops.controllers.decision;
+package io.stellaops.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stellaops.controllers.decision.DecisionInput.ApprovalInput;
-import io.stellaops.controllers.decision.DecisionInput.ComponentInput;
-import io.stellaops.controllers.decision.DecisionInput.EnvironmentInput;
-import io.stellaops.controllers.decision.DecisionInput.PolicyInput;
-import io.stellaops.controllers.decision.DecisionInput.PromotionInput;
-import io.stellaops.controllers.decision.DecisionInput.ReleaseInput;
 import io.stellaops.crds.approval.ApprovalSubject;
 import io.stellaops.crds.common.BreakGlassType;
 import io.stellaops.crds.common.GateAction;
@@ -22,6 +16,12 @@ import io.stellaops.crds.gatepolicy.GatePolicySpec;
 import io.stellaops.crds.gatepolicy.GateRule;
 import io.stellaops.crds.promotion.BreakGlass;
 import io.stellaops.crds.promotion.GateResult;
+import io.stellaops.decision.DecisionInput.ApprovalInput;
+import io.stellaops.decision.DecisionInput.ComponentInput;
+import io.stellaops.decision.DecisionInput.EnvironmentInput;
+import io.stellaops.decision.DecisionInput.PolicyInput;
+import io.stellaops.decision.DecisionInput.PromotionInput;
+import io.stellaops.decision.DecisionInput.ReleaseInput;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.util.ArrayList;
 import java.util.List;

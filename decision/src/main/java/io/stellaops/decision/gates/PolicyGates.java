@@ -1,9 +1,5 @@
-package io.stellaops.controllers.gates;
+package io.stellaops.decision.gates;
 
-import io.stellaops.controllers.decision.DecisionInput;
-import io.stellaops.controllers.decision.DecisionInput.ComponentInput;
-import io.stellaops.controllers.decision.DecisionInput.PolicyInput;
-import io.stellaops.controllers.gatepolicy.GateRuleCompiler;
 import io.stellaops.crds.common.GateAction;
 import io.stellaops.crds.gatepolicy.BuiltinGates;
 import io.stellaops.crds.gatepolicy.ProvenanceGate;
@@ -11,6 +7,9 @@ import io.stellaops.crds.gatepolicy.VulnerabilityGate;
 import io.stellaops.crds.promotion.GateResult;
 import io.stellaops.crds.release.FindingsSummary;
 import io.stellaops.crds.release.ProvenanceSummary;
+import io.stellaops.decision.DecisionInput;
+import io.stellaops.decision.DecisionInput.ComponentInput;
+import io.stellaops.decision.DecisionInput.PolicyInput;
 import io.stellaops.supplychain.findings.FindingsReport;
 import java.util.ArrayList;
 import java.util.List;

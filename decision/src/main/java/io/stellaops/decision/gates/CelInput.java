@@ -1,8 +1,7 @@
-package io.stellaops.controllers.gates;
+package io.stellaops.decision.gates;
 
 import com.google.protobuf.Timestamp;
-import io.stellaops.controllers.decision.DecisionInput;
-import io.stellaops.controllers.gatepolicy.DecisionInputVariables;
+import io.stellaops.decision.DecisionInput;
 import io.stellaops.supplychain.json.CelValues;
 import java.time.Instant;
 import java.util.LinkedHashMap;

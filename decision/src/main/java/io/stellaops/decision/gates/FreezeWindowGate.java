@@ -1,11 +1,11 @@
-package io.stellaops.controllers.gates;
+package io.stellaops.decision.gates;
 
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
-import io.stellaops.controllers.decision.Decision.FreezeEvaluation;
 import io.stellaops.crds.environment.FreezeWindow;
+import io.stellaops.decision.Decision.FreezeEvaluation;
 import io.stellaops.supplychain.time.GoDuration;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,4 +1,4 @@
-package io.stellaops.controllers.decision;
+package io.stellaops.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,16 +1,16 @@
-package io.stellaops.controllers.decision;
+package io.stellaops.decision;
 
-import io.stellaops.controllers.decision.DecisionInput.ComponentInput;
-import io.stellaops.controllers.decision.DecisionInput.EnvironmentInput;
-import io.stellaops.controllers.decision.DecisionInput.PolicyInput;
-import io.stellaops.controllers.decision.DecisionInput.PromotionInput;
-import io.stellaops.controllers.decision.DecisionInput.ReleaseInput;
 import io.stellaops.crds.common.Identity;
 import io.stellaops.crds.environment.EnvironmentSpec;
 import io.stellaops.crds.gatepolicy.GatePolicySpec;
 import io.stellaops.crds.promotion.GateResult;
 import io.stellaops.crds.release.FindingsSummary;
 import io.stellaops.crds.release.ProvenanceSummary;
+import io.stellaops.decision.DecisionInput.ComponentInput;
+import io.stellaops.decision.DecisionInput.EnvironmentInput;
+import io.stellaops.decision.DecisionInput.PolicyInput;
+import io.stellaops.decision.DecisionInput.PromotionInput;
+import io.stellaops.decision.DecisionInput.ReleaseInput;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
-package io.stellaops.controllers.evidence;
+package io.stellaops.decision.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stellaops.controllers.decision.DecisionInput;
-import io.stellaops.controllers.decision.PromotionDecider;
 import io.stellaops.crds.evidencepacket.EvidencePacketSpec;
+import io.stellaops.decision.DecisionInput;
+import io.stellaops.decision.PromotionDecider;
 import io.stellaops.supplychain.dsse.Dsse;
 import io.stellaops.supplychain.dsse.DsseVerificationException;
 import io.stellaops.supplychain.dsse.Envelope;

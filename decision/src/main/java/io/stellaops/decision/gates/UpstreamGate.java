@@ -1,4 +1,4 @@
-package io.stellaops.controllers.gates;
+package io.stellaops.decision.gates;
 
 import io.stellaops.crds.environment.UpstreamPolicy;
 import io.stellaops.crds.promotion.GateResult;

@@ -1,4 +1,4 @@
-package io.stellaops.controllers.gates;
+package io.stellaops.decision.gates;
 
 import java.util.regex.Pattern;
 
