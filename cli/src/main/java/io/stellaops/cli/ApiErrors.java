@@ -19,6 +19,11 @@ final class ApiErrors {
   private ApiErrors() {}
 
   static String describe(Throwable e) {
+    return describe(e, null);
+  }
+
+  /** {@code server}: the API server's URL when known, named when it could not be reached. */
+  static String describe(Throwable e, String server) {
     if (e instanceof KubernetesClientException k) {
       Status status = k.getStatus();
       if (status != null && status.getMessage() != null && k.getCode() > 0) {
@@ -30,7 +35,9 @@ final class ApiErrors {
           || cause instanceof ConnectException
           || cause instanceof SSLException
           || cause instanceof IOException) {
-        return "error: cannot reach the Kubernetes API server: "
+        return "error: cannot reach the Kubernetes API server"
+            + (server == null ? "" : " at " + server)
+            + ": "
             + describeCause(cause)
             + "; check the current context of your kubeconfig (or --kubeconfig) and that the"
             + " server is up";
@@ -48,12 +55,18 @@ final class ApiErrors {
     return ERROR;
   }
 
+  /** The most telling cause: a named network failure if the chain has one, else the deepest. */
   private static Throwable rootCause(Throwable e) {
-    Throwable cause = e.getCause();
-    while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
+    Throwable deepest = null;
+    for (Throwable c = e.getCause(); c != null && c != deepest; c = c.getCause()) {
+      if (c instanceof UnknownHostException
+          || c instanceof ConnectException
+          || c instanceof SSLException) {
+        return c;
+      }
+      deepest = c;
     }
-    return cause;
+    return deepest;
   }
 
   private static String describeCause(Throwable cause) {
@@ -61,7 +74,7 @@ final class ApiErrors {
     String kind =
         switch (cause) {
           case UnknownHostException u -> "unknown host";
-          case ConnectException c -> "connection refused";
+          case ConnectException c -> "cannot connect (refused, or the host does not resolve)";
           case SSLException s -> "TLS failed";
           default -> cause.getClass().getSimpleName();
         };

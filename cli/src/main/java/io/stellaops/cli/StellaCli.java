@@ -133,7 +133,11 @@ public final class StellaCli implements Runnable {
   }
 
   private static int explain(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-    cmd.getErr().println(ApiErrors.describe(e));
+    String server =
+        cmd.getCommandSpec().root().userObject() instanceof StellaCli cli && cli.client != null
+            ? cli.client.getMasterUrl().toString()
+            : null;
+    cmd.getErr().println(ApiErrors.describe(e, server));
     return ApiErrors.exitCode(e);
   }
 

@@ -33,11 +33,11 @@ class ApiErrorsTest {
         new KubernetesClientException(
             "Operation: [get]  for kind: [Promotion]  with name: [p]  in namespace: [shop]  failed.",
             new ConnectException("Connection refused"));
-    assertThat(ApiErrors.describe(unreachable))
+    assertThat(ApiErrors.describe(unreachable, "https://10.0.0.1:6443/"))
         .isEqualTo(
-            "error: cannot reach the Kubernetes API server: connection refused: Connection refused;"
-                + " check the current context of your kubeconfig (or --kubeconfig) and that the"
-                + " server is up");
+            "error: cannot reach the Kubernetes API server at https://10.0.0.1:6443/: cannot"
+                + " connect (refused, or the host does not resolve): Connection refused; check the"
+                + " current context of your kubeconfig (or --kubeconfig) and that the server is up");
     assertThat(ApiErrors.exitCode(unreachable)).isEqualTo(ApiErrors.ERROR);
   }
 }
