@@ -3,6 +3,7 @@ package io.stellaops.cli;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
@@ -45,6 +46,18 @@ final class ApiErrors {
       return "error: " + describeCause(cause == null ? k : cause);
     }
     return "error: " + describeCause(e);
+  }
+
+  /** Says, as kubectl does, that {@code name} is not there; returns the exit code. */
+  static int notFound(PrintWriter err, String resource, String name, String namespace) {
+    err.println(
+        "Error from server (NotFound): "
+            + resource
+            + " \""
+            + name
+            + "\" not found in namespace "
+            + namespace);
+    return ERROR;
   }
 
   static int exitCode(Throwable e) {

@@ -21,13 +21,7 @@ final class StatusCommand implements Callable<Integer> {
     Promotion p =
         cli.client().resources(Promotion.class).inNamespace(cli.namespace()).withName(name).get();
     if (p == null) {
-      cli.err()
-          .println(
-              "Error from server (NotFound): promotions.stellaops.io \""
-                  + name
-                  + "\" not found in namespace "
-                  + cli.namespace());
-      return ApiErrors.ERROR;
+      return ApiErrors.notFound(cli.err(), "promotions.stellaops.io", name, cli.namespace());
     }
     var out = cli.out();
     var s = p.getStatus();

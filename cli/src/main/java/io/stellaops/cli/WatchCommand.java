@@ -43,13 +43,7 @@ final class WatchCommand implements Callable<Integer> {
     while (true) {
       Promotion p = resource.get();
       if (p == null) {
-        cli.err()
-            .println(
-                "Error from server (NotFound): promotions.stellaops.io \""
-                    + name
-                    + "\" not found in namespace "
-                    + cli.namespace());
-        return ApiErrors.ERROR;
+        return ApiErrors.notFound(cli.err(), "promotions.stellaops.io", name, cli.namespace());
       }
       PromotionStatus s = p.getStatus();
       List<Transition> transitions = s == null ? List.of() : s.getTransitions();

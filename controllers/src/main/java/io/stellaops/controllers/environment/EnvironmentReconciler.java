@@ -44,6 +44,7 @@ import java.util.stream.Collectors;
 @ControllerConfiguration
 public class EnvironmentReconciler implements Reconciler<Environment> {
   private static final Duration RECHECK = Duration.ofMinutes(1);
+  private static final String UPSTREAMS = "upstream-environments";
 
   private final Clock clock;
 
@@ -57,7 +58,7 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     // An environment is looked at again when one of its upstream environments changes.
     var upstreams =
         InformerEventSourceConfiguration.from(Environment.class, Environment.class)
-            .withName("upstream-environments")
+            .withName(UPSTREAMS)
             .withSecondaryToPrimaryMapper((Environment changed) ->
                 context
                     .getPrimaryCache()
@@ -163,7 +164,7 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     String reason = null;
     var upstream = env.getSpec().upstream();
     for (String name : upstream == null ? List.<String>of() : upstream.environments()) {
-      if (context.getPrimaryCache().get(new ResourceID(name, ns)).isEmpty()) {
+      if (upstream(context, ns, name) == null) {
         problems.add("upstream environment " + name + " does not exist in namespace " + ns);
         reason = reason == null ? "UpstreamMissing" : reason;
       }
@@ -188,6 +189,18 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
       reason = reason == null ? "NoTargets" : reason;
     }
     return problems.isEmpty() ? null : new Missing(reason, String.join("; ", problems));
+  }
+
+  /**
+   * An upstream environment as the informer that woke this reconcile holds it: the controller's own
+   * cache may not have its newest status yet.
+   */
+  @SuppressWarnings("unchecked")
+  private static Environment upstream(Context<Environment> context, String ns, String name) {
+    return ((InformerEventSource<Environment, Environment>)
+            context.eventSourceRetriever().getEventSourceFor(Environment.class, UPSTREAMS))
+        .get(new ResourceID(name, ns))
+        .orElse(null);
   }
 
   private static <R extends HasMetadata> R cached(
@@ -248,7 +261,7 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     String ns = env.getMetadata().getNamespace();
     List<Environment> upstreams =
         upstream.environments().stream()
-            .map(name -> context.getPrimaryCache().get(new ResourceID(name, ns)).orElse(null))
+            .map(name -> upstream(context, ns, name))
             .filter(Objects::nonNull)
             .toList();
     Duration soak = GoDuration.parse(upstream.soakTime());

@@ -87,6 +87,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
   private final Clock clock;
   private final Supplier<EvidenceSigningKey> signingKey;
   private volatile IndexerResourceCache<Promotion> promotions;
+  private volatile InformerEventSource<Promotion, Promotion> sameEnvironment;
 
   public PromotionReconciler(Clock clock, Supplier<EvidenceSigningKey> signingKey) {
     this.clock = clock;
@@ -100,7 +101,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     promotions.addIndexers(
         Map.of(
             BY_ENVIRONMENT,
-            p -> List.of(key(p.getMetadata().getNamespace(), p.getSpec().environment())),
+            PromotionReconciler::environmentKey,
             BY_RELEASE,
             p -> List.of(key(p.getMetadata().getNamespace(), p.getSpec().release()))));
     var approvals =
@@ -159,6 +160,11 @@ public class PromotionReconciler implements Reconciler<Promotion> {
         InformerEventSourceConfiguration.from(GatePolicy.class, Promotion.class)
             .withSecondaryToPrimaryMapper((GatePolicy changed) -> waitingIn(changed))
             .build();
+    // The queue and rollbacks read neighbours from this informer, the one whose event woke them:
+    // the primary cache may not have the neighbour's newest status yet.
+    var sameEnvironment = new InformerEventSource<>(neighbours, context);
+    sameEnvironment.addIndexers(Map.of(BY_ENVIRONMENT, PromotionReconciler::environmentKey));
+    this.sameEnvironment = sameEnvironment;
     // Read only when deploying begins or a job is checked for abandonment: cached, no events.
     var targets = cacheOnly(Target.class).build();
     var agents = cacheOnly(Agent.class).build();
@@ -168,7 +174,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
         new InformerEventSource<>(approvals, context),
         new InformerEventSource<>(jobs, context),
         new InformerEventSource<>(decisions, context),
-        new InformerEventSource<>(neighbours, context),
+        sameEnvironment,
         new InformerEventSource<>(releases, context),
         new InformerEventSource<>(environments, context),
         new InformerEventSource<>(gatePolicies, context),
@@ -182,6 +188,10 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       Class<R> type) {
     return InformerEventSourceConfiguration.from(type, Promotion.class)
         .withSecondaryToPrimaryMapper(r -> Set.of());
+  }
+
+  private static List<String> environmentKey(Promotion p) {
+    return List.of(key(p.getMetadata().getNamespace(), p.getSpec().environment()));
   }
 
   private static String key(String namespace, String name) {
@@ -421,7 +431,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
 
     @Override
     public List<Promotion> promotionsInto(String environment) {
-      return promotions.byIndex(BY_ENVIRONMENT, key(ns, environment));
+      return sameEnvironment.byIndex(BY_ENVIRONMENT, key(ns, environment));
     }
 
     @Override
