@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stellaops.controllers.kubernetes.CreateOnce;
+import io.stellaops.controllers.kubernetes.Informers;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.promotion.EnvironmentHistory;
 import io.stellaops.controllers.status.KubernetesEvents;
@@ -177,7 +178,7 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
       }
     }
     boolean hasTargets =
-        source(context, Target.class)
+        Informers.of(context, Target.class)
             .list(ns, t -> env.getMetadata().getName().equals(t.getSpec().environment()))
             .findAny()
             .isPresent();
@@ -195,28 +196,19 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
    * An upstream environment as the informer that woke this reconcile holds it: the controller's own
    * cache may not have its newest status yet.
    */
-  @SuppressWarnings("unchecked")
   private static Environment upstream(Context<Environment> context, String ns, String name) {
-    return ((InformerEventSource<Environment, Environment>)
-            context.eventSourceRetriever().getEventSourceFor(Environment.class, UPSTREAMS))
+    return Informers.of(context, Environment.class, UPSTREAMS)
         .get(new ResourceID(name, ns))
         .orElse(null);
   }
 
   private static <R extends HasMetadata> R cached(
       Context<Environment> context, Class<R> type, String namespace, String name) {
-    return source(context, type).get(new ResourceID(name, namespace)).orElse(null);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <R extends HasMetadata> InformerEventSource<R, Environment> source(
-      Context<Environment> context, Class<R> type) {
-    return (InformerEventSource<R, Environment>)
-        context.eventSourceRetriever().<R>getEventSourceFor(type);
+    return Informers.of(context, type).get(new ResourceID(name, namespace)).orElse(null);
   }
 
   private static List<Promotion> promotionsInto(Environment env, Context<Environment> context) {
-    return source(context, Promotion.class)
+    return Informers.of(context, Promotion.class)
         .list(
             env.getMetadata().getNamespace(),
             p -> env.getMetadata().getName().equals(p.getSpec().environment()))

@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.kubernetes.CreateOnce;
+import io.stellaops.controllers.kubernetes.Informers;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.promotion.PromotionStateMachine.Action;
@@ -470,10 +471,8 @@ public class PromotionReconciler implements Reconciler<Promotion> {
       return source(type).get(new ResourceID(name, ns)).orElse(null);
     }
 
-    @SuppressWarnings("unchecked")
     private <R extends HasMetadata> InformerEventSource<R, Promotion> source(Class<R> type) {
-      return (InformerEventSource<R, Promotion>)
-          context.eventSourceRetriever().<R>getEventSourceFor(type);
+      return Informers.of(context, type);
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.stellaops.controllers.release;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
+import io.stellaops.controllers.kubernetes.Informers;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
@@ -205,7 +205,10 @@ public class ReleaseReconciler implements Reconciler<Release> {
   /** The loaded state of every feed in the cache (deleted feeds are left out). */
   private List<AdvisoryFeeds.Loaded> loadedFeeds(Context<Release> context) {
     return feeds.loaded(
-        cached(context, AdvisoryFeed.class).list().map(f -> f.getMetadata().getName()).toList());
+        Informers.of(context, AdvisoryFeed.class)
+            .list()
+            .map(f -> f.getMetadata().getName())
+            .toList());
   }
 
   private static Set<ResourceID> releases(
@@ -223,7 +226,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
     Instant now = clock.instant();
     String namespace = release.getMetadata().getNamespace();
     // All policies in the cache, not just those mapped to this release: one may predate it.
-    List<TrustPolicy> policies = cached(context, TrustPolicy.class).list().toList();
+    List<TrustPolicy> policies = Informers.of(context, TrustPolicy.class).list().toList();
     TrustMaterial material = new TrustMaterial(secrets(client, context));
     var pullSecrets = material.pullSecrets(namespace, List.of());
     List<ComponentStatus> components = new ArrayList<>();
@@ -387,17 +390,12 @@ public class ReleaseReconciler implements Reconciler<Release> {
     }
   }
 
-  private static <R extends HasMetadata> InformerEventSource<R, Release> cached(
-      Context<Release> context, Class<R> type) {
-    return (InformerEventSource<R, Release>)
-        context.eventSourceRetriever().<R>getEventSourceFor(type);
-  }
-
   /**
    * {@code keys} for Secrets; pull secrets of a namespace's default ServiceAccount from the cache.
    */
   private SecretSource secrets(KubernetesClient client, Context<Release> context) {
-    InformerEventSource<ServiceAccount, Release> accounts = cached(context, ServiceAccount.class);
+    InformerEventSource<ServiceAccount, Release> accounts =
+        Informers.of(context, ServiceAccount.class);
     return new SecretSource() {
       @Override
       public Optional<Map<String, byte[]>> read(String namespace, String name) {
