@@ -85,7 +85,8 @@ public final class PromotionTestSupport {
             new io.stellaops.supplychain.provenance.SlsaProvenance.Reader(registry),
             new io.stellaops.controllers.kubernetes.KubernetesSecrets(client)));
     op.register(
-        new PromotionReconciler(clock, () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM)));
+        new PromotionReconciler(
+            clock, () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM), feeds));
     op.register(new io.stellaops.controllers.agent.AgentReconciler(clock));
     op.register(new io.stellaops.controllers.target.TargetReconciler(clock));
     op.start();

@@ -66,6 +66,8 @@ public final class StellaOperator implements AutoCloseable {
   private HealthServer health;
   private EvidenceSigningKey cachedKey;
   private IlmInventory ilmInventory;
+  private AdvisoryFeedReconciler feedReconciler;
+  private volatile boolean feedsLoadedOnce;
   private SharedIndexInformer<TrustPolicy> trustPolicies;
   private volatile boolean leading;
   private volatile boolean closing;
@@ -115,7 +117,8 @@ public final class StellaOperator implements AutoCloseable {
         new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(Clock.systemUTC()));
     operator.register(new EnvironmentReconciler(Clock.systemUTC()));
     var advisoryFeeds = new AdvisoryFeeds();
-    operator.register(new AdvisoryFeedReconciler(Clock.systemUTC(), advisoryFeeds, registry));
+    feedReconciler = new AdvisoryFeedReconciler(Clock.systemUTC(), advisoryFeeds, registry);
+    operator.register(feedReconciler);
     operator.register(
         new ReleaseReconciler(
             Clock.systemUTC(),
@@ -124,7 +127,7 @@ public final class StellaOperator implements AutoCloseable {
             new Sboms(registry),
             new SlsaProvenance.Reader(registry),
             secrets));
-    operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey));
+    operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey, advisoryFeeds));
     operator.register(new AgentReconciler(Clock.systemUTC()));
     operator.register(new TargetReconciler(Clock.systemUTC()));
     ilmInventory = new IlmInventory(client);
@@ -267,6 +270,15 @@ public final class StellaOperator implements AutoCloseable {
     } else if (!operator.getRuntimeInfo().allEventSourcesAreHealthy()) {
       problems.put(
           "informers", String.valueOf(operator.getRuntimeInfo().unhealthyEventSources().keySet()));
+    } else if (!feedsLoadedOnce) {
+      // At start only: promotions wait for every feed, a feed that failed counts as tried (its
+      // status says why); a feed added later must not take admission away while it loads.
+      List<String> loading = feedReconciler.notTriedYet();
+      if (loading.isEmpty()) {
+        feedsLoadedOnce = true;
+      } else {
+        problems.put("advisoryFeeds", "loading " + String.join(", ", loading));
+      }
     }
     if (admission == null) {
       problems.put("admission", "not started");

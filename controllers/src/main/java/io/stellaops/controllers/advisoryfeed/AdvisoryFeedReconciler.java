@@ -10,12 +10,15 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
 import io.stellaops.crds.advisoryfeed.AdvisoryFeedStatus;
 import io.stellaops.crds.advisoryfeed.FeedSource;
+import io.stellaops.crds.common.Condition;
+import io.stellaops.crds.common.ConditionTypes;
 import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.common.SecretKeyRef;
 import io.stellaops.supplychain.advisory.AdvisoryIndex;
@@ -49,6 +52,10 @@ import java.util.stream.Stream;
  * that cannot be read sets Ready=False and Stalled=True naming the file and why, and the previous
  * snapshot keeps serving. Sources are read again every {@code refreshInterval}, and at once when a
  * ConfigMap labelled {@code stellaops.io/advisory-feed=<feed>} changes.
+ *
+ * <p>Ready means loaded in this process: a feed whose status says Ready from an earlier process is
+ * first marked Ready=False (Loading) until its snapshot is loaded here, and {@link #notTriedYet}
+ * tells the operator's readiness which feeds it still waits for.
  */
 @ControllerConfiguration
 public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
@@ -57,6 +64,7 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
   private final Clock clock;
   private final AdvisoryFeeds feeds;
   private final RegistryClient registry;
+  private volatile IndexerResourceCache<AdvisoryFeed> cache;
 
   public AdvisoryFeedReconciler(Clock clock, AdvisoryFeeds feeds, RegistryClient registry) {
     this.clock = clock;
@@ -70,6 +78,7 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
   @Override
   public List<EventSource<?, AdvisoryFeed>> prepareEventSources(
       EventSourceContext<AdvisoryFeed> context) {
+    cache = context.getPrimaryCache();
     var configMaps =
         InformerEventSourceConfiguration.from(ConfigMap.class, AdvisoryFeed.class)
             .withLabelSelector(FEED_LABEL)
@@ -93,6 +102,20 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
         GoDuration.parse(
             feed.getSpec().refreshInterval() == null ? "1h" : feed.getSpec().refreshInterval());
     AdvisoryFeeds.Loaded previous = feeds.get(name);
+    if (!feeds.tried(name)
+        && Conditions.find(status, ConditionTypes.READY)
+            .map(c -> c.status() == Condition.Status.TRUE)
+            .orElse(false)) {
+      // Ready from an earlier process: not true here until loaded, so say so first
+      Conditions.reconciling(
+          status,
+          generation,
+          "Loading",
+          "loading the snapshot in this operator process; vulnerability gates wait for it",
+          now);
+      return UpdateControl.patchStatus(StatusPatch.of(feed, status, AdvisoryFeed::new))
+          .rescheduleAfter(Duration.ofMillis(1));
+    }
     try {
       AdvisoryIndex index = snapshot(client, feed.getSpec().source());
       Map<String, byte[]> documents = new LinkedHashMap<>();
@@ -146,12 +169,27 @@ public class AdvisoryFeedReconciler implements Reconciler<AdvisoryFeed> {
                       + previous.index().digest()
                       + " loaded at "
                       + previous.loadedAt());
+      feeds.failed(name, e.getMessage());
       ControllerMetrics.ADVISORY_FEED_LOADS.labelValues(name, "failed").inc();
       Conditions.stalled(status, generation, "SnapshotInvalid", message, now);
       return StatusPatch.ifChanged(
               feed, status, AdvisoryFeed::new, client.getKubernetesSerialization())
           .rescheduleAfter(refresh.compareTo(RETRY) < 0 ? refresh : RETRY);
     }
+  }
+
+  /** The existing feeds this process has not tried to load yet, by name; empty before start. */
+  public List<String> notTriedYet() {
+    var known = cache;
+    if (known == null) {
+      return List.of();
+    }
+    return known
+        .list()
+        .map(f -> f.getMetadata().getName())
+        .filter(name -> !feeds.tried(name))
+        .sorted()
+        .toList();
   }
 
   private AdvisoryIndex snapshot(KubernetesClient client, FeedSource source)

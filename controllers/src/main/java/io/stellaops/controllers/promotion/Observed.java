@@ -1,6 +1,7 @@
 package io.stellaops.controllers.promotion;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
@@ -42,6 +43,9 @@ interface Observed {
 
   /** The agent's heartbeat Lease, or null when it never connected. */
   Lease lease(String agent);
+
+  /** The advisory snapshots this process has loaded for the existing AdvisoryFeeds. */
+  AdvisoryFeeds.State advisoryFeeds();
 
   /** The IlmClass marked default (first by name), or null when there is none. */
   String defaultIlmClass();

@@ -25,8 +25,16 @@ import java.util.stream.Collectors;
 final class PromotionInputs {
   private PromotionInputs() {}
 
-  /** The inputs, or what is missing. */
-  record Gathered(DecisionInput input, Release release, Environment environment, String missing) {}
+  /**
+   * The inputs, or what is missing (the user must create it), or why they are not settled yet (a
+   * controller of this process is still at work on them: decided now, the verdict could be wrong).
+   */
+  record Gathered(
+      DecisionInput input,
+      Release release,
+      Environment environment,
+      String missing,
+      String unsettled) {}
 
   static Gathered gather(Observed observed, Instant now) {
     Promotion promotion = observed.promotion();
@@ -36,7 +44,11 @@ final class PromotionInputs {
     Release release = observed.release(spec.release());
     if (release == null) {
       return new Gathered(
-          null, null, null, "Release " + spec.release() + " does not exist in namespace " + ns);
+          null,
+          null,
+          null,
+          "Release " + spec.release() + " does not exist in namespace " + ns,
+          null);
     }
     Environment env = observed.environment(spec.environment());
     if (env == null) {
@@ -44,7 +56,8 @@ final class PromotionInputs {
           null,
           release,
           null,
-          "Environment " + spec.environment() + " does not exist in namespace " + ns);
+          "Environment " + spec.environment() + " does not exist in namespace " + ns,
+          null);
     }
     var input =
         new DecisionInput(
@@ -76,7 +89,78 @@ final class PromotionInputs {
                 .toList(),
             policies(observed, env),
             Conditions.timestamp(now));
-    return new Gathered(input, release, env, null);
+    return new Gathered(input, release, env, null, unsettled(observed, release, env));
+  }
+
+  /**
+   * Why a decision now could rest on inputs a controller of this process has not finished: the
+   * release not yet verified or a gate policy not yet compiled at its generation, or (when the
+   * environment's gates read findings) an AdvisoryFeed without a loaded snapshot, or findings
+   * matched against other snapshots than the loaded ones. Null when settled.
+   */
+  private static String unsettled(Observed observed, Release release, Environment env) {
+    String name = release.getMetadata().getName();
+    var status = release.getStatus();
+    Long generation = release.getMetadata().getGeneration();
+    if (status == null || !Objects.equals(status.getObservedGeneration(), generation)) {
+      return "Release "
+          + name
+          + " is not verified yet (the release controller has not observed generation "
+          + generation
+          + ")";
+    }
+    for (String policy :
+        env.getSpec().gatePolicies() == null ? List.<String>of() : env.getSpec().gatePolicies()) {
+      GatePolicy p = observed.gatePolicy(policy);
+      if (p != null
+          && (p.getStatus() == null
+              || !Objects.equals(
+                  p.getStatus().getObservedGeneration(), p.getMetadata().getGeneration()))) {
+        return "GatePolicy "
+            + policy
+            + " is not compiled yet (its controller has not observed generation "
+            + p.getMetadata().getGeneration()
+            + ")";
+      }
+    }
+    boolean withSbom =
+        status.getComponents() != null
+            && status.getComponents().stream().anyMatch(c -> c.sbomDigest() != null);
+    if (!withSbom || !readsFindings(observed, env)) {
+      return null;
+    }
+    var feeds = observed.advisoryFeeds();
+    if (!feeds.missing().isEmpty()) {
+      return "waiting for AdvisoryFeed snapshots: "
+          + feeds.describeMissing()
+          + "; findings matched without them would miss their advisories";
+    }
+    String loaded = feeds.label().isEmpty() ? null : feeds.label();
+    if (!Objects.equals(loaded, status.getMatchedFeeds())) {
+      return "the findings of Release "
+          + name
+          + " were matched against "
+          + Objects.requireNonNullElse(status.getMatchedFeeds(), "no snapshot")
+          + ", the operator has loaded "
+          + Objects.requireNonNullElse(loaded, "none")
+          + "; waiting for the release controller to match them again";
+    }
+    return null;
+  }
+
+  /** Whether a gate policy of the environment reads findings: a vulnerability gate or CEL rules. */
+  private static boolean readsFindings(Observed observed, Environment env) {
+    for (String name :
+        env.getSpec().gatePolicies() == null ? List.<String>of() : env.getSpec().gatePolicies()) {
+      GatePolicy p = observed.gatePolicy(name);
+      if (p != null
+          && ((p.getSpec().rules() != null && !p.getSpec().rules().isEmpty())
+              || (p.getSpec().builtins() != null
+                  && p.getSpec().builtins().vulnerabilities() != null))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static DecisionInput.ReleaseInput releaseInput(Release release) {

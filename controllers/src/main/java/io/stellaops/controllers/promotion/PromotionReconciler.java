@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.Informers;
@@ -34,6 +35,7 @@ import io.stellaops.controllers.promotion.PromotionStateMachine.StartRollback;
 import io.stellaops.controllers.promotion.PromotionStateMachine.Step;
 import io.stellaops.controllers.promotion.PromotionStateMachine.TimeOutJob;
 import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.crds.agent.AgentLease;
 import io.stellaops.crds.approval.Approval;
@@ -90,9 +92,17 @@ public class PromotionReconciler implements Reconciler<Promotion> {
   private volatile IndexerResourceCache<Promotion> promotions;
   private volatile InformerEventSource<Promotion, Promotion> sameEnvironment;
 
-  public PromotionReconciler(Clock clock, Supplier<EvidenceSigningKey> signingKey) {
+  private final AdvisoryFeeds feeds;
+
+  /**
+   * {@code feeds}: the snapshots this process loaded (shared with the AdvisoryFeed and Release
+   * controllers); promotions whose gates read findings wait until every feed has one.
+   */
+  public PromotionReconciler(
+      Clock clock, Supplier<EvidenceSigningKey> signingKey, AdvisoryFeeds feeds) {
     this.clock = clock;
     this.signingKey = signingKey;
+    this.feeds = feeds;
   }
 
   @Override
@@ -161,6 +171,12 @@ public class PromotionReconciler implements Reconciler<Promotion> {
         InformerEventSourceConfiguration.from(GatePolicy.class, Promotion.class)
             .withSecondaryToPrimaryMapper((GatePolicy changed) -> waitingIn(changed))
             .build();
+    // A feed loaded (or failed) here changes what waiting promotions may be decided on.
+    var advisoryFeeds =
+        InformerEventSourceConfiguration.from(AdvisoryFeed.class, Promotion.class)
+            .withSecondaryToPrimaryMapper(
+                (AdvisoryFeed changed) -> waiting(promotions.list().toList()))
+            .build();
     // The queue and rollbacks read neighbours from this informer, the one whose event woke them:
     // the primary cache may not have the neighbour's newest status yet.
     var sameEnvironment = new InformerEventSource<>(neighbours, context);
@@ -179,6 +195,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
         new InformerEventSource<>(releases, context),
         new InformerEventSource<>(environments, context),
         new InformerEventSource<>(gatePolicies, context),
+        new InformerEventSource<>(advisoryFeeds, context),
         new InformerEventSource<>(targets, context),
         new InformerEventSource<>(agents, context),
         new InformerEventSource<>(leases, context),
@@ -455,6 +472,12 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     @Override
     public Lease lease(String agent) {
       return get(Lease.class, AgentLease.name(agent));
+    }
+
+    @Override
+    public AdvisoryFeeds.State advisoryFeeds() {
+      return feeds.state(
+          source(AdvisoryFeed.class).list().map(f -> f.getMetadata().getName()).toList());
     }
 
     @Override

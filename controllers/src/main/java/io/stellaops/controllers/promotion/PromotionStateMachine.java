@@ -50,6 +50,8 @@ final class PromotionStateMachine {
   // Waiting promotions also look again on this interval: approvals expire, freeze windows begin.
   static final Duration RECHECK_WAITING = Duration.ofMinutes(1);
   static final Duration RECHECK_MISSING = Duration.ofSeconds(30);
+  // Release and AdvisoryFeed events wake it sooner; this covers a load that changes no status
+  static final Duration RECHECK_UNSETTLED = Duration.ofSeconds(5);
   // Agents report through job events; this only catches agents that stopped reporting.
   static final Duration RECHECK_DEPLOYING = Duration.ofSeconds(5);
 
@@ -145,6 +147,11 @@ final class PromotionStateMachine {
       if (gathered.missing() != null) {
         Conditions.stalled(status, generation, "InputMissing", gathered.missing(), now);
         return RECHECK_MISSING;
+      }
+      if (gathered.unsettled() != null) {
+        // never Deny or Allow on inputs still being loaded or verified (after a restart, too)
+        Conditions.reconciling(status, generation, "InputsUnsettled", gathered.unsettled(), now);
+        return RECHECK_UNSETTLED;
       }
       Decision decision = PromotionDecider.decide(gathered.input());
       show(decision);

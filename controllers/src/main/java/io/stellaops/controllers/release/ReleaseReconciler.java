@@ -177,11 +177,7 @@ public class ReleaseReconciler implements Reconciler<Release> {
   private Set<ResourceID> withSbomsIfReloaded(
       EventSourceContext<Release> context, AdvisoryFeed changed) {
     String name = changed.getMetadata().getName();
-    String label =
-        feeds.loaded(List.of(name)).stream()
-            .map(AdvisoryFeeds.Loaded::label)
-            .findFirst()
-            .orElse("");
+    String label = feeds.describe(name);
     String version = changed.getMetadata().getResourceVersion();
     Seen<String> seen = feedsSeen.get(name);
     if (seen != null && seen.version().equals(version)) {
@@ -203,8 +199,8 @@ public class ReleaseReconciler implements Reconciler<Release> {
   private record Seen<T>(String version, T value, Set<ResourceID> answer) {}
 
   /** The loaded state of every feed in the cache (deleted feeds are left out). */
-  private List<AdvisoryFeeds.Loaded> loadedFeeds(Context<Release> context) {
-    return feeds.loaded(
+  private AdvisoryFeeds.State feedState(Context<Release> context) {
+    return feeds.state(
         Informers.of(context, AdvisoryFeed.class)
             .list()
             .map(f -> f.getMetadata().getName())
@@ -231,8 +227,12 @@ public class ReleaseReconciler implements Reconciler<Release> {
     var pullSecrets = material.pullSecrets(namespace, List.of());
     List<ComponentStatus> components = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    List<AdvisoryFeeds.Loaded> loaded = loadedFeeds(context);
-    String feedLabel = AdvisoryFeeds.label(loaded);
+    AdvisoryFeeds.State feedState = feedState(context);
+    List<AdvisoryFeeds.Loaded> loaded = feedState.loaded();
+    String feedLabel = feedState.label();
+    // A feed not yet loaded by this process (just started): matching now would miss its
+    // advisories, so earlier findings stay as they are until it is.
+    boolean feedsLoading = feedState.loading();
     Map<String, ComponentStatus> before = new java.util.HashMap<>();
     if (release.getStatus() != null && release.getStatus().getComponents() != null) {
       release.getStatus().getComponents().forEach(c -> before.put(c.name(), c));
@@ -263,6 +263,12 @@ public class ReleaseReconciler implements Reconciler<Release> {
           && Objects.equals(sbomDigest, previous.sbomDigest())
           && feedLabel.equals(previous.findings().feedDigest())) {
         findings = previous.findings(); // the same SBOM against the same snapshots
+      } else if (feedsLoading) {
+        if (previous != null
+            && c.digest().equals(previous.digest())
+            && Objects.equals(sbomDigest, previous.sbomDigest())) {
+          findings = previous.findings(); // matchedFeeds still names what they were matched with
+        }
       } else if (sbomDigest != null && !loaded.isEmpty()) {
         rematched = true;
         try {
@@ -321,6 +327,9 @@ public class ReleaseReconciler implements Reconciler<Release> {
             ? new ReleaseStatus()
             : client.getKubernetesSerialization().clone(release.getStatus());
     status.setComponents(components);
+    if (!feedsLoading) {
+      status.setMatchedFeeds(feedLabel.isEmpty() ? null : feedLabel);
+    }
     long generation = release.getMetadata().getGeneration();
     if (rematched) {
       // NewFindings speaks of the last re-match; kept findings leave it as it is
@@ -365,7 +374,9 @@ public class ReleaseReconciler implements Reconciler<Release> {
     // A snapshot loaded while this ran was not seen here and its event may have passed over this
     // release (not yet in withSbom): look again at once. Checked after withSbom is updated, so
     // either this sees the new snapshot or its event sees this release.
-    boolean feedsMoved = !feedLabel.equals(AdvisoryFeeds.label(loadedFeeds(context)));
+    AdvisoryFeeds.State feedsAfter = feedState(context);
+    boolean feedsMoved =
+        !feedLabel.equals(feedsAfter.label()) || !feedState.missing().equals(feedsAfter.missing());
     // timestamps only move when their fact changes, so an unchanged verdict writes nothing
     UpdateControl<Release> control =
         StatusPatch.ifChanged(release, status, Release::new, client.getKubernetesSerialization());

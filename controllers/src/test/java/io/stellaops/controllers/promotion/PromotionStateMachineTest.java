@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
 import io.stellaops.controllers.promotion.PromotionStateMachine.CreateJob;
 import io.stellaops.controllers.promotion.PromotionStateMachine.MarkApproval;
 import io.stellaops.controllers.promotion.PromotionStateMachine.RecordDecision;
@@ -49,7 +50,8 @@ class PromotionStateMachineTest {
           "Target", Target.class,
           "Agent", Agent.class,
           "Promotion", Promotion.class,
-          "Approval", Approval.class);
+          "Approval", Approval.class,
+          "GatePolicy", GatePolicy.class);
 
   /** A namespace's objects, as the controller's caches would hold them. */
   private static final class World implements Observed {
@@ -57,6 +59,7 @@ class PromotionStateMachineTest {
     DecisionRecord record;
     final Map<String, HasMetadata> objects = new HashMap<>();
     final List<Promotion> promotions = new ArrayList<>();
+    AdvisoryFeeds.State feeds = new AdvisoryFeeds.State(List.of(), Map.of());
 
     World add(String yaml) {
       String kind = yaml.lines().filter(l -> l.startsWith("kind: ")).findFirst().orElseThrow();
@@ -139,6 +142,11 @@ class PromotionStateMachineTest {
     }
 
     @Override
+    public AdvisoryFeeds.State advisoryFeeds() {
+      return feeds;
+    }
+
+    @Override
     public String defaultIlmClass() {
       return "short";
     }
@@ -180,12 +188,15 @@ class PromotionStateMachineTest {
                 """
                 apiVersion: stellaops.io/v1alpha1
                 kind: Release
-                metadata: {name: shop-2, namespace: team}
+                metadata: {name: shop-2, namespace: team, generation: 1}
                 spec:
                   version: 2.0.0
                   components: [{name: api, image: registry.example.com/shop/api, digest: %s}]
+                status:
+                  observedGeneration: 1
+                  components: [{name: api, digest: %s, signature: Verified}]
                 """
-                    .formatted(D1))
+                    .formatted(D1, D1))
             .add(
                 """
                 apiVersion: stellaops.io/v1alpha1
@@ -416,5 +427,134 @@ class PromotionStateMachineTest {
         .singleElement()
         .satisfies(c ->
             assertThat(c.message()).isEqualTo("Release shop-2 does not exist in namespace team"));
+  }
+
+  @Test
+  void aReleaseNotYetVerifiedIsWaitedForNotDenied() {
+    World world = shop("{}");
+    world.named(Release.class, "shop-2").setStatus(null);
+
+    Step step = world.step(NOW);
+
+    assertThat(phases(step)).containsExactly(Phase.Pending);
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.recheck()).isEqualTo(PromotionStateMachine.RECHECK_UNSETTLED);
+    assertThat(step.status().getConditions())
+        .filteredOn(c -> c.type().equals(ConditionTypes.RECONCILING))
+        .singleElement()
+        .satisfies(c -> {
+          assertThat(c.reason()).isEqualTo("InputsUnsettled");
+          assertThat(c.message()).startsWith("Release shop-2 is not verified yet");
+        });
+  }
+
+  /**
+   * Just after a restart the feed controller has loaded one feed of two: gating the findings of the
+   * other feed's advisories then would allow what it would deny. The promotion waits for every
+   * feed, then for the release to be matched against all of them, and only then is decided.
+   */
+  @Test
+  void findingsAreGatedOnlyOnceEveryFeedIsLoadedAndMatched() throws Exception {
+    World world = shop("{gatePolicies: [security]}");
+    world.add(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: GatePolicy
+        metadata: {name: security, namespace: team, generation: 1}
+        spec: {builtins: {vulnerabilities: {maxSeverity: high, action: block}}}
+        """);
+    Step compiling = world.step(NOW.minusSeconds(5));
+    assertThat(reconciling(compiling))
+        .isEqualTo(
+            "GatePolicy security is not compiled yet (its controller has not observed generation"
+                + " 1)");
+    world.add(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: GatePolicy
+        metadata: {name: security, namespace: team, generation: 1}
+        spec: {builtins: {vulnerabilities: {maxSeverity: high, action: block}}}
+        status:
+          observedGeneration: 1
+          conditions:
+            - {type: Ready, status: "True", reason: Compiled, message: compiled,
+               observedGeneration: 1, lastTransitionTime: "2026-11-30T11:00:00Z"}
+        """);
+    var small = loaded("small", "a");
+    var critical = loaded("critical", "b");
+    world.add(releaseWithFindings(small.label(), "[]"));
+    world.feeds =
+        new AdvisoryFeeds.State(List.of(small), Map.of("critical", AdvisoryFeeds.NOT_LOADED_YET));
+
+    Step loading = world.step(NOW);
+
+    assertThat(loading.actions()).isEmpty();
+    assertThat(loading.status().getDecision()).isNull();
+    assertThat(reconciling(loading))
+        .isEqualTo(
+            "waiting for AdvisoryFeed snapshots: critical (not loaded yet by this operator);"
+                + " findings matched without them would miss their advisories");
+
+    world.feeds = new AdvisoryFeeds.State(List.of(critical, small), Map.of());
+    Step matching = world.step(NOW.plusSeconds(5));
+
+    assertThat(matching.actions()).isEmpty();
+    assertThat(reconciling(matching))
+        .contains("were matched against " + small.label())
+        .endsWith("waiting for the release controller to match them again");
+
+    String both = AdvisoryFeeds.label(List.of(critical, small));
+    world.add(
+        releaseWithFindings(
+            both,
+            "[{id: GHSA-4446-656p-f54g, severity: critical,"
+                + " purl: \"pkg:maven/org.bouncycastle/bcprov-jdk15on@1.59\"}]"));
+    Step decided = world.step(NOW.plusSeconds(10));
+
+    assertThat(phases(decided)).contains(Phase.Denied);
+    assertThat(decided.status().getDecision().reasons())
+        .singleElement()
+        .asString()
+        .contains("GHSA-4446-656p-f54g critical");
+  }
+
+  private static String reconciling(Step step) {
+    return step.status().getConditions().stream()
+        .filter(c -> c.type().equals(ConditionTypes.RECONCILING))
+        .findFirst()
+        .orElseThrow()
+        .message();
+  }
+
+  private static AdvisoryFeeds.Loaded loaded(String feed, String digit) throws Exception {
+    return new AdvisoryFeeds.Loaded(
+        feed,
+        io.stellaops.supplychain.advisory.AdvisoryIndex.of(List.of(), "sha256:" + digit.repeat(64)),
+        io.stellaops.supplychain.findings.VexStatements.none(),
+        null,
+        "2026-11-30T11:00:00Z");
+  }
+
+  private static String releaseWithFindings(String feeds, String open) {
+    int critical = open.contains("critical") ? 1 : 0;
+    return """
+    apiVersion: stellaops.io/v1alpha1
+    kind: Release
+    metadata: {name: shop-2, namespace: team, generation: 1}
+    spec:
+      version: 2.0.0
+      components: [{name: api, image: registry.example.com/shop/api, digest: %s}]
+    status:
+      observedGeneration: 1
+      matchedFeeds: "%s"
+      components:
+        - name: api
+          digest: %s
+          signature: Verified
+          sbomDigest: sha256:%s
+          findings: {checked: 1, critical: %d, high: 0, medium: 0, low: 0, unknown: 0,
+                     suppressed: 0, feedDigest: "%s", open: %s}
+    """
+        .formatted(D1, feeds, D1, "5".repeat(64), critical, feeds, open);
   }
 }
