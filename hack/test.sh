@@ -7,7 +7,30 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash hack/install-prerequisites.sh
 source hack/env.sh
+
+# `hack/test.sh fuzz [cases] [seed]`: only the fuzz suites (*FuzzTest), 10,000 cases per parser by
+# default (CI's full run takes 2,000); a seed printed by a failing run reproduces it.
+if [[ ${1:-} == fuzz ]]; then
+  cases=${2:-10000}
+  seed=()
+  [[ -n ${3:-} ]] && seed=("-Dstella.fuzz.seed=$3")
+  exec mvn -B -ntp -pl decision -am verify -DskipITs -Dspotless.check.skip=true \
+    -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dstella.fuzz.cases="$cases" "${seed[@]}"
+fi
 bash hack/peers/build-kube.sh
+
+# `hack/test.sh chaos [promotions] [kills] [seed]`: the operator killed with SIGKILL at random
+# moments while promotions run (OperatorKillChaosIT), 100 promotions and 20 kills by default (CI's
+# full run: 30 and 5); a printed seed replays a run.
+if [[ ${1:-} == chaos ]]; then
+  seed=()
+  [[ -n ${4:-} ]] && seed=("-Dstella.chaos.seed=$4")
+  exec mvn -B -ntp -pl operator -am verify -Dspotless.check.skip=true \
+    -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dit.test=OperatorKillChaosIT -Dfailsafe.failIfNoSpecifiedTests=false \
+    -Dstella.chaos.promotions="${2:-100}" -Dstella.chaos.kills="${3:-20}" "${seed[@]}"
+fi
 STELLA_COSIGN=$(bash hack/peers/build-tools.sh cosign)
 export STELLA_COSIGN
 STELLA_MOTO_SERVER=$(bash hack/peers/install-moto.sh)

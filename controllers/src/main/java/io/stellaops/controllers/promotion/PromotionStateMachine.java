@@ -137,6 +137,18 @@ final class PromotionStateMachine {
       return record == null ? undecided() : decided(record);
     }
 
+    /**
+     * When the approval stops counting, if it expires and that can be told (judge says why not).
+     */
+    private static String expiresAt(EnvironmentSpec env, DecisionInput.ApprovalInput a) {
+      try {
+        Instant expires = ApprovalCount.expiresAt(env.approvals(), a);
+        return expires == null ? null : Conditions.timestamp(expires);
+      } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        return null;
+      }
+    }
+
     private Duration undecided() {
       EnvironmentQueue.Verdict turn = turn();
       if (turn instanceof EnvironmentQueue.Superseded superseded) {
@@ -436,8 +448,7 @@ final class PromotionStateMachine {
         }
         ApprovalStatus desired = new ApprovalStatus();
         desired.setCounted(exclusion == null);
-        Instant expires = ApprovalCount.expiresAt(env.approvals(), a);
-        desired.setExpiresAt(expires == null ? null : Conditions.timestamp(expires));
+        desired.setExpiresAt(expiresAt(env, a));
         if (exclusion == null) {
           Conditions.ready(
               desired,

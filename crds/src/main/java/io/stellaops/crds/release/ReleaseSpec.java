@@ -28,7 +28,7 @@ public record ReleaseSpec(
             "Semantic version of the release (semver.org 2.0.0, no leading v), e.g. 1.4.2 or 2.0.0-rc.1.")
         String version,
     @Required
-        @Size(min = 1, max = 32)
+        @Size(min = 1, max = MAX_COMPONENTS)
         @JsonPropertyDescription(
             "The images that make up the release, each named once. At admission every tag is resolved to a digest.")
         List<ReleaseComponent> components,
@@ -38,4 +38,7 @@ public record ReleaseSpec(
     @Pattern(ApiPatterns.NAME)
         @JsonPropertyDescription(
             "IlmClass for this release's evidence and artifacts; the default class when empty.")
-        String ilmClass) {}
+        String ilmClass) {
+  /** The most components a Release holds. */
+  public static final int MAX_COMPONENTS = 32;
+}

@@ -41,7 +41,15 @@ public final class EvidenceVerifier {
 
   public static Result verify(EvidencePacketSpec spec, PublicKey key) {
     List<String> problems = new ArrayList<>();
-    var e = spec.envelope();
+    var e = spec == null ? null : spec.envelope();
+    if (e == null
+        || e.payloadType() == null
+        || e.payload() == null
+        || e.signatures() == null
+        || e.signatures().stream().anyMatch(sig -> sig == null || sig.sig() == null)) {
+      // a packet read from a file need not be what the API server's schema admits
+      return new Result(null, List.of("envelope: the packet holds no signed envelope"));
+    }
     var envelope =
         new Envelope(
             e.payloadType(),
@@ -95,7 +103,9 @@ public final class EvidenceVerifier {
         .path("subject")
         .forEach(s -> signedSubjects.add("sha256:" + s.at("/digest/sha256").asText()));
     Set<String> packetSubjects = new HashSet<>();
-    spec.subject().forEach(s -> packetSubjects.add(s.digest()));
+    if (spec.subject() != null) {
+      spec.subject().forEach(s -> packetSubjects.add(s == null ? null : s.digest()));
+    }
     if (!signedSubjects.equals(packetSubjects)) {
       problems.add(
           "subject: the packet lists "
@@ -112,6 +122,9 @@ public final class EvidenceVerifier {
       JsonNode predicate = statement.path("predicate");
       DecisionInput inputs =
           CanonicalJson.MAPPER.treeToValue(predicate.path("inputs"), DecisionInput.class);
+      if (inputs == null) {
+        throw new IllegalArgumentException("the statement records no decision inputs");
+      }
       String recorded =
           new String(
               CanonicalJson.bytes(predicate.path("decision")),
@@ -122,6 +135,7 @@ public final class EvidenceVerifier {
               java.nio.charset.StandardCharsets.UTF_8);
       return new Replay(recorded, recomputed);
     } catch (IOException e) {
+      // a required part missing or out of bounds comes as the record's IllegalArgumentException
       throw new IllegalArgumentException(
           "the recorded inputs cannot be read: " + e.getMessage(), e);
     }

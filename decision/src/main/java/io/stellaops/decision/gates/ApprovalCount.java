@@ -93,14 +93,25 @@ public final class ApprovalCount {
       return new Exclusion(
           Reason.SelfApproval, user + " requested the promotion and self-approval is not allowed");
     }
-    Instant expires = expiresAt(policy, a);
+    Instant expires;
+    try {
+      expires = expiresAt(policy, a);
+    } catch (IllegalArgumentException | java.time.DateTimeException e) {
+      // fails closed: an approval whose expiry cannot be told does not count
+      return new Exclusion(Reason.Expired, "when it expires cannot be told: " + e.getMessage());
+    }
     if (expires != null && !now.isBefore(expires)) {
       return new Exclusion(Reason.Expired, "expired at " + expires);
     }
     return null;
   }
 
-  /** When {@code a} stops counting under {@code policy}; null if it does not expire. */
+  /**
+   * When {@code a} stops counting under {@code policy}; null if it does not expire.
+   *
+   * @throws IllegalArgumentException when the policy's expiry is no duration this reads
+   * @throws java.time.DateTimeException when the approval's creation time is not RFC 3339
+   */
   public static Instant expiresAt(ApprovalPolicy policy, ApprovalInput a) {
     if (policy == null || policy.expiry() == null || a.createdAt() == null) {
       return null;

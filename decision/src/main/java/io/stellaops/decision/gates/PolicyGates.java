@@ -251,6 +251,15 @@ public final class PolicyGates {
     return false;
   }
 
+  /** Whether an allow-list entry expiring at {@code expires} applies at {@code now}. */
+  private static boolean stillApplies(String expires, String now) {
+    try {
+      return java.time.Instant.parse(expires).isAfter(java.time.Instant.parse(now));
+    } catch (java.time.DateTimeException e) {
+      return false; // its schema admits 2027-02-31: an entry whose end cannot be read never applies
+    }
+  }
+
   private static VulnerabilityGate.AllowedAdvisory allowance(
       VulnerabilityGate g, FindingsSummary.OpenFinding o, String now) {
     if (g.allow() == null) {
@@ -259,8 +268,7 @@ public final class PolicyGates {
     for (var a : g.allow()) {
       boolean named =
           a.id().equals(o.id()) || (o.aliases() != null && o.aliases().contains(a.id()));
-      boolean current =
-          now == null || java.time.Instant.parse(a.expires()).isAfter(java.time.Instant.parse(now));
+      boolean current = now == null || stillApplies(a.expires(), now);
       if (named && current) {
         return a;
       }

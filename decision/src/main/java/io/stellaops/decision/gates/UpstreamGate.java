@@ -20,7 +20,12 @@ public final class UpstreamGate {
     if (upstream == null || upstream.environments() == null || upstream.environments().isEmpty()) {
       return GateResults.pass(NAME, "no upstream environments required");
     }
-    Duration soak = GoDuration.parse(upstream.soakTime());
+    Duration soak;
+    try {
+      soak = GoDuration.parse(upstream.soakTime());
+    } catch (IllegalArgumentException e) {
+      return GateResults.error(NAME, "upstream.soakTime: " + e.getMessage());
+    }
     List<String> ready = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (String env : upstream.environments()) {

@@ -1,22 +1,36 @@
 package io.stellaops.decision.gates;
 
-import java.util.regex.Pattern;
-
 /**
  * Allow-list patterns of gates: the whole value must match, {@code *} matches any run of characters
- * ({@code /} included, since builder ids and repositories are URIs). Hand-written: one rule.
+ * ({@code /} included, since builder ids and repositories are URIs). Hand-written: one rule,
+ * matched in time proportional to pattern × value (a regular expression of many {@code .*}
+ * backtracks exponentially on a value that does not match).
  */
 final class Wildcards {
   private Wildcards() {}
 
   static boolean matches(String pattern, String value) {
-    StringBuilder regex = new StringBuilder();
-    for (String literal : pattern.split("\\*", -1)) {
-      if (!regex.isEmpty()) {
-        regex.append(".*");
+    int p = 0;
+    int v = 0;
+    int star = -1; // the pattern index after the last '*' seen
+    int resume = 0; // where in value that '*' took over
+    while (v < value.length()) {
+      if (p < pattern.length() && pattern.charAt(p) == '*') {
+        star = ++p;
+        resume = v;
+      } else if (p < pattern.length() && pattern.charAt(p) == value.charAt(v)) {
+        p++;
+        v++;
+      } else if (star >= 0) {
+        p = star; // the '*' takes one more character
+        v = ++resume;
+      } else {
+        return false;
       }
-      regex.append(Pattern.quote(literal));
     }
-    return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(value).matches();
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
   }
 }

@@ -177,6 +177,9 @@ public final class AdvisorySnapshots {
       JsonNode tree = mapper.readTree(bytes);
       for (JsonNode node : tree.isArray() ? tree : List.of(tree)) {
         OsvRecord record = mapper.treeToValue(node, OsvRecord.class);
+        if (record == null) {
+          throw new SnapshotException(name, "not an OSV record: empty, or null");
+        }
         if (record.id() == null || record.id().isBlank()) {
           throw new SnapshotException(name, "a record has no id");
         }

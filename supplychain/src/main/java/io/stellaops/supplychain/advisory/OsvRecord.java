@@ -20,9 +20,14 @@ public record OsvRecord(
     @JsonProperty("database_specific") JsonNode databaseSpecific) {
 
   public OsvRecord {
-    aliases = Objects.requireNonNullElse(aliases, List.of());
-    severity = Objects.requireNonNullElse(severity, List.of());
-    affected = Objects.requireNonNullElse(affected, List.of());
+    aliases = present(aliases);
+    severity = present(severity);
+    affected = present(affected);
+  }
+
+  /** The list without JSON nulls, which name nothing (empty when absent). */
+  static <T> List<T> present(List<T> list) {
+    return list == null ? List.of() : list.stream().filter(Objects::nonNull).toList();
   }
 
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -36,8 +41,8 @@ public record OsvRecord(
       @JsonProperty("database_specific") JsonNode databaseSpecific,
       @JsonProperty("ecosystem_specific") JsonNode ecosystemSpecific) {
     public Affected {
-      ranges = Objects.requireNonNullElse(ranges, List.of());
-      versions = Objects.requireNonNullElse(versions, List.of());
+      ranges = present(ranges);
+      versions = present(versions);
     }
   }
 
@@ -48,7 +53,7 @@ public record OsvRecord(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Range(String type, String repo, List<Map<String, String>> events) {
     public Range {
-      events = Objects.requireNonNullElse(events, List.of());
+      events = present(events);
     }
   }
 }

@@ -44,7 +44,14 @@ public enum Severity {
     for (String type : new String[] {"CVSS_V3", "CVSS_V2"}) {
       for (OsvRecord.SeverityScore s : record.severity()) {
         if (type.equals(s.type()) && s.score() != null) {
-          Cvss cvss = Cvss.fromVector(s.score());
+          Cvss cvss;
+          try {
+            cvss = Cvss.fromVector(s.score());
+          } catch (RuntimeException e) {
+            // a vector with a value CVSS does not define (MalformedVectorException) is as
+            // unreadable as one of another shape, for which fromVector answers null
+            cvss = null;
+          }
           if (cvss != null) {
             return cvss.calculateScore().getBaseScore();
           }

@@ -1,17 +1,20 @@
 package io.stellaops.supplychain.oci;
 
-import java.util.regex.Pattern;
-
 /**
  * TrustPolicy image globs: {@code *} matches within one path segment, {@code **} across segments,
  * e.g. {@code registry.example.com/shop/**}. Hand-written because the two rules are the whole
  * syntax and java.nio's glob matcher works on file-system paths.
  */
 public final class ImageGlob {
-  private final Pattern pattern;
+  /** A pattern character; {@link #SEGMENT} and {@link #ANY} stand for {@code *} and {@code **}. */
+  private static final int SEGMENT = -1;
 
-  private ImageGlob(Pattern pattern) {
-    this.pattern = pattern;
+  private static final int ANY = -2;
+
+  private final int[] tokens;
+
+  private ImageGlob(int[] tokens) {
+    this.tokens = tokens;
   }
 
   /**
@@ -43,19 +46,18 @@ public final class ImageGlob {
   }
 
   private static ImageGlob literal(String glob) {
-    StringBuilder regex = new StringBuilder("^");
+    int[] tokens = new int[glob.length()];
+    int n = 0;
     for (int i = 0; i < glob.length(); i++) {
       char c = glob.charAt(i);
       if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-        regex.append(".*");
+        tokens[n++] = ANY;
         i++;
-      } else if (c == '*') {
-        regex.append("[^/]*");
       } else {
-        regex.append(Pattern.quote(String.valueOf(c)));
+        tokens[n++] = c == '*' ? SEGMENT : c;
       }
     }
-    return new ImageGlob(Pattern.compile(regex.append('$').toString()));
+    return new ImageGlob(java.util.Arrays.copyOf(tokens, n));
   }
 
   /**
@@ -69,6 +71,29 @@ public final class ImageGlob {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    return pattern.matcher(name).matches();
+    return matchesNormalised(name);
+  }
+
+  /**
+   * Whether the whole name matches, in time proportional to pattern × name: a regular expression of
+   * many {@code .*} would backtrack exponentially on names that do not match, in admission.
+   */
+  private boolean matchesNormalised(String name) {
+    // matched[j]: the tokens so far match the first j characters of name
+    boolean[] matched = new boolean[name.length() + 1];
+    matched[0] = true;
+    for (int token : tokens) {
+      boolean[] next = new boolean[name.length() + 1];
+      for (int j = 0; j <= name.length(); j++) {
+        next[j] =
+            switch (token) {
+              case ANY -> matched[j] || (j > 0 && next[j - 1]);
+              case SEGMENT -> matched[j] || (j > 0 && next[j - 1] && name.charAt(j - 1) != '/');
+              default -> j > 0 && matched[j - 1] && name.charAt(j - 1) == token;
+            };
+      }
+      matched = next;
+    }
+    return matched[name.length()];
   }
 }

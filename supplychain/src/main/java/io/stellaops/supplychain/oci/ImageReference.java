@@ -16,6 +16,7 @@ public record ImageReference(String registry, String repository) {
   private static final Set<String> DOCKER_HUB =
       Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
   // the distribution spec's path component
+  static final int MAX_LENGTH = 255;
   private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
 
   /**
@@ -26,6 +27,15 @@ public record ImageReference(String registry, String repository) {
   public static ImageReference parse(String image) {
     if (image == null || image.isBlank()) {
       throw new IllegalArgumentException("the image name is empty");
+    }
+    if (image.length() > MAX_LENGTH) {
+      // also keeps the component pattern (which recurses per repetition) within the stack
+      throw new IllegalArgumentException(
+          "the image name is "
+              + image.length()
+              + " characters long, more than the "
+              + MAX_LENGTH
+              + " registries accept for registry/repository (the OCI distribution spec's note)");
     }
     int slash = image.indexOf('/');
     String first = slash < 0 ? "" : image.substring(0, slash);

@@ -317,6 +317,11 @@ public final class RegistryClient {
   /** Fetches a blob and checks it against its digest. */
   public byte[] blob(String image, String digest, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);
+    if (digest == null || !digest.matches("sha256:[a-f0-9]{64}")) {
+      // a digest read from a manifest the registry served: it goes into a URL path
+      throw new RegistryException(
+          ref + ": a manifest names blob " + quoted(digest) + ", not a sha256 digest");
+    }
     HttpResponse<byte[]> response = fetch(ref, "/blobs/" + digest, credentials, limits.blobBytes());
     if (response.statusCode() != 200) {
       throw new RegistryException(
@@ -327,6 +332,14 @@ public final class RegistryClient {
           ref + "@" + digest + ": the registry served a blob with another digest");
     }
     return response.body();
+  }
+
+  private static String quoted(String text) {
+    if (text == null) {
+      return "null";
+    }
+    String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
+    return "\"" + shown.replaceAll("\\p{Cntrl}", "?") + "\"";
   }
 
   /** GET {@code <api>/<path>}, answering a Bearer challenge once; at most {@code limit} bytes. */

@@ -146,6 +146,9 @@ public record Sbom(
       return;
     }
     for (Component c : list) {
+      if (c == null) {
+        continue; // a JSON null in a components array names no component
+      }
       String identity = c.getPurl() != null ? c.getPurl() : c.getBomRef() + "|" + c.getName();
       if (seen.add(identity)) {
         into.add(new SbomComponent(c.getName(), c.getVersion(), c.getPurl(), c.getBomRef()));

@@ -11,6 +11,12 @@ import org.apache.maven.artifact.versioning.ComparableVersion;
 public final class VersionOrders {
   private static final Comparator<String> MAVEN = Comparator.comparing(ComparableVersion::new);
 
+  /**
+   * The longest version read (Debian's, the longest in practice, stay well below 100 characters);
+   * also keeps the version patterns, which recurse per repeated group, within the stack.
+   */
+  public static final int MAX_LENGTH = 256;
+
   private VersionOrders() {}
 
   private static final java.util.regex.Pattern SEMVER_LIKE =
@@ -29,7 +35,7 @@ public final class VersionOrders {
    * the lowest version.
    */
   public static boolean isVersion(String ecosystem, String version) {
-    if (version == null || version.isBlank()) {
+    if (version == null || version.isBlank() || version.length() > MAX_LENGTH) {
       return false;
     }
     String base =
@@ -44,8 +50,27 @@ public final class VersionOrders {
     };
   }
 
-  /** The order of {@code ecosystem} (an OSV name, e.g. {@code Debian:12}), if we know it. */
+  /**
+   * The order of {@code ecosystem} (an OSV name, e.g. {@code Debian:12}), if we know it. Versions
+   * longer than {@link #MAX_LENGTH} are no versions of any ecosystem: they sort first, as the
+   * orders sort what they cannot read.
+   */
   public static Optional<Comparator<String>> of(String ecosystem) {
+    return scheme(ecosystem).map(VersionOrders::bounded);
+  }
+
+  private static Comparator<String> bounded(Comparator<String> order) {
+    return (a, b) -> {
+      boolean longA = a.length() > MAX_LENGTH;
+      boolean longB = b.length() > MAX_LENGTH;
+      if (longA || longB) {
+        return longA && longB ? a.compareTo(b) : longA ? -1 : 1;
+      }
+      return order.compare(a, b);
+    };
+  }
+
+  private static Optional<Comparator<String>> scheme(String ecosystem) {
     String base =
         ecosystem.contains(":") ? ecosystem.substring(0, ecosystem.indexOf(':')) : ecosystem;
     return Optional.ofNullable(
