@@ -3,6 +3,7 @@ package io.stellaops.decision;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.stellaops.crds.approval.ApprovalSubject;
 import io.stellaops.crds.common.Identity;
+import io.stellaops.crds.common.SchemaBounds;
 import io.stellaops.crds.environment.EnvironmentSpec;
 import io.stellaops.crds.gatepolicy.GatePolicySpec;
 import io.stellaops.crds.promotion.BreakGlass;

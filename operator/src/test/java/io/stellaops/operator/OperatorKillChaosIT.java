@@ -73,7 +73,8 @@ class OperatorKillChaosIT {
     System.out.printf(
         "chaos: seed %d, %d promotions, %d operator kills (rerun with -Dstella.chaos.seed=%d)%n",
         SEED, PROMOTIONS, KILLS, SEED);
-    Random random = new Random(SEED);
+    Random random = new Random(SEED); // when to kill
+    Random pacing = new Random(SEED + 1); // when to create
     PromotionTestSupport.installCrdsAndNamespaces(client, NS);
     KubeApiServerSupport.installCrd(client, "agents");
     String me = whoAmI();
@@ -94,17 +95,19 @@ class OperatorKillChaosIT {
         names.add("p%03d".formatted(i));
       }
       AtomicInteger created = new AtomicInteger();
+      int pace = 2 * KILLS * 8_000 / PROMOTIONS;
       var creating =
           background.submit(() -> {
             for (int i = 0; i < PROMOTIONS; i++) {
               createThroughAdmission(names.get(i), "r" + (i % RELEASES), environment(i));
               created.incrementAndGet();
-              sleep(50 + random.nextInt(150));
+              sleep(pacing.nextInt(pace)); // spread over the kills, ~8 s apart
             }
             return null;
           });
       long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-      while (!(creating.isDone() && allTerminal(names)) && System.nanoTime() < deadline) {
+      while (!(kills == KILLS && creating.isDone() && allTerminal(names))
+          && System.nanoTime() < deadline) {
         if (kills < KILLS) {
           sleep(1_000 + random.nextInt(6_000));
           renewLeases();

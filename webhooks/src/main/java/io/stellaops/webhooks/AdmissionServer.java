@@ -139,6 +139,9 @@ public final class AdmissionServer implements AutoCloseable {
         // the checks saw the deadline first: the same answer as when the server does
         return outOfTime(path, what);
       }
+      if (e.getCause() instanceof AdmittedObjects.Unreadable unreadable) {
+        return deny(400, unreadable.getMessage());
+      }
       LOG.error("admission of {} at {} failed", what, path, e.getCause());
       return deny(
           500, "Stella Operator could not check " + what + ": " + e.getCause().getMessage());

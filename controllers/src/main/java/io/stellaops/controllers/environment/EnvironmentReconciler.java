@@ -179,7 +179,11 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     }
     boolean hasTargets =
         Informers.of(context, Target.class)
-            .list(ns, t -> env.getMetadata().getName().equals(t.getSpec().environment()))
+            .list(
+                ns,
+                t ->
+                    t.getSpec() != null
+                        && env.getMetadata().getName().equals(t.getSpec().environment()))
             .findAny()
             .isPresent();
     if (!hasTargets) {

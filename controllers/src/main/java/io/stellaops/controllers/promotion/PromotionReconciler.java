@@ -114,7 +114,10 @@ public class PromotionReconciler implements Reconciler<Promotion> {
             BY_ENVIRONMENT,
             PromotionReconciler::environmentKey,
             BY_RELEASE,
-            p -> List.of(key(p.getMetadata().getNamespace(), p.getSpec().release()))));
+            p ->
+                p.getSpec() == null
+                    ? List.of()
+                    : List.of(key(p.getMetadata().getNamespace(), p.getSpec().release()))));
     var approvals =
         InformerEventSourceConfiguration.from(Approval.class, Promotion.class)
             .withSecondaryToPrimaryMapper(a ->
@@ -209,7 +212,10 @@ public class PromotionReconciler implements Reconciler<Promotion> {
   }
 
   private static List<String> environmentKey(Promotion p) {
-    return List.of(key(p.getMetadata().getNamespace(), p.getSpec().environment()));
+    // every kind requires spec; one created before it did must not break the index
+    return p.getSpec() == null
+        ? List.of()
+        : List.of(key(p.getMetadata().getNamespace(), p.getSpec().environment()));
   }
 
   private static String key(String namespace, String name) {
@@ -455,7 +461,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     @Override
     public List<Target> targetsOf(String environment) {
       return source(Target.class)
-          .list(ns, t -> environment.equals(t.getSpec().environment()))
+          .list(ns, t -> t.getSpec() != null && environment.equals(t.getSpec().environment()))
           .toList();
     }
 

@@ -434,11 +434,14 @@ final class PromotionStateMachine {
       var requester = in.promotion().requestedBy();
       Instant at = Instant.parse(in.now());
       for (Approval approval : observed.approvals()) {
-        var a =
+        var counted =
             in.approvals().stream()
                 .filter(i -> i.name().equals(approval.getMetadata().getName()))
-                .findFirst()
-                .orElseThrow();
+                .findFirst();
+        if (counted.isEmpty()) {
+          continue; // not one of this promotion's (the cache may hold it for another name)
+        }
+        var a = counted.get();
         var exclusion = ApprovalCount.judge(env.approvals(), a, subject, requester, at);
         if (exclusion != null && in.promotion().breakGlass() != null && env.breakGlass() != null) {
           if (ApprovalCount.judge(env.breakGlass().approvals(), a, subject, requester, at)

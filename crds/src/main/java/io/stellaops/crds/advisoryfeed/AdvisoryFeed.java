@@ -2,6 +2,7 @@ package io.stellaops.crds.advisoryfeed;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class AdvisoryFeed extends CustomResource<AdvisoryFeedSpec, AdvisoryFeedStatus> {
   @Override
   @JsonPropertyDescription("Where the advisory snapshot and VEX documents come from.")
+  @Required
   public AdvisoryFeedSpec getSpec() {
     return super.getSpec();
   }

@@ -2,6 +2,7 @@ package io.stellaops.crds.agent;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -34,6 +35,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class Agent extends CustomResource<AgentSpec, AgentStatus> implements Namespaced {
   @Override
   @JsonPropertyDescription("Who the agent is and what it can do.")
+  @Required
   public AgentSpec getSpec() {
     return super.getSpec();
   }

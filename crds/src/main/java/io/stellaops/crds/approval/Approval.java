@@ -2,6 +2,7 @@ package io.stellaops.crds.approval;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class Approval extends CustomResource<ApprovalSpec, ApprovalStatus> implements Namespaced {
   @Override
   @JsonPropertyDescription("The approver's decision on a promotion. Immutable after creation.")
+  @Required
   public ApprovalSpec getSpec() {
     return super.getSpec();
   }

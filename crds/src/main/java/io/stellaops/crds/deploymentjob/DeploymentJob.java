@@ -2,6 +2,7 @@ package io.stellaops.crds.deploymentjob;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -25,6 +26,7 @@ public class DeploymentJob extends CustomResource<DeploymentJobSpec, DeploymentJ
   @Override
   @JsonPropertyDescription(
       "What the agent must do. Written by the promotion controller; immutable.")
+  @Required
   public DeploymentJobSpec getSpec() {
     return super.getSpec();
   }

@@ -2,6 +2,7 @@ package io.stellaops.crds.environment;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -28,6 +29,7 @@ public class Environment extends CustomResource<EnvironmentSpec, EnvironmentStat
     implements Namespaced {
   @Override
   @JsonPropertyDescription("Rules a release must satisfy to enter this environment.")
+  @Required
   public EnvironmentSpec getSpec() {
     return super.getSpec();
   }

@@ -2,6 +2,7 @@ package io.stellaops.crds.evidencepacket;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -23,6 +24,7 @@ public class EvidencePacket extends CustomResource<EvidencePacketSpec, EvidenceP
     implements Namespaced {
   @Override
   @JsonPropertyDescription("The DSSE envelope and what it covers. Immutable after creation.")
+  @Required
   public EvidencePacketSpec getSpec() {
     return super.getSpec();
   }

@@ -2,6 +2,7 @@ package io.stellaops.crds.gatepolicy;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -27,6 +28,7 @@ public class GatePolicy extends CustomResource<GatePolicySpec, GatePolicyStatus>
     implements Namespaced {
   @Override
   @JsonPropertyDescription("The rules and built-in gates of this policy.")
+  @Required
   public GatePolicySpec getSpec() {
     return super.getSpec();
   }

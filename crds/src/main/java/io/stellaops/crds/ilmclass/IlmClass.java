@@ -2,6 +2,7 @@ package io.stellaops.crds.ilmclass;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -30,6 +31,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class IlmClass extends CustomResource<IlmClassSpec, IlmClassStatus> {
   @Override
   @JsonPropertyDescription("Retention rules of this class.")
+  @Required
   public IlmClassSpec getSpec() {
     return super.getSpec();
   }

@@ -2,6 +2,7 @@ package io.stellaops.crds.promotion;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -26,6 +27,7 @@ public class Promotion extends CustomResource<PromotionSpec, PromotionStatus>
     implements Namespaced {
   @Override
   @JsonPropertyDescription("Which release goes where, and who asked. Immutable after creation.")
+  @Required
   public PromotionSpec getSpec() {
     return super.getSpec();
   }

@@ -2,6 +2,7 @@ package io.stellaops.crds.release;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -30,6 +31,7 @@ public class Release extends CustomResource<ReleaseSpec, ReleaseStatus> implemen
   @Override
   @JsonPropertyDescription(
       "What the release is: a version and its component images. Immutable after creation.")
+  @Required
   public ReleaseSpec getSpec() {
     return super.getSpec();
   }

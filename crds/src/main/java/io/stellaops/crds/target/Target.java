@@ -2,6 +2,7 @@ package io.stellaops.crds.target;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -25,6 +26,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class Target extends CustomResource<TargetSpec, TargetStatus> implements Namespaced {
   @Override
   @JsonPropertyDescription("Where and how releases are deployed.")
+  @Required
   public TargetSpec getSpec() {
     return super.getSpec();
   }

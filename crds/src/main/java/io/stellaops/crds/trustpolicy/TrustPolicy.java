@@ -2,6 +2,7 @@ package io.stellaops.crds.trustpolicy;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -23,6 +24,7 @@ public class TrustPolicy extends CustomResource<TrustPolicySpec, TrustPolicyStat
   @Override
   @JsonPropertyDescription(
       "Image globs, the authorities that must have signed them, and required attestations.")
+  @Required
   public TrustPolicySpec getSpec() {
     return super.getSpec();
   }

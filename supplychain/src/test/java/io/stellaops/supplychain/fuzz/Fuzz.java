@@ -245,7 +245,7 @@ public final class Fuzz {
   }
 
   /** A JSON document with one node replaced, removed or repeated; null if it is not JSON. */
-  private static byte[] mutateJson(Random random, byte[] input) {
+  public static byte[] mutateJson(Random random, byte[] input) {
     JsonNode tree;
     try {
       tree = JSON.readTree(input);

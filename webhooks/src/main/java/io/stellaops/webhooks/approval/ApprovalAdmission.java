@@ -8,12 +8,14 @@ import io.javaoperatorsdk.webhook.admission.AdmissionUtils;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.approval.ApprovalSpec;
 import io.stellaops.crds.approval.ApprovalSubject;
+import io.stellaops.crds.common.ApiPatterns;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.promotion.Phase;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseComponent;
 import io.stellaops.supplychain.digest.DigestSet;
+import io.stellaops.webhooks.AdmittedObjects;
 import io.stellaops.webhooks.Identities;
 import io.stellaops.webhooks.Violations;
 import java.util.List;
@@ -40,7 +42,7 @@ public final class ApprovalAdmission implements AdmissionRequestHandler {
       return AdmissionUtils.allowedAdmissionResponse();
     }
     var serialization = client.getKubernetesSerialization();
-    Approval original = serialization.convertValue(request.getObject(), Approval.class);
+    Approval original = AdmittedObjects.read(serialization, request.getObject(), Approval.class);
     ApprovalSpec spec = original.getSpec();
     String namespace = request.getNamespace();
     Violations violations = new Violations();
@@ -56,8 +58,16 @@ public final class ApprovalAdmission implements AdmissionRequestHandler {
     }
     ApprovalSubject subject = null;
     Promotion promotion =
-        client.resources(Promotion.class).inNamespace(namespace).withName(spec.promotion()).get();
-    if (promotion == null) {
+        spec.promotion().matches(ApiPatterns.NAME)
+            ? client
+                .resources(Promotion.class)
+                .inNamespace(namespace)
+                .withName(spec.promotion())
+                .get()
+            : null;
+    if (!spec.promotion().matches(ApiPatterns.NAME)) {
+      violations.add("spec.promotion", spec.promotion() + " is not an object name");
+    } else if (promotion == null) {
       violations.add(
           "spec.promotion",
           "Promotion " + spec.promotion() + " does not exist in namespace " + namespace);
@@ -103,7 +113,7 @@ public final class ApprovalAdmission implements AdmissionRequestHandler {
     if (!violations.isEmpty()) {
       return violations.deny();
     }
-    Approval stamped = serialization.convertValue(request.getObject(), Approval.class);
+    Approval stamped = AdmittedObjects.read(serialization, request.getObject(), Approval.class);
     stamped.setSpec(
         new ApprovalSpec(
             spec.promotion(),

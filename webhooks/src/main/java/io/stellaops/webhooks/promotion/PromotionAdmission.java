@@ -6,10 +6,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
 import io.javaoperatorsdk.webhook.admission.AdmissionUtils;
+import io.stellaops.crds.common.ApiPatterns;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.promotion.PromotionSpec;
 import io.stellaops.crds.release.Release;
+import io.stellaops.webhooks.AdmittedObjects;
 import io.stellaops.webhooks.Identities;
 import io.stellaops.webhooks.Violations;
 import java.util.ArrayList;
@@ -37,7 +39,7 @@ public final class PromotionAdmission implements AdmissionRequestHandler {
     if (!"CREATE".equals(request.getOperation())) {
       return AdmissionUtils.allowedAdmissionResponse();
     }
-    Promotion original = serialization.convertValue(request.getObject(), Promotion.class);
+    Promotion original = AdmittedObjects.read(serialization, request.getObject(), Promotion.class);
     PromotionSpec spec = original.getSpec();
     Violations violations = new Violations();
     if (spec.requestedBy() != null) {
@@ -48,7 +50,7 @@ public final class PromotionAdmission implements AdmissionRequestHandler {
     if (!violations.isEmpty()) {
       return violations.deny();
     }
-    Promotion stamped = serialization.convertValue(request.getObject(), Promotion.class);
+    Promotion stamped = AdmittedObjects.read(serialization, request.getObject(), Promotion.class);
     stamped.setSpec(
         new PromotionSpec(
             spec.release(),
@@ -64,6 +66,10 @@ public final class PromotionAdmission implements AdmissionRequestHandler {
 
   private List<String> missing(String namespace, PromotionSpec spec) {
     List<String> warnings = new ArrayList<>();
+    if (!spec.release().matches(ApiPatterns.NAME)
+        || !spec.environment().matches(ApiPatterns.NAME)) {
+      return null; // not names at all: the schema refuses them, naming the field
+    }
     if (client.resources(Release.class).inNamespace(namespace).withName(spec.release()).get()
         == null) {
       warnings.add(

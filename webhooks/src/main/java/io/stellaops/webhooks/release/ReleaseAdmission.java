@@ -9,6 +9,7 @@ import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseAnnotations;
 import io.stellaops.crds.release.ReleaseComponent;
 import io.stellaops.crds.release.ReleaseSpec;
+import io.stellaops.webhooks.AdmittedObjects;
 import io.stellaops.webhooks.Violations;
 import io.stellaops.webhooks.imagepolicy.AdmissionEvents;
 import io.stellaops.webhooks.imagepolicy.ImagePolicy;
@@ -61,8 +62,8 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
 
   @Override
   public AdmissionResponse handle(AdmissionRequest request) {
-    Release original = serialization.convertValue(request.getObject(), Release.class);
-    Release stamped = serialization.convertValue(request.getObject(), Release.class);
+    Release original = AdmittedObjects.read(serialization, request.getObject(), Release.class);
+    Release stamped = AdmittedObjects.read(serialization, request.getObject(), Release.class);
     Release old =
         request.getOldObject() == null
             ? null

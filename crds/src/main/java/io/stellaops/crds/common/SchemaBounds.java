@@ -1,4 +1,4 @@
-package io.stellaops.decision;
+package io.stellaops.crds.common;
 
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -12,15 +12,15 @@ import java.util.Map;
 /**
  * Refuses an API record in which a field its schema requires ({@link Required}) is absent, or a
  * list or string is longer than its schema allows ({@link Size}). The API server enforces both for
- * every object it admits; recorded inputs read back from evidence were never admitted, and a
- * decision must neither fail half-way on them nor take unbounded time: they are refused whole,
- * naming the field.
+ * every object it admits, but mutating webhooks see objects before that, and recorded inputs read
+ * back from evidence were never admitted: neither may fail half-way on them or take unbounded time,
+ * so they are refused whole, naming the field.
  */
-final class SchemaBounds {
+public final class SchemaBounds {
   private SchemaBounds() {}
 
   /** Checks {@code value} and every record within it; {@code path} names it in the message. */
-  static void check(String path, Object value) {
+  public static void check(String path, Object value) {
     if (value instanceof Record record) {
       for (RecordComponent c : record.getClass().getRecordComponents()) {
         Object field = read(c, record);
