@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * through gates (a CEL rule denies prereleases in prod), approvals (stage needs one, given as soon
  * as it is asked for) and deployments (agents in this JVM report every job, failing those of one
  * release), then restarted at once. Seeded: {@code -Dstella.chaos.seed} reruns a run; {@code
- * -Dstella.chaos.promotions} and {@code -Dstella.chaos.kills} size it (CI: 30 and 5; {@code
+ * -Dstella.chaos.promotions} and {@code -Dstella.chaos.kills} size it (CI: 20 and 3; {@code
  * hack/test.sh chaos}: 100 and 20).
  *
  * <p>At the end every promotion must be terminal and decided once: one decision record, whose
@@ -61,8 +61,8 @@ import org.junit.jupiter.api.Test;
 class OperatorKillChaosIT {
   static final String NS = "chaos";
   static final long SEED = Long.getLong("stella.chaos.seed", System.nanoTime());
-  static final int PROMOTIONS = Integer.getInteger("stella.chaos.promotions", 30);
-  static final int KILLS = Integer.getInteger("stella.chaos.kills", 5);
+  static final int PROMOTIONS = Integer.getInteger("stella.chaos.promotions", 20);
+  static final int KILLS = Integer.getInteger("stella.chaos.kills", 3);
   static final int RELEASES = 8;
   static final String FAILING_RELEASE = "r7";
   static KubernetesClient client;
