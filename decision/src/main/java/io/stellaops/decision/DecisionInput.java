@@ -10,6 +10,7 @@ import io.stellaops.crds.promotion.BreakGlass;
 import io.stellaops.crds.release.FindingsSummary;
 import io.stellaops.crds.release.ProvenanceSummary;
 import io.stellaops.crds.release.ReleaseSpec;
+import io.stellaops.supplychain.digest.Sha256;
 import java.util.List;
 import java.util.Map;
 
@@ -85,7 +86,7 @@ public record DecisionInput(
       ProvenanceSummary provenance) {
     public ComponentInput {
       required("component name", name);
-      if (digest != null && !digest.matches("sha256:[a-f0-9]{64}")) {
+      if (digest != null && !Sha256.isDigest(digest)) {
         // the Release's schema admits no other; a recorded input that holds one was not ours
         throw new IllegalArgumentException(
             "component " + name + ": digest " + digest + " is not sha256:<64 hex>");
@@ -127,16 +128,16 @@ public record DecisionInput(
     }
   }
 
-  /**
-   * The times the controller records are RFC 3339 instants; a recorded input with another was not
-   * written by it, and is refused whole rather than decided in part.
-   */
   private static void required(String field, Object value) {
     if (value == null) {
       throw new IllegalArgumentException(field + " is missing");
     }
   }
 
+  /**
+   * The times the controller records are RFC 3339 instants; a recorded input with another was not
+   * written by it, and is refused whole rather than decided in part.
+   */
   private static void instant(String field, String value) {
     try {
       java.time.Instant.parse(value);

@@ -109,15 +109,14 @@ final class PromotionInputs {
           + generation
           + ")";
     }
-    for (String policy :
-        env.getSpec().gatePolicies() == null ? List.<String>of() : env.getSpec().gatePolicies()) {
-      GatePolicy p = observed.gatePolicy(policy);
-      if (p != null
-          && (p.getStatus() == null
-              || !Objects.equals(
-                  p.getStatus().getObservedGeneration(), p.getMetadata().getGeneration()))) {
+    List<GatePolicy> policies =
+        policyNames(env).stream().map(observed::gatePolicy).filter(Objects::nonNull).toList();
+    for (GatePolicy p : policies) {
+      if (p.getStatus() == null
+          || !Objects.equals(
+              p.getStatus().getObservedGeneration(), p.getMetadata().getGeneration())) {
         return "GatePolicy "
-            + policy
+            + p.getMetadata().getName()
             + " is not compiled yet (its controller has not observed generation "
             + p.getMetadata().getGeneration()
             + ")";
@@ -126,7 +125,7 @@ final class PromotionInputs {
     boolean withSbom =
         status.getComponents() != null
             && status.getComponents().stream().anyMatch(c -> c.sbomDigest() != null);
-    if (!withSbom || !readsFindings(observed, env)) {
+    if (!withSbom || policies.stream().noneMatch(PromotionInputs::readsFindings)) {
       return null;
     }
     var feeds = observed.advisoryFeeds();
@@ -148,19 +147,14 @@ final class PromotionInputs {
     return null;
   }
 
-  /** Whether a gate policy of the environment reads findings: a vulnerability gate or CEL rules. */
-  private static boolean readsFindings(Observed observed, Environment env) {
-    for (String name :
-        env.getSpec().gatePolicies() == null ? List.<String>of() : env.getSpec().gatePolicies()) {
-      GatePolicy p = observed.gatePolicy(name);
-      if (p != null
-          && ((p.getSpec().rules() != null && !p.getSpec().rules().isEmpty())
-              || (p.getSpec().builtins() != null
-                  && p.getSpec().builtins().vulnerabilities() != null))) {
-        return true;
-      }
-    }
-    return false;
+  /** Whether a gate policy reads findings: a vulnerability gate or CEL rules. */
+  private static boolean readsFindings(GatePolicy p) {
+    return (p.getSpec().rules() != null && !p.getSpec().rules().isEmpty())
+        || (p.getSpec().builtins() != null && p.getSpec().builtins().vulnerabilities() != null);
+  }
+
+  private static List<String> policyNames(Environment env) {
+    return env.getSpec().gatePolicies() == null ? List.of() : env.getSpec().gatePolicies();
   }
 
   private static DecisionInput.ReleaseInput releaseInput(Release release) {
@@ -224,8 +218,7 @@ final class PromotionInputs {
 
   private static List<DecisionInput.PolicyInput> policies(Observed observed, Environment env) {
     List<DecisionInput.PolicyInput> result = new ArrayList<>();
-    for (String name :
-        env.getSpec().gatePolicies() == null ? List.<String>of() : env.getSpec().gatePolicies()) {
+    for (String name : policyNames(env)) {
       GatePolicy p = observed.gatePolicy(name);
       if (p == null) {
         continue;

@@ -42,9 +42,16 @@ public final class Sha256 {
     return digest(manifest.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Whether {@code digest} is a well-formed sha256 digest: {@code sha256:} and 64 lower-case hex.
+   */
+  public static boolean isDigest(String digest) {
+    return digest != null && digest.matches("sha256:[a-f0-9]{64}");
+  }
+
   /** The hex part of an OCI digest, rejecting anything but a well-formed sha256 digest. */
   public static String hexOf(String digest) {
-    if (digest == null || !digest.matches("sha256:[a-f0-9]{64}")) {
+    if (!isDigest(digest)) {
       throw new IllegalArgumentException("not a sha256 digest: " + digest);
     }
     return digest.substring(PREFIX.length());

@@ -317,7 +317,7 @@ public final class RegistryClient {
   /** Fetches a blob and checks it against its digest. */
   public byte[] blob(String image, String digest, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);
-    if (digest == null || !digest.matches("sha256:[a-f0-9]{64}")) {
+    if (!Sha256.isDigest(digest)) {
       // a digest read from a manifest the registry served: it goes into a URL path
       throw new RegistryException(
           ref + ": a manifest names blob " + quoted(digest) + ", not a sha256 digest");

@@ -57,15 +57,16 @@ public final class ApprovalAdmission implements AdmissionRequestHandler {
           "is set by Stella Operator from the promotion's release digests; remove it from the request");
     }
     ApprovalSubject subject = null;
+    boolean named = spec.promotion().matches(ApiPatterns.NAME);
     Promotion promotion =
-        spec.promotion().matches(ApiPatterns.NAME)
+        named
             ? client
                 .resources(Promotion.class)
                 .inNamespace(namespace)
                 .withName(spec.promotion())
                 .get()
             : null;
-    if (!spec.promotion().matches(ApiPatterns.NAME)) {
+    if (!named) {
       violations.add("spec.promotion", spec.promotion() + " is not an object name");
     } else if (promotion == null) {
       violations.add(
@@ -113,7 +114,7 @@ public final class ApprovalAdmission implements AdmissionRequestHandler {
     if (!violations.isEmpty()) {
       return violations.deny();
     }
-    Approval stamped = AdmittedObjects.read(serialization, request.getObject(), Approval.class);
+    Approval stamped = serialization.clone(original);
     stamped.setSpec(
         new ApprovalSpec(
             spec.promotion(),

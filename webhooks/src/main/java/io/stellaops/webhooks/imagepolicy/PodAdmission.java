@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
 import io.javaoperatorsdk.webhook.admission.AdmissionUtils;
+import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.oci.ImageReference;
 import io.stellaops.webhooks.Violations;
 import java.util.ArrayList;
@@ -64,11 +65,11 @@ public final class PodAdmission implements AdmissionRequestHandler {
       } catch (IllegalArgumentException e) {
         return e.getMessage();
       }
-      if (digest != null && !digest.matches("sha256:[a-f0-9]{64}")) {
+      if (digest != null && !Sha256.isDigest(digest)) {
         return "digest "
             + digest
             + " is not sha256: and 64 lower-case hex digits"
-            + (digest.toLowerCase(java.util.Locale.ROOT).matches("sha256:[a-f0-9]{64}")
+            + (Sha256.isDigest(digest.toLowerCase(java.util.Locale.ROOT))
                 ? " (the OCI image spec allows lower case only: write it so)"
                 : "");
       }

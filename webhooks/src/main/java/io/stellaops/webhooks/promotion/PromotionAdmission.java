@@ -50,7 +50,7 @@ public final class PromotionAdmission implements AdmissionRequestHandler {
     if (!violations.isEmpty()) {
       return violations.deny();
     }
-    Promotion stamped = AdmittedObjects.read(serialization, request.getObject(), Promotion.class);
+    Promotion stamped = serialization.clone(original);
     stamped.setSpec(
         new PromotionSpec(
             spec.release(),

@@ -63,7 +63,7 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
   @Override
   public AdmissionResponse handle(AdmissionRequest request) {
     Release original = AdmittedObjects.read(serialization, request.getObject(), Release.class);
-    Release stamped = AdmittedObjects.read(serialization, request.getObject(), Release.class);
+    Release stamped = serialization.clone(original);
     Release old =
         request.getOldObject() == null
             ? null
