@@ -33,6 +33,7 @@ import io.stellaops.webhooks.WebhookConfigurations;
 import io.stellaops.webhooks.agent.AgentStatusAdmission;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
 import io.stellaops.webhooks.evidence.EvidenceAdmission;
+import io.stellaops.webhooks.gatepolicy.GatePolicyAdmission;
 import io.stellaops.webhooks.imagepolicy.AdmissionEvents;
 import io.stellaops.webhooks.imagepolicy.ImagePolicy;
 import io.stellaops.webhooks.imagepolicy.PodAdmission;
@@ -217,6 +218,8 @@ public final class StellaOperator implements AutoCloseable {
     Set<String> self = Set.of(selfUsername());
     handlers.put(AgentStatusAdmission.PATH, new AgentStatusAdmission(client, self));
     handlers.put(EvidenceAdmission.PATH, new EvidenceAdmission(client, self));
+    handlers.put(
+        GatePolicyAdmission.PATH, new GatePolicyAdmission(client.getKubernetesSerialization()));
     trustPolicies = client.resources(TrustPolicy.class).inform();
     var imagePolicy =
         new ImagePolicy(trustEvaluator, () -> trustPolicies.getStore().list(), secrets, registry);

@@ -61,7 +61,39 @@ class JsonLogsIT {
       assertThat(verdict.path("formattedMessage").asText())
           .contains("Release shop/api-1: Verified - -> False (SignatureNotVerified)")
           .contains("no TrustPolicy covers registry.example.com/shop/api");
+
+      // what a person must fix is a warning, once, for every kind
+      PromotionTestSupport.apply(
+          client,
+          "shop",
+          """
+          apiVersion: stellaops.io/v1alpha1
+          kind: Environment
+          metadata: {name: prod}
+          spec: {upstream: {environments: [stage]}}
+          """);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> stalledWarnings(operator.log, "Environment", "prod").size() == 1);
+      JsonNode environment = stalledWarnings(operator.log, "Environment", "prod").getFirst();
+      assertThat(environment.path("formattedMessage").asText())
+          .startsWith("Environment shop/prod stalled (UpstreamMissing): ")
+          .contains("stage");
+      assertThat(stalledWarnings(operator.log, "Release", "api-1"))
+          .singleElement()
+          .satisfies(w ->
+              assertThat(w.path("formattedMessage").asText())
+                  .startsWith("Release shop/api-1 stalled (SignatureNotVerified): "));
     }
+  }
+
+  static List<JsonNode> stalledWarnings(Path log, String kind, String name) throws IOException {
+    return entries(log).stream()
+        .filter(e -> e.path("level").asText().equals("WARN"))
+        .filter(e -> e.path("mdc").path("resource.kind").asText().equals(kind))
+        .filter(e -> e.path("mdc").path("resource.name").asText().equals(name))
+        .filter(e -> e.path("formattedMessage").asText().contains(" stalled ("))
+        .toList();
   }
 
   static boolean isReleaseVerdict(JsonNode entry) {

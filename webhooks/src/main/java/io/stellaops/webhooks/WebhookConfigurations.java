@@ -12,6 +12,7 @@ import io.stellaops.crds.ilmclass.IlmMetadata;
 import io.stellaops.webhooks.agent.AgentStatusAdmission;
 import io.stellaops.webhooks.approval.ApprovalAdmission;
 import io.stellaops.webhooks.evidence.EvidenceAdmission;
+import io.stellaops.webhooks.gatepolicy.GatePolicyAdmission;
 import io.stellaops.webhooks.imagepolicy.PodAdmission;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
 import io.stellaops.webhooks.release.ReleaseAdmission;
@@ -20,7 +21,8 @@ import java.util.Base64;
 
 /**
  * The webhook configurations that register the admission server with the API server. Fail closed:
- * {@code failurePolicy: Fail}; the server's own deadline answers before {@code timeoutSeconds}.
+ * {@code failurePolicy: Fail} (but for the GatePolicy check, which its controller backs up); the
+ * server's own deadline answers before {@code timeoutSeconds}.
  */
 public final class WebhookConfigurations {
   public static final String MUTATING = "stella-operator";
@@ -104,7 +106,8 @@ public final class WebhookConfigurations {
 
   /**
    * Only an object's own agent may write its status (DeploymentJobs and Targets); only the
-   * lifecycle controller deletes evidence (EvidencePackets and decision records).
+   * lifecycle controller deletes evidence (EvidencePackets and decision records); GatePolicy rules
+   * must compile.
    */
   public static ValidatingWebhookConfiguration validating(Endpoint endpoint, String caPem) {
     return new ValidatingWebhookConfigurationBuilder()
@@ -141,6 +144,22 @@ public final class WebhookConfigurations {
         .withAdmissionReviewVersions("v1")
         .withSideEffects("None")
         .withFailurePolicy("Fail")
+        .withTimeoutSeconds(TIMEOUT_SECONDS)
+        .endWebhook()
+        .addNewWebhook()
+        .withName("gatepolicies.stellaops.io")
+        .withClientConfig(client(endpoint, GatePolicyAdmission.PATH, caPem))
+        .addNewRule()
+        .withApiGroups("stellaops.io")
+        .withApiVersions("v1alpha1")
+        .withResources("gatepolicies")
+        .withOperations("CREATE", "UPDATE")
+        .endRule()
+        .withAdmissionReviewVersions("v1")
+        .withSideEffects("None")
+        // a convenience, not a guard: the controller stalls what slips past, so GitOps can apply
+        // policies while the operator is down
+        .withFailurePolicy("Ignore")
         .withTimeoutSeconds(TIMEOUT_SECONDS)
         .endWebhook()
         .addNewWebhook()

@@ -105,8 +105,16 @@ final class LoopbackAdmission {
         new AdmissionEvents(client, Clock.systemUTC()));
   }
 
+  /** Serves {@code handlers} and registers the mutating webhooks with the API server. */
   static AdmissionServer start(
       KubernetesClient client, Map<String, AdmissionRequestHandler> handlers) throws Exception {
+    return start(client, handlers, false);
+  }
+
+  /** Serves {@code handlers} and registers the mutating or the validating webhooks. */
+  static AdmissionServer start(
+      KubernetesClient client, Map<String, AdmissionRequestHandler> handlers, boolean validating)
+      throws Exception {
     var certificates =
         WebhookCertificates.generate(
             List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
@@ -118,10 +126,12 @@ final class LoopbackAdmission {
             Duration.ofSeconds(8),
             client.getKubernetesSerialization());
     server.start();
+    String url = "https://127.0.0.1:" + server.port();
     client
         .resource(
-            WebhookConfigurations.mutating(
-                "https://127.0.0.1:" + server.port(), certificates.caPem()))
+            validating
+                ? WebhookConfigurations.validating(url, certificates.caPem())
+                : WebhookConfigurations.mutating(url, certificates.caPem()))
         .serverSideApply();
     return server;
   }

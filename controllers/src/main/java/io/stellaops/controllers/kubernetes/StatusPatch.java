@@ -28,7 +28,9 @@ public final class StatusPatch {
     return UpdateControl.patchStatus(of(resource, status, fresh));
   }
 
+  /** The patch that writes {@code status}; says in the log when it stalls the object. */
   public static <S, T extends CustomResource<?, S>> T of(T resource, S status, Supplier<T> fresh) {
+    StalledLog.onWrite(resource, resource.getStatus(), status);
     T patch = fresh.get();
     patch.getMetadata().setName(resource.getMetadata().getName());
     patch.getMetadata().setNamespace(resource.getMetadata().getNamespace());

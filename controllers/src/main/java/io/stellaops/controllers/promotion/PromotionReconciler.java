@@ -24,6 +24,7 @@ import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.Informers;
+import io.stellaops.controllers.kubernetes.StalledLog;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.promotion.PromotionStateMachine.Action;
@@ -336,8 +337,9 @@ public class PromotionReconciler implements Reconciler<Promotion> {
         }
       }
       case MarkApproval mark -> {
+        StalledLog.onWrite(mark.approval(), mark.approval().getStatus(), mark.status());
         Approval patch = new Approval();
-        patch.getMetadata().setName(mark.approval());
+        patch.getMetadata().setName(mark.approval().getMetadata().getName());
         patch.getMetadata().setNamespace(ns);
         patch.setStatus(mark.status());
         client.resource(patch).subresource("status").patch(APPLY_STATUS, patch);
@@ -377,23 +379,19 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     }
   }
 
-  /** A log line per phase entered (a warning for Denied and Failed), and the phase metrics. */
+  /**
+   * An INFO line per phase entered, and the phase metrics. Denied and Failed stall the promotion,
+   * and StalledLog says that as a warning when the status is written.
+   */
   private static void announce(Promotion promotion, Step step, Transition entered) {
     Phase phase = entered.phase();
-    boolean warning = phase == Phase.Denied || phase == Phase.Failed;
-    String line = "Promotion {}/{}: {} ({}): {}";
-    Object[] args = {
-      promotion.getMetadata().getNamespace(),
-      promotion.getMetadata().getName(),
-      phase,
-      entered.reason(),
-      entered.message()
-    };
-    if (warning) {
-      LOG.warn(line, args);
-    } else {
-      LOG.info(line, args);
-    }
+    LOG.info(
+        "Promotion {}/{}: {} ({}): {}",
+        promotion.getMetadata().getNamespace(),
+        promotion.getMetadata().getName(),
+        phase,
+        entered.reason(),
+        entered.message());
     if (phase.ended()) {
       ControllerMetrics.PROMOTIONS.labelValues(phase.name()).inc();
     }

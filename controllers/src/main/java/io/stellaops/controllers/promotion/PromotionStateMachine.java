@@ -75,7 +75,7 @@ final class PromotionStateMachine {
   record StartRollback(Promotion rollback) implements Action {}
 
   /** Write whether an Approval counts ({@code status.counted}); this controller owns that. */
-  record MarkApproval(String approval, ApprovalStatus status) implements Action {}
+  record MarkApproval(Approval approval, ApprovalStatus status) implements Action {}
 
   /**
    * The promotion's next status, the phases it entered on the way, what to do before the status is
@@ -469,7 +469,7 @@ final class PromotionStateMachine {
               now);
         }
         if (!sameCount(approval.getStatus(), desired)) {
-          actions.add(new MarkApproval(approval.getMetadata().getName(), desired));
+          actions.add(new MarkApproval(approval, desired));
         }
       }
     }

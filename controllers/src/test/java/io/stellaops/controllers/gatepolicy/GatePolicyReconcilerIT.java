@@ -88,16 +88,19 @@ class GatePolicyReconcilerIT {
         spec:
           rules:
             - {name: typo, expression: "relase.version == '1.0.0'", message: m}
+            - {name: field, expression: "release.verison == '1.0.0'", message: m}
         """;
     apply(broken);
     GatePolicy stalled = awaitObserved("broken", 1);
     assertThat(condition(stalled, ConditionTypes.STALLED).message())
         .contains("rule typo:")
-        .contains("undeclared reference to 'relase'");
+        .contains("undeclared reference to 'relase'")
+        .contains("rule field:")
+        .contains("undefined field 'verison'");
     assertThat(condition(stalled, ConditionTypes.READY).status()).isEqualTo(Condition.Status.FALSE);
     assertThat(condition(stalled, ConditionTypes.READY).reason()).isEqualTo("InvalidRule");
 
-    apply(broken.replace("relase", "release"));
+    apply(broken.replace("relase", "release").replace("verison", "version"));
     GatePolicy fixed = awaitObserved("broken", 2);
     assertThat(condition(fixed, ConditionTypes.READY).status()).isEqualTo(Condition.Status.TRUE);
     assertThat(fixed.getStatus().getConditions())

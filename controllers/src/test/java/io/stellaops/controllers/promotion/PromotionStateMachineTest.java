@@ -305,11 +305,11 @@ class PromotionStateMachineTest {
         .extracting(a -> (MarkApproval) a)
         .satisfiesExactlyInAnyOrder(
             m -> {
-              assertThat(m.approval()).isEqualTo("by-alice");
+              assertThat(m.approval().getMetadata().getName()).isEqualTo("by-alice");
               assertThat(m.status().getCounted()).isTrue();
             },
             m -> {
-              assertThat(m.approval()).isEqualTo("by-bob");
+              assertThat(m.approval().getMetadata().getName()).isEqualTo("by-bob");
               assertThat(m.status().getCounted()).isFalse();
               assertThat(m.status().getReason()).isEqualTo("SelfApproval");
               assertThat(m.status().getConditions())

@@ -12,7 +12,11 @@ import io.stellaops.crds.gatepolicy.GateRule;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Compiles a policy's CEL rules against the decision input; reports every broken rule at once. */
+/**
+ * Compiles a policy's CEL rules against the decision input's declared types (a misspelt field, a
+ * comparison of mismatched types or a non-boolean result is an error); reports every broken rule at
+ * once.
+ */
 public final class GateRuleCompiler {
   private static final CelCompiler COMPILER = compiler();
   private static final CelRuntime RUNTIME =
@@ -55,10 +59,8 @@ public final class GateRuleCompiler {
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addLibraries(CelExtensions.strings(), CelExtensions.lists())
             .setResultType(SimpleType.BOOL);
-    for (String name : DecisionInputVariables.MAPS) {
-      builder.addVar(name, SimpleType.DYN);
-    }
-    builder.addVar(DecisionInputVariables.NOW, SimpleType.TIMESTAMP);
-    return builder.build();
+    CelTypes types = new CelTypes();
+    CelInput.declarations(types).forEach(builder::addVar);
+    return builder.setTypeProvider(types).build();
   }
 }
