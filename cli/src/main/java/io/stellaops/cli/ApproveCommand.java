@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 final class ApproveCommand implements Callable<Integer> {
   @ParentCommand StellaCli cli;
 
-  @Parameters(index = "0", description = "Promotion name.")
+  @Parameters(index = "0", paramLabel = Completion.PROMOTION, description = "Promotion name.")
   String promotion;
 
   @Option(names = "--comment", description = "Optional comment.")

@@ -52,6 +52,7 @@ final class EvidenceCommand implements Runnable {
     @Parameters(
         index = "0",
         arity = "0..1",
+        paramLabel = Completion.EVIDENCE_PACKET,
         description = "EvidencePacket name (same as its promotion).")
     String name;
 
@@ -175,7 +176,10 @@ final class EvidenceCommand implements Runnable {
   static final class Get implements Callable<Integer> {
     @ParentCommand EvidenceCommand evidence;
 
-    @Parameters(index = "0", description = "EvidencePacket name.")
+    @Parameters(
+        index = "0",
+        paramLabel = Completion.EVIDENCE_PACKET,
+        description = "EvidencePacket name.")
     String name;
 
     @Override
@@ -200,7 +204,10 @@ final class EvidenceCommand implements Runnable {
   static final class Export implements Callable<Integer> {
     @ParentCommand EvidenceCommand evidence;
 
-    @Parameters(index = "0", description = "EvidencePacket name.")
+    @Parameters(
+        index = "0",
+        paramLabel = Completion.EVIDENCE_PACKET,
+        description = "EvidencePacket name.")
     String name;
 
     @Option(names = "--out", required = true, description = "Directory to write.")

@@ -23,10 +23,14 @@ import picocli.CommandLine.TypeConversionException;
 final class PromoteCommand implements Callable<Integer> {
   @ParentCommand StellaCli cli;
 
-  @Parameters(index = "0", description = "Release name.")
+  @Parameters(index = "0", paramLabel = Completion.RELEASE, description = "Release name.")
   String release;
 
-  @Option(names = "--to", required = true, description = "Environment to promote into.")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = Completion.ENVIRONMENT,
+      description = "Environment to promote into.")
   String environment;
 
   @Option(names = "--reason", description = "Why; recorded in the evidence.")
@@ -34,6 +38,7 @@ final class PromoteCommand implements Callable<Integer> {
 
   @Option(
       names = "--target",
+      paramLabel = Completion.TARGET,
       description = "Deploy only to these targets of the environment (repeatable).")
   List<String> targets;
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
 final class QuarantineCommand implements Callable<Integer> {
   @ParentCommand StellaCli cli;
 
-  @Parameters(index = "0", description = "Release name.")
+  @Parameters(index = "0", paramLabel = Completion.RELEASE, description = "Release name.")
   String release;
 
   @Option(names = "--reason", required = true, description = "Why; shown in every denial.")

@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
 final class RollbackCommand implements Callable<Integer> {
   @ParentCommand StellaCli cli;
 
-  @Parameters(index = "0", description = "Environment name.")
+  @Parameters(index = "0", paramLabel = Completion.ENVIRONMENT, description = "Environment name.")
   String environment;
 
   @Option(names = "--reason", description = "Why; recorded in the evidence.")

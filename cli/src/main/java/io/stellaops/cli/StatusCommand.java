@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand StellaCli cli;
 
-  @Parameters(index = "0", description = "Promotion name.")
+  @Parameters(index = "0", paramLabel = Completion.PROMOTION, description = "Promotion name.")
   String name;
 
   @Override

@@ -120,6 +120,9 @@ public final class StellaCli implements Runnable {
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     var cli = new StellaCli();
     try {
+      if (args.length > 0 && args[0].equals(Completion.COMMAND)) {
+        return Completion.run(cli, out, java.util.Arrays.asList(args).subList(1, args.length));
+      }
       return new CommandLine(cli)
           .setOut(out)
           .setErr(err)

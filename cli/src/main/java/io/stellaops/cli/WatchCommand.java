@@ -25,7 +25,7 @@ final class WatchCommand implements Callable<Integer> {
 
   @ParentCommand StellaCli cli;
 
-  @Parameters(index = "0", description = "Promotion name.")
+  @Parameters(index = "0", paramLabel = Completion.PROMOTION, description = "Promotion name.")
   String name;
 
   @Option(
