@@ -212,6 +212,56 @@ class IdentityStampingIT {
   }
 
   @Test
+  void refusesABreakGlassTypeTheEnvironmentDoesNotAllow() {
+    apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: hotfix}
+        spec:
+          breakGlass: {allowedTypes: [Rollback], approvals: {required: 1, allowedGroups: [sre]}}
+        """);
+    try (var alice = as("alice@example.com", "shop-developers")) {
+      String promotion =
+          """
+          apiVersion: stellaops.io/v1alpha1
+          kind: Promotion
+          metadata: {name: %s}
+          spec:
+            release: shop-1
+            environment: %s
+            breakGlass: {type: %s, justification: "the outage needs this now"}
+          """;
+      assertThatThrownBy(() ->
+              alice
+                  .resource(promotion.formatted("glass-dev", "dev", "Rollback"))
+                  .inNamespace(NS)
+                  .create())
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining(
+              "spec.breakGlass.type: Environment dev allows no break-glass (its spec.breakGlass is"
+                  + " not set)");
+      assertThatThrownBy(() ->
+              alice
+                  .resource(promotion.formatted("glass-fix", "hotfix", "SecurityFix"))
+                  .inNamespace(NS)
+                  .create())
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining(
+              "spec.breakGlass.type: Environment hotfix does not allow break-glass SecurityFix;"
+                  + " it allows [Rollback]");
+      assertThat(
+              alice
+                  .resource(promotion.formatted("glass-rollback", "hotfix", "Rollback"))
+                  .inNamespace(NS)
+                  .create())
+          .isNotNull();
+    }
+  }
+
+  @Test
   void warnsOfAReleaseOrEnvironmentThatDoesNotExistYet() {
     var request =
         new io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequestBuilder()

@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
 import io.javaoperatorsdk.webhook.admission.AdmissionUtils;
 import io.stellaops.crds.common.ApiPatterns;
+import io.stellaops.crds.environment.BreakGlassPolicy;
 import io.stellaops.crds.environment.Environment;
+import io.stellaops.crds.promotion.BreakGlass;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.promotion.PromotionSpec;
 import io.stellaops.crds.release.Release;
@@ -47,6 +49,19 @@ public final class PromotionAdmission implements AdmissionRequestHandler {
           "spec.requestedBy",
           "is set by Stella Operator from your authenticated Kubernetes identity; remove it from the request");
     }
+    boolean named =
+        spec.release().matches(ApiPatterns.NAME) && spec.environment().matches(ApiPatterns.NAME);
+    Environment environment =
+        named
+            ? client
+                .resources(Environment.class)
+                .inNamespace(request.getNamespace())
+                .withName(spec.environment())
+                .get()
+            : null;
+    if (environment != null && spec.breakGlass() != null) {
+      breakGlassAllowed(environment, spec.breakGlass(), violations);
+    }
     if (!violations.isEmpty()) {
       return violations.deny();
     }
@@ -60,16 +75,37 @@ public final class PromotionAdmission implements AdmissionRequestHandler {
             spec.breakGlass(),
             Identities.of(request.getUserInfo())));
     AdmissionResponse response = AdmissionUtils.admissionResponseFromMutation(original, stamped);
-    response.setWarnings(missing(request.getNamespace(), spec));
+    if (named) { // names that are not names the schema refuses, naming the field
+      response.setWarnings(missing(request.getNamespace(), spec, environment != null));
+    }
     return response;
   }
 
-  private List<String> missing(String namespace, PromotionSpec spec) {
-    List<String> warnings = new ArrayList<>();
-    if (!spec.release().matches(ApiPatterns.NAME)
-        || !spec.environment().matches(ApiPatterns.NAME)) {
-      return null; // not names at all: the schema refuses them, naming the field
+  /** A break-glass type the environment does not allow would only be denied later. */
+  private void breakGlassAllowed(
+      Environment environment, BreakGlass breakGlass, Violations violations) {
+    BreakGlassPolicy policy = environment.getSpec().breakGlass();
+    String type = serialization.convertValue(breakGlass.type(), String.class); // API spelling
+    if (policy == null) {
+      violations.add(
+          "spec.breakGlass.type",
+          "Environment "
+              + environment.getMetadata().getName()
+              + " allows no break-glass (its spec.breakGlass is not set); promote without it");
+    } else if (!policy.allowedTypes().contains(breakGlass.type())) {
+      violations.add(
+          "spec.breakGlass.type",
+          "Environment "
+              + environment.getMetadata().getName()
+              + " does not allow break-glass "
+              + type
+              + "; it allows "
+              + serialization.convertValue(policy.allowedTypes(), List.class));
     }
+  }
+
+  private List<String> missing(String namespace, PromotionSpec spec, boolean environmentExists) {
+    List<String> warnings = new ArrayList<>();
     if (client.resources(Release.class).inNamespace(namespace).withName(spec.release()).get()
         == null) {
       warnings.add(
@@ -79,12 +115,7 @@ public final class PromotionAdmission implements AdmissionRequestHandler {
               + namespace
               + "; the promotion waits, Stalled, until it does");
     }
-    if (client
-            .resources(Environment.class)
-            .inNamespace(namespace)
-            .withName(spec.environment())
-            .get()
-        == null) {
+    if (!environmentExists) {
       warnings.add(
           "Environment "
               + spec.environment()
