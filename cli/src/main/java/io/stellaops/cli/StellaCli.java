@@ -83,7 +83,12 @@ public final class StellaCli implements Runnable {
           throw new CommandLine.ParameterException(
               spec.commandLine(), "--as-group needs --as (as with kubectl)");
         }
-        client = new KubernetesClientBuilder().withConfig(config).build();
+        client =
+            new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientBuilderConsumer(
+                    http -> http.addOrReplaceInterceptor("warnings", new ServerWarnings(this::err)))
+                .build();
       } catch (IOException e) {
         throw new CommandLine.ParameterException(
             spec.commandLine(), "cannot read kubeconfig " + kubeconfig + ": " + e.getMessage());
