@@ -76,6 +76,8 @@ public final class StellaCli implements Runnable {
             kubeconfig == null
                 ? Config.autoConfigure(null)
                 : Config.fromKubeconfig(Files.readString(kubeconfig));
+        // as kubectl: a request is sent once; a retried POST could create a second promotion
+        config.setRequestRetryBackoffLimit(0);
         if (asUser != null) {
           config.setImpersonateUsername(asUser);
           config.setImpersonateGroups(asGroups);

@@ -133,11 +133,11 @@ public final class AdmissionServer implements AutoCloseable {
       // the answer is given: the checks behind it stop at their next registry request
       budget.cancel();
       future.cancel(true);
-      return outOfTime(path, what);
+      return outOfTime(path, what, budget.waitingFor());
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Deadline.Exceeded) {
         // the checks saw the deadline first: the same answer as when the server does
-        return outOfTime(path, what);
+        return outOfTime(path, what, budget.waitingFor());
       }
       if (e.getCause() instanceof AdmittedObjects.Unreadable unreadable) {
         return deny(400, unreadable.getMessage());
@@ -151,15 +151,21 @@ public final class AdmissionServer implements AutoCloseable {
     }
   }
 
-  private AdmissionResponse outOfTime(String path, String what) {
-    LOG.warn("admission of {} at {} exceeded {}", what, path, deadline);
+  private AdmissionResponse outOfTime(String path, String what, String waitingFor) {
+    LOG.warn("admission of {} at {} exceeded {} {}", what, path, deadline, waitingFor);
     return deny(
         504,
         "Stella Operator could not finish checking "
             + what
             + " within "
             + deadline.toSeconds()
-            + "s; try again, and if it persists check the operator's logs");
+            + "s"
+            + (waitingFor == null
+                ? "; try again, and if it persists check the operator's logs"
+                : " ("
+                    + waitingFor
+                    + " did not answer in time); check that it is up and"
+                    + " reachable from the operator, then try again"));
   }
 
   /** A denial with the message users see after "denied the request:". */

@@ -115,6 +115,16 @@ final class LoopbackAdmission {
   static AdmissionServer start(
       KubernetesClient client, Map<String, AdmissionRequestHandler> handlers, boolean validating)
       throws Exception {
+    return start(client, handlers, validating, Duration.ofSeconds(8));
+  }
+
+  /** As above, answering every review within {@code deadline}. */
+  static AdmissionServer start(
+      KubernetesClient client,
+      Map<String, AdmissionRequestHandler> handlers,
+      boolean validating,
+      Duration deadline)
+      throws Exception {
     var certificates =
         WebhookCertificates.generate(
             List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
@@ -123,7 +133,7 @@ final class LoopbackAdmission {
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
             certificates,
             handlers,
-            Duration.ofSeconds(8),
+            deadline,
             client.getKubernetesSerialization());
     server.start();
     String url = "https://127.0.0.1:" + server.port();

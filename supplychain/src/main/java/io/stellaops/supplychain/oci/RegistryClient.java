@@ -372,7 +372,11 @@ public final class RegistryClient {
   }
 
   private HttpResponse<byte[]> send(URI uri, Write write, String authorization, long limit) {
-    Deadline.current().ifPresent(d -> d.check("reading " + uri));
+    Deadline.current()
+        .ifPresent(d -> {
+          d.check("reading " + uri);
+          d.waitOn(authority(uri));
+        });
     var request =
         HttpRequest.newBuilder(uri)
             .timeout(Deadline.capped(timeout))
@@ -389,11 +393,14 @@ public final class RegistryClient {
       request.header("Authorization", authorization);
     }
     try {
-      return http.send(
-          request.build(),
-          write.method().equals("HEAD")
-              ? info -> HttpResponse.BodySubscribers.replacing(new byte[0])
-              : LimitedBody.handler(limit));
+      var response =
+          http.send(
+              request.build(),
+              write.method().equals("HEAD")
+                  ? info -> HttpResponse.BodySubscribers.replacing(new byte[0])
+                  : LimitedBody.handler(limit));
+      Deadline.current().ifPresent(d -> d.waitOn(null));
+      return response;
     } catch (HttpTimeoutException e) {
       Deadline.current().ifPresent(d -> d.check("waiting for " + authority(uri)));
       throw new RegistryException(

@@ -17,6 +17,7 @@ public final class Deadline {
   private final long endNanos;
   private final Duration budget;
   private volatile boolean cancelled;
+  private volatile String waitingFor;
 
   private Deadline(Duration budget) {
     this.budget = budget;
@@ -56,6 +57,19 @@ public final class Deadline {
   /** The deadline in force on this thread, if any. */
   public static Optional<Deadline> current() {
     return Optional.ofNullable(CURRENT.get());
+  }
+
+  /**
+   * Records that the work now waits on {@code whom} (a registry host; null once it answered), so an
+   * answer given for want of time can name it.
+   */
+  public void waitOn(String whom) {
+    waitingFor = whom;
+  }
+
+  /** What the work last waited on, or null. */
+  public String waitingFor() {
+    return waitingFor;
   }
 
   /** Ends the work now: an answer was given without it. */

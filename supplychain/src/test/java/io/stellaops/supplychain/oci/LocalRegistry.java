@@ -20,16 +20,60 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
  * (hack/peers/referrers-registry) for the registries that have one.
  */
 public final class LocalRegistry implements AutoCloseable {
-  private final Process process;
+  private Process process;
   private final Path dir;
   private final String address;
   private final int port;
+  private final java.util.List<String> command;
 
-  private LocalRegistry(Process process, Path dir, String address, int port) {
+  private LocalRegistry(
+      Process process, java.util.List<String> command, Path dir, String address, int port) {
     this.process = process;
+    this.command = java.util.List.copyOf(command);
     this.dir = dir;
     this.address = address;
     this.port = port;
+  }
+
+  /**
+   * An outage: the registry process is killed; nothing listens on its port until {@link #recover}.
+   */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** Starts the registry again on the same port, with the same storage. */
+  public void recover() throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      return;
+    }
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile()))
+            .start();
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+    awaitReady();
+  }
+
+  /**
+   * A hang: the process is stopped (SIGSTOP); the kernel still accepts connections on its port, but
+   * nothing answers until {@link #resume}.
+   */
+  public void freeze() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    int exit =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited " + exit);
+    }
   }
 
   public static LocalRegistry start() throws IOException, InterruptedException {
@@ -56,12 +100,11 @@ public final class LocalRegistry implements AutoCloseable {
     }
     int port = freePort();
     Path dir = Files.createTempDirectory("stella-registry");
-    Process process =
+    var builder =
         new ProcessBuilder(binary, "-address", "127.0.0.1:" + port)
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("registry.log").toFile())
-            .start();
-    return started(process, dir, "127.0.0.1", port);
+            .redirectOutput(dir.resolve("registry.log").toFile());
+    return started(builder, dir, "127.0.0.1", port);
   }
 
   /** A registry listening on {@code address}, one of this host's own. */
@@ -94,19 +137,19 @@ public final class LocalRegistry implements AutoCloseable {
         """
                 .formatted(dir.resolve("data"), address, port)
             + (user == null ? "" : htpasswd(dir, user, password)));
-    Process process =
+    var builder =
         new ProcessBuilder(binary.toString(), "serve", config.toString())
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("registry.log").toFile())
-            .start();
-    return started(process, dir, address, port);
+            .redirectOutput(dir.resolve("registry.log").toFile());
+    return started(builder, dir, address, port);
   }
 
-  private static LocalRegistry started(Process process, Path dir, String address, int port)
+  private static LocalRegistry started(ProcessBuilder builder, Path dir, String address, int port)
       throws IOException, InterruptedException {
+    Process process = builder.start();
     // a test class that never closes its registry must not leave the process behind
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
-    var registry = new LocalRegistry(process, dir, address, port);
+    var registry = new LocalRegistry(process, builder.command(), dir, address, port);
     registry.awaitReady();
     return registry;
   }

@@ -9,6 +9,7 @@ import io.stellaops.crds.release.Release;
 import io.stellaops.crds.release.ReleaseAnnotations;
 import io.stellaops.crds.release.ReleaseComponent;
 import io.stellaops.crds.release.ReleaseSpec;
+import io.stellaops.supplychain.time.Deadline;
 import io.stellaops.webhooks.AdmittedObjects;
 import io.stellaops.webhooks.Violations;
 import io.stellaops.webhooks.imagepolicy.AdmissionEvents;
@@ -124,6 +125,9 @@ public final class ReleaseAdmission implements AdmissionRequestHandler {
         pinned.add(
             new ReleaseComponent(c.name(), c.image(), c.tag(), digests.get(i).join(), c.sbom()));
       } catch (CompletionException e) {
+        if (e.getCause() instanceof Deadline.Exceeded exceeded) {
+          throw exceeded; // out of time is the server's answer, naming what it waited for
+        }
         violations.add(
             "spec.components[" + i + "]",
             e.getCause() instanceof ImagePolicy.Unresolvable u
