@@ -59,6 +59,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class StellaOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StellaOperator.class);
+  static final Duration LEADER_LEASE = Duration.ofSeconds(8);
+  static final Duration LEADER_RENEW_DEADLINE = Duration.ofSeconds(6);
+  static final Duration LEADER_RETRY = Duration.ofSeconds(2);
 
   private final OperatorSettings settings;
   private final KubernetesClient client;
@@ -101,14 +104,16 @@ public final class StellaOperator implements AutoCloseable {
               .withCloseClientOnStop(false)
               .withMetrics(new ControllerMetrics());
           if (settings.leaderElection()) {
+            // A standby takes over at most LEASE + RETRY after the leader died, then starts its
+            // controllers: within 15 s (client-go's 15/10/2 defaults allow 17 s before starting).
             o.withLeaderElectionConfiguration(
                 new LeaderElectionConfiguration(
                     "stella-operator",
                     settings.namespace(),
-                    LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                    LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                    LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                    null,
+                    LEADER_LEASE,
+                    LEADER_RENEW_DEADLINE,
+                    LEADER_RETRY,
+                    leaderIdentity(),
                     new LeaderCallbacks(() -> leading = true, this::stoppedLeading, leader -> {}),
                     false));
           }
@@ -152,6 +157,20 @@ public final class StellaOperator implements AutoCloseable {
         java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
         health.port(),
         admission.port());
+  }
+
+  /**
+   * The holder named in the Lease: the host (a Pod's name in a cluster) and the process, so that
+   * replicas on one host differ and {@code kubectl get lease stella-operator} says which one leads.
+   */
+  static String leaderIdentity() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "stella-operator";
+    }
+    return host + "_" + ProcessHandle.current().pid();
   }
 
   /** A leader that lost its Lease exits, so it restarts as a clean standby. */

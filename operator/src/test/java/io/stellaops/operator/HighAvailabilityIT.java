@@ -53,7 +53,7 @@ class HighAvailabilityIT {
   }
 
   @Test
-  void bothReplicasServeOneCertificateAndOneLeads() {
+  void bothReplicasServeOneCertificateAndOneLeads() throws Exception {
     Secret secret = client.secrets().inNamespace(SYSTEM).withName(SECRET).get();
     assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
     assertThat(secret.getData()).containsKeys("ca.crt", "tls.crt", "tls.key");
@@ -71,6 +71,11 @@ class HighAvailabilityIT {
     assertThat(caBundle)
         .as("the registered CA is the Secret's, whichever replica registered last")
         .isEqualTo(secret.getData().get("ca.crt"));
+    for (LocalOperator replica : replicas) {
+      assertThat(servedBy(replica.webhookPort, caBundle))
+          .as("replica on :%d serves a certificate of the registered CA", replica.webhookPort)
+          .isTrue();
+    }
 
     await()
         .atMost(Duration.ofSeconds(60))
@@ -82,5 +87,29 @@ class HighAvailabilityIT {
           assertThat(lease).isNotNull();
           assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
         });
+  }
+
+  /** Whether a TLS handshake with the server on {@code port} succeeds trusting only {@code ca}. */
+  static boolean servedBy(int port, String caBase64) throws Exception {
+    var ca =
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(
+                new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(caBase64)));
+    var trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca);
+    var factory =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, factory.getTrustManagers(), null);
+    try (var socket =
+        (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.startHandshake();
+      return true;
+    } catch (javax.net.ssl.SSLHandshakeException e) {
+      return false;
+    }
   }
 }

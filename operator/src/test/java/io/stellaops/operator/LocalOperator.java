@@ -16,10 +16,12 @@ import java.util.Map;
 public final class LocalOperator implements AutoCloseable {
   private final StellaOperator operator;
   private final int healthPort;
+  final int webhookPort;
 
-  private LocalOperator(StellaOperator operator, int healthPort) {
+  private LocalOperator(StellaOperator operator, int healthPort, int webhookPort) {
     this.operator = operator;
     this.healthPort = healthPort;
+    this.webhookPort = webhookPort;
   }
 
   /** Starts it with its state in {@code namespace}; {@code env} adds or overrides settings. */
@@ -29,7 +31,10 @@ public final class LocalOperator implements AutoCloseable {
     settings.putAll(env);
     var operator = new StellaOperator(OperatorSettings.fromEnvironment(settings), client);
     operator.start();
-    return new LocalOperator(operator, Integer.parseInt(settings.get("STELLA_HEALTH_PORT")));
+    return new LocalOperator(
+        operator,
+        Integer.parseInt(settings.get("STELLA_HEALTH_PORT")),
+        Integer.parseInt(settings.get("STELLA_WEBHOOK_PORT")));
   }
 
   /**

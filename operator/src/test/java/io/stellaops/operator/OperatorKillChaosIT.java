@@ -8,6 +8,7 @@ import io.fabric8.kubeapitest.junit.KubeConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -40,6 +41,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +65,8 @@ class OperatorKillChaosIT {
   static final long SEED = Long.getLong("stella.chaos.seed", System.nanoTime());
   static final int PROMOTIONS = Integer.getInteger("stella.chaos.promotions", 20);
   static final int KILLS = Integer.getInteger("stella.chaos.kills", 3);
+  static final int REPLICAS = Integer.getInteger("stella.chaos.replicas", 1);
+  static final Duration FAILOVER_BOUND = Duration.ofSeconds(15);
   static final int RELEASES = 8;
   static final String FAILING_RELEASE = "r7";
   static KubernetesClient client;
@@ -84,12 +88,19 @@ class OperatorKillChaosIT {
     Files.writeString(kubeconfig, kubeConfigYaml);
     ExecutorService background = Executors.newFixedThreadPool(4);
     SharedIndexInformer<DeploymentJob> agents = agents(background);
-    SharedIndexInformer<Promotion> approver = approver(background);
+    AtomicLong lastProgress = new AtomicLong();
+    SharedIndexInformer<Promotion> approver = approver(background, lastProgress);
     renewLeases();
-    OperatorProcess operator = OperatorProcess.start(work, kubeconfig, Map.of());
+    List<OperatorProcess> replicas = new ArrayList<>();
+    for (int r = 0; r < REPLICAS; r++) {
+      replicas.add(start(work, kubeconfig));
+    }
+    List<Double> resumes = new ArrayList<>();
     int kills = 0;
     try {
-      operator.awaitReady();
+      for (OperatorProcess replica : replicas) {
+        replica.awaitReady();
+      }
       List<String> names = new ArrayList<>();
       for (int i = 0; i < PROMOTIONS; i++) {
         names.add("p%03d".formatted(i));
@@ -111,10 +122,16 @@ class OperatorKillChaosIT {
         if (kills < KILLS) {
           sleep(1_000 + random.nextInt(6_000));
           renewLeases();
-          operator.process.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs
+          int victim = leader(replicas);
+          boolean busy = !allTerminal(names.subList(0, created.get()));
+          long killed = System.nanoTime();
+          replicas.get(victim).process.destroyForcibly().waitFor(); // SIGKILL: no hook runs
           kills++;
-          operator = OperatorProcess.start(work, kubeconfig, Map.of());
-          operator.awaitReady();
+          replicas.set(victim, start(work, kubeconfig)); // restarted at once, as a Deployment does
+          replicas.get(victim).awaitReady();
+          if (busy) {
+            resumes.add(resumed(killed, lastProgress, names));
+          }
         } else {
           sleep(1_000);
           renewLeases();
@@ -127,18 +144,73 @@ class OperatorKillChaosIT {
               .map(n -> promotion(n).getStatus().getPhase())
               .collect(Collectors.groupingBy(Phase::toString, TreeMap::new, Collectors.counting()));
       System.out.printf("chaos: %d kills; promotions by phase %s%n", kills, byPhase);
+      System.out.printf(
+          "chaos: %d replica(s); seconds from a kill to the next promotion step: %s%n",
+          REPLICAS, resumes);
       List<String> violations = new ArrayList<>();
       for (String name : names) {
         check(name, violations);
       }
       assertThat(violations).as("invariant violations (seed %d)", SEED).isEmpty();
       assertThat(byPhase.keySet()).contains("Succeeded", "Denied", "Failed");
+      if (REPLICAS > 1) {
+        assertThat(resumes)
+            .as("a standby resumes within %s of the leader's death", FAILOVER_BOUND)
+            .allSatisfy(seconds -> assertThat(seconds).isLessThanOrEqualTo(15.0));
+      }
     } finally {
-      operator.close();
+      for (OperatorProcess replica : replicas) {
+        replica.close();
+      }
       agents.close();
       approver.close();
       background.shutdownNow();
     }
+  }
+
+  /** One replica; with several, they elect a leader and share the webhook certificate. */
+  static OperatorProcess start(Path work, Path kubeconfig) throws Exception {
+    return OperatorProcess.start(
+        work,
+        kubeconfig,
+        REPLICAS == 1
+            ? Map.of()
+            : Map.of(
+                "STELLA_LEADER_ELECTION", "true",
+                "STELLA_WEBHOOK_CERT_SECRET", "stella-operator-webhook-tls"));
+  }
+
+  /** The index of the replica holding the leader Lease (the one replica when alone). */
+  static int leader(List<OperatorProcess> replicas) {
+    if (replicas.size() == 1) {
+      return 0;
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      Lease lease =
+          client
+              .leases()
+              .inNamespace(PromotionTestSupport.SYSTEM)
+              .withName("stella-operator")
+              .get();
+      String holder = lease == null ? null : lease.getSpec().getHolderIdentity();
+      for (int r = 0; r < replicas.size(); r++) {
+        if (holder != null && holder.endsWith("_" + replicas.get(r).process.pid())) {
+          return r;
+        }
+      }
+      sleep(200);
+    }
+    throw new AssertionError("no replica holds the leader Lease");
+  }
+
+  /** Seconds from the kill to the next promotion step any controller took (60 s at most). */
+  static double resumed(long killed, AtomicLong lastProgress, List<String> names) {
+    long deadline = killed + Duration.ofSeconds(60).toNanos();
+    while (lastProgress.get() < killed && System.nanoTime() < deadline) {
+      sleep(100);
+    }
+    return Math.round((Math.max(lastProgress.get(), killed) - killed) / 1e8) / 10.0;
   }
 
   /** dev and qa are open (qa has two Targets), stage needs an approval, prod denies -rc. */
@@ -280,7 +352,7 @@ class OperatorKillChaosIT {
   }
 
   /** Approves every promotion into stage that waits for approval. */
-  static SharedIndexInformer<Promotion> approver(ExecutorService pool) {
+  static SharedIndexInformer<Promotion> approver(ExecutorService pool, AtomicLong lastProgress) {
     Set<String> approved = java.util.concurrent.ConcurrentHashMap.newKeySet();
     return client
         .resources(Promotion.class)
@@ -294,6 +366,12 @@ class OperatorKillChaosIT {
 
               @Override
               public void onUpdate(Promotion before, Promotion p) {
+                var json = client.getKubernetesSerialization();
+                if (before != null
+                    && p.getStatus() != null
+                    && !json.asJson(p.getStatus()).equals(json.asJson(before.getStatus()))) {
+                  lastProgress.set(System.nanoTime());
+                }
                 if (p.getStatus() != null
                     && p.getStatus().getPhase() == Phase.AwaitingApproval
                     && approved.add(p.getMetadata().getName())) {

@@ -98,7 +98,7 @@ public record WebhookCertificates(X509Certificate ca, X509Certificate serving, K
         "tls.crt",
         servingCertificatePem(),
         "tls.key",
-        pem(servingKey.getPrivate()));
+        pem(pkcs8(servingKey.getPrivate())));
   }
 
   /** Reads the three PEM files back; throws IllegalArgumentException naming what is wrong. */
@@ -119,8 +119,9 @@ public record WebhookCertificates(X509Certificate ca, X509Certificate serving, K
       }
       var converter = new JcaPEMKeyConverter();
       PrivateKey key =
+          // SEC1 as other tools write it (with its curve); the public key is the certificate's
           parsed instanceof PEMKeyPair pair
-              ? converter.getKeyPair(pair).getPrivate()
+              ? converter.getPrivateKey(pair.getPrivateKeyInfo())
               : parsed instanceof PrivateKeyInfo info ? converter.getPrivateKey(info) : null;
       if (key == null) {
         throw new IllegalArgumentException("tls.key is not a PEM private key");
@@ -170,6 +171,18 @@ public record WebhookCertificates(X509Certificate ca, X509Certificate serving, K
       throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
     var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate());
     return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+  }
+
+  /**
+   * PKCS#8 ("PRIVATE KEY"), which names the curve: written as a key object, BouncyCastle turns the
+   * JDK's key into SEC1 ("EC PRIVATE KEY") without its curve, which no replica can read back.
+   */
+  private static org.bouncycastle.util.io.pem.PemObjectGenerator pkcs8(PrivateKey key) {
+    try {
+      return new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null);
+    } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String pem(Object o) {
