@@ -20,16 +20,26 @@ if [[ ${1:-} == fuzz ]]; then
 fi
 bash hack/peers/build-kube.sh
 
-# `hack/test.sh chaos [promotions] [kills] [seed]`: the operator killed with SIGKILL at random
-# moments while promotions run (OperatorKillChaosIT), 100 promotions and 20 kills by default (CI's
-# full run: 20 and 3); a printed seed replays a run.
+# `hack/test.sh chaos [promotions] [kills] [seed] [replicas]`: the operator killed with SIGKILL at
+# random moments while promotions run (OperatorKillChaosIT), 100 promotions and 20 kills by default
+# (CI's full run: 20 and 3); two replicas with leader election unless told otherwise (most kills hit
+# the leader, one in four every replica); a printed seed replays a run.
 if [[ ${1:-} == chaos ]]; then
   seed=()
   [[ -n ${4:-} ]] && seed=("-Dstella.chaos.seed=$4")
+  [[ -n ${5:-} ]] && seed+=("-Dstella.chaos.replicas=$5")
   exec mvn -B -ntp -pl operator -am verify -Dspotless.check.skip=true \
     -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test=OperatorKillChaosIT -Dfailsafe.failIfNoSpecifiedTests=false \
     -Dstella.chaos.promotions="${2:-100}" -Dstella.chaos.kills="${3:-20}" "${seed[@]}"
+fi
+# `hack/test.sh soak [minutes]`: the golden path in a loop (OperatorSoak), 30 minutes by default,
+# printing the operator's heap, threads, file descriptors and the API request rate as it goes.
+if [[ ${1:-} == soak ]]; then
+  exec mvn -B -ntp -pl operator -am verify -Dspotless.check.skip=true \
+    -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dit.test=OperatorSoak -Dfailsafe.failIfNoSpecifiedTests=false \
+    -Dstella.soak.minutes="${2:-30}"
 fi
 STELLA_COSIGN=$(bash hack/peers/build-tools.sh cosign)
 export STELLA_COSIGN

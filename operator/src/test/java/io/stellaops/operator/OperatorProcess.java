@@ -87,6 +87,12 @@ final class OperatorProcess implements AutoCloseable {
     return "RSS %d MiB, heap after GC %d MiB, CPU %.0f s".formatted(rssKb >> 10, heapKb >> 10, cpu);
   }
 
+  /** {@code jcmd GC.heap_info} right after a full GC: the live heap. */
+  String jcmdAfterGc() throws Exception {
+    jcmd("GC.run");
+    return jcmd("GC.heap_info");
+  }
+
   /** The {@code n} classes with the most live bytes (jcmd GC.class_histogram), one per line. */
   String heapTop(int n) throws Exception {
     String histogram = jcmd("GC.class_histogram");

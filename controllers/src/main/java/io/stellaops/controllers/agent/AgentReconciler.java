@@ -92,6 +92,27 @@ public class AgentReconciler implements Reconciler<Agent> {
       ControllerMetrics.agentHeartbeat(
           agent.getMetadata().getNamespace(), name, liveness.lastRenewal());
     }
+    if (liveness.skewed()) {
+      Duration skew = liveness.skew();
+      Conditions.set(
+          status,
+          Conditions.condition(
+              ConditionTypes.CLOCK_SKEWED,
+              io.stellaops.crds.common.Condition.Status.TRUE,
+              "ClockSkewed",
+              "agent "
+                  + name
+                  + "'s clock is "
+                  + skew.abs().toSeconds()
+                  + " s "
+                  + (skew.isNegative() ? "behind" : "ahead of")
+                  + " the API server's: liveness is timed by the server, but the times it reports"
+                  + " for jobs are off by as much; check the host's time synchronisation (NTP)",
+              generation),
+          now);
+    } else {
+      Conditions.remove(status, ConditionTypes.CLOCK_SKEWED);
+    }
     Duration recheck = null;
     if (liveness.alive()) {
       Conditions.ready(status, generation, "Heartbeat", liveness.message(), now);

@@ -137,6 +137,58 @@ class AgentLivenessIT {
   }
 
   @Test
+  void livenessIsTimedByTheServerWhateverTheAgentsClockSays() {
+    PromotionTestSupport.apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Agent
+        metadata: {name: late}
+        spec: {serviceAccountName: late, capabilities: [docker], heartbeatTimeout: 4s}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Agent
+        metadata: {name: early}
+        spec: {serviceAccountName: early, capabilities: [docker], heartbeatTimeout: 4s}
+        """);
+    // late's clock is ten minutes behind, and it keeps renewing: alive, told its clock is off
+    for (int i = 0; i < 6; i++) {
+      renew("late", Duration.ofMinutes(-10));
+      sleep(1_000);
+    }
+    Agent late = client.resources(Agent.class).inNamespace(NS).withName("late").get();
+    assertThat(ready(late)).isEqualTo(Condition.Status.TRUE);
+    assertThat(late.getStatus().getConditions())
+        .anySatisfy(c -> {
+          assertThat(c.type()).isEqualTo("ClockSkewed");
+          assertThat(c.status()).isEqualTo(Condition.Status.TRUE);
+          assertThat(c.message()).containsPattern("clock is 59\\d s behind the API server's");
+        });
+    // early's clock is ten minutes ahead and it renews once: dead after heartbeatTimeout, not ten
+    // minutes later
+    renew("early", Duration.ofMinutes(10));
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() ->
+            ready(client.resources(Agent.class).inNamespace(NS).withName("early").get())
+                == Condition.Status.TRUE);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() ->
+            ready(client.resources(Agent.class).inNamespace(NS).withName("early").get())
+                == Condition.Status.FALSE);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void jobsOfAnAgentThatNeverConnectsTimeOutAndTheEnvironmentRollsBack() {
     promote("prod-1", "shop-1.0.0");
     PromotionTestSupport.awaitPhase(client, NS, "prod-1", Phase.Deploying);
@@ -257,6 +309,11 @@ class AgentLivenessIT {
   }
 
   private static void renew(String agent) {
+    renew(agent, Duration.ZERO);
+  }
+
+  /** A renewal by an agent whose clock is {@code off} the true time. */
+  private static void renew(String agent, Duration off) {
     Lease lease =
         new LeaseBuilder()
             .withNewMetadata()
@@ -271,7 +328,7 @@ class AgentLivenessIT {
             .withNewSpec()
             .withHolderIdentity(agent + "@edge-host")
             .withLeaseDurationSeconds(3)
-            .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC))
+            .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC).plus(off))
             .endSpec()
             .build();
     client.resource(lease).serverSideApply();

@@ -5,7 +5,11 @@ import io.stellaops.crds.common.StellaStatus;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Agent liveness. Ready is True while the agent's Lease is fresh. */
+/**
+ * Agent liveness. Conditions: Ready (normal-true) while the agent's Lease was renewed within its
+ * heartbeatTimeout, timed by the API server's clock; ClockSkewed (normal-false) while the agent's
+ * clock is more than 30 s off the API server's.
+ */
 public class AgentStatus extends StellaStatus {
   @JsonPropertyDescription("Agent software version it reports.")
   private String version;

@@ -18,6 +18,12 @@ public final class ConditionTypes {
   /** Target only: a running digest differs from the desired one. Normal-false. */
   public static final String DRIFTED = "Drifted";
 
+  /**
+   * Agent only: the agent's clock is more than 30 s off the API server's (liveness does not depend
+   * on it; the times it reports in job status do). Normal-false.
+   */
+  public static final String CLOCK_SKEWED = "ClockSkewed";
+
   /** Release only: every component's signature verified against a TrustPolicy. Normal-true. */
   public static final String VERIFIED = "Verified";
 

@@ -89,7 +89,7 @@ public final class Conditions {
     return new Condition(type, value, reason, message, null, generation);
   }
 
-  private static void remove(StellaStatus status, String type) {
+  public static void remove(StellaStatus status, String type) {
     status.setConditions(
         status.getConditions().stream().filter(c -> !c.type().equals(type)).toList());
   }
