@@ -1,5 +1,6 @@
 package io.stellaops.cli;
 
+import static io.stellaops.cli.CliRun.stella;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
@@ -10,8 +11,6 @@ import io.stellaops.webhooks.AdmissionServer;
 import io.stellaops.webhooks.WebhookConfigurations;
 import io.stellaops.webhooks.promotion.PromotionAdmission;
 import io.stellaops.webhooks.tls.WebhookCertificates;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -34,15 +33,6 @@ class AdmissionMessagesCliIT {
   @KubeConfig static String kubeConfigYaml;
   static Path kubeconfig;
   static AdmissionServer server;
-
-  record Run(int exit, String out, String err) {}
-
-  static Run stella(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = StellaCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -82,7 +72,7 @@ class AdmissionMessagesCliIT {
 
   @Test
   void admissionWarningsAreShownAsKubectlShowsThem() {
-    Run run =
+    CliRun run =
         stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "promote", "shop-9", "--to", "dev");
     assertThat(run.exit()).isZero();
     assertThat(run.out()).contains("promotion.stellaops.io/shop-9-to-dev-").contains(" created");
@@ -95,7 +85,7 @@ class AdmissionMessagesCliIT {
 
   @Test
   void admissionRefusalsExitWithThree() {
-    Run run =
+    CliRun run =
         stella(
             "--kubeconfig",
             kubeconfig.toString(),

@@ -1,5 +1,6 @@
 package io.stellaops.cli;
 
+import static io.stellaops.cli.CliRun.stella;
 import static io.stellaops.controllers.PromotionTestSupport.apply;
 import static io.stellaops.controllers.PromotionTestSupport.awaitPhase;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,8 +17,6 @@ import io.stellaops.decision.Decision;
 import io.stellaops.decision.DecisionInput;
 import io.stellaops.decision.evidence.PromotionEvidence;
 import io.stellaops.supplychain.json.CanonicalJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,15 +35,6 @@ class EvidenceCliIT {
   static Operator operator;
 
   @TempDir Path dir;
-
-  record Run(int exit, String out, String err) {}
-
-  static Run stella(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = StellaCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -80,7 +70,7 @@ class EvidenceCliIT {
             - {name: api, image: registry.example.com/shop/api, digest: sha256:%s}
         """
             .formatted("9".repeat(64)));
-    Run promoted =
+    CliRun promoted =
         stella(
             "--kubeconfig",
             kubeconfig.toString(),
@@ -120,7 +110,7 @@ class EvidenceCliIT {
   @Test
   void statusShowsTheDenialAndWhereItsEvidenceIs() {
     String name = deniedPromotion();
-    Run status = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "status", name);
+    CliRun status = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "status", name);
     assertThat(status.exit()).isZero();
     assertThat(status.out())
         .contains("Phase:       Denied\nWhy:         Denied: upstream: not yet succeeded in dev")
@@ -131,7 +121,7 @@ class EvidenceCliIT {
   @Test
   void listsAndWatchesPromotionsSayingWhy() {
     String name = deniedPromotion();
-    Run list =
+    CliRun list =
         stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "list", "promotions", "-o", "wide");
     assertThat(list.exit()).as(list.err()).isZero();
     assertThat(list.out().lines().findFirst().orElseThrow())
@@ -140,31 +130,31 @@ class EvidenceCliIT {
         .containsPattern(
             name
                 + " +shop-9 +prod +Denied +\\d+[smhd] +Denied: upstream: not yet succeeded in dev");
-    Run yaml =
+    CliRun yaml =
         stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "list", "releases", "-o", "yaml");
     assertThat(yaml.out())
         .as("exit %d, err %s", yaml.exit(), yaml.err())
         .containsPattern("kind: \"?List\"?")
         .containsPattern("name: \"?shop-9\"?");
-    Run releases = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "list", "releases");
+    CliRun releases = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "list", "releases");
     assertThat(releases.out()).containsPattern("shop-9 +9\\.0\\.0 +\\S+ +\\d+[smhd]");
 
     // a finished promotion: its history, then the exit code of how it ended
-    Run watch = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "watch", name);
+    CliRun watch = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "watch", name);
     assertThat(watch.exit()).isEqualTo(3);
     assertThat(watch.out()).contains("Pending").contains("Denied ");
   }
 
   @Test
   void errorsAreSaidAsKubectlSaysThemWithExitCodes() {
-    Run missing = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "status", "nope");
+    CliRun missing = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "status", "nope");
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err())
         .isEqualTo(
             "Error from server (NotFound): promotions.stellaops.io \"nope\" not found in namespace "
                 + NS
                 + "\n");
-    Run forbidden =
+    CliRun forbidden =
         stella(
             "--kubeconfig",
             kubeconfig.toString(),
@@ -189,13 +179,13 @@ class EvidenceCliIT {
   @Test
   void verifiesInTheClusterAndOfflineAfterExport() throws Exception {
     String name = deniedPromotion();
-    Run inCluster =
+    CliRun inCluster =
         stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "evidence", "verify", name);
     assertThat(inCluster.exit()).as(inCluster.err()).isZero();
     assertThat(inCluster.out())
         .contains("Verified OK: promotion " + name + " (shop-9 -> prod), decision deny");
 
-    Run export =
+    CliRun export =
         stella(
             "--kubeconfig",
             kubeconfig.toString(),
@@ -212,9 +202,9 @@ class EvidenceCliIT {
         .isDirectoryContaining("glob:**/cosign.pub");
 
     // Offline: no kubeconfig, nothing but the exported files.
-    Run offline = stella("evidence", "verify", "--dir", dir.toString());
+    CliRun offline = stella("evidence", "verify", "--dir", dir.toString());
     assertThat(offline.exit()).as(offline.err()).isZero();
-    Run replay = stella("evidence", "replay", "--dir", dir.toString());
+    CliRun replay = stella("evidence", "replay", "--dir", dir.toString());
     assertThat(replay.exit()).as(replay.err()).isZero();
     assertThat(replay.out()).contains("Replay identical");
   }
@@ -237,7 +227,7 @@ class EvidenceCliIT {
 
     json.put("decision", "allow");
     Files.writeString(packet, json.toString());
-    Run relabelled = stella("evidence", "verify", "--dir", dir.toString());
+    CliRun relabelled = stella("evidence", "verify", "--dir", dir.toString());
     assertThat(relabelled.exit()).isEqualTo(StellaCli.VERIFICATION_FAILED);
     assertThat(relabelled.err())
         .contains("decision: the packet says allow but the signed Statement says deny");
@@ -249,7 +239,7 @@ class EvidenceCliIT {
         "payload",
         payload.substring(0, 20) + (payload.charAt(20) == 'A' ? 'B' : 'A') + payload.substring(21));
     Files.writeString(packet, json.toString());
-    Run forged = stella("evidence", "verify", "--dir", dir.toString());
+    CliRun forged = stella("evidence", "verify", "--dir", dir.toString());
     assertThat(forged.exit()).isEqualTo(StellaCli.VERIFICATION_FAILED);
     assertThat(forged.err()).contains("signature: no signature verifies with the given key");
   }
@@ -291,9 +281,9 @@ class EvidenceCliIT {
     Files.writeString(
         dir.resolve("packet.json"), CanonicalJson.MAPPER.writeValueAsString(packet.getSpec()));
 
-    Run verify = stella("evidence", "verify", "--dir", dir.toString());
+    CliRun verify = stella("evidence", "verify", "--dir", dir.toString());
     assertThat(verify.exit()).as(verify.err()).isZero();
-    Run replay = stella("evidence", "replay", "--dir", dir.toString());
+    CliRun replay = stella("evidence", "replay", "--dir", dir.toString());
     assertThat(replay.exit()).isEqualTo(StellaCli.VERIFICATION_FAILED);
     assertThat(replay.err()).contains("Replay DIFFERS").contains("\"result\":\"deny\"");
   }
@@ -326,7 +316,7 @@ class EvidenceCliIT {
       PromotionTestSupport.completeJobs(client, NS, release + "-to-dev");
       PromotionTestSupport.awaitPhase(client, NS, release + "-to-dev", Phase.Succeeded);
     }
-    Run rollback = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "rollback", "dev");
+    CliRun rollback = stella("--kubeconfig", kubeconfig.toString(), "-n", NS, "rollback", "dev");
     assertThat(rollback.exit()).as(rollback.err()).isZero();
     assertThat(rollback.out()).contains("rollback of dev to shop-r1");
     String name =

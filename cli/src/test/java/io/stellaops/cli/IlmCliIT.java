@@ -1,5 +1,6 @@
 package io.stellaops.cli;
 
+import static io.stellaops.cli.CliRun.stella;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,8 +18,6 @@ import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.RegistryClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,16 +49,7 @@ class IlmCliIT {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run stella(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = StellaCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  static Run inCluster(String... args) {
+  static CliRun inCluster(String... args) {
     String[] all = new String[args.length + 4];
     all[0] = "--kubeconfig";
     all[1] = kubeconfig.toString();
@@ -188,34 +178,34 @@ class IlmCliIT {
   @Test
   @Order(1)
   void whySaysTheClassExpiryAndPin() {
-    Run running = inCluster("ilm", "why", "evidencepacket/r1-to-dev");
+    CliRun running = inCluster("ilm", "why", "evidencepacket/r1-to-dev");
     assertThat(running.exit()).as(running.err()).isZero();
     assertThat(running.out())
         .contains("EvidencePacket shop/r1-to-dev")
         .contains("class:    default (retention 1d, default, Archive to oci://" + registry.host())
         .contains("pinned:   release r1 runs in dev")
         .contains("next:     kept while pinned, whatever its expiry");
-    Run denied = inCluster("ilm", "why", "evidence/r2-to-stage");
+    CliRun denied = inCluster("ilm", "why", "evidence/r2-to-stage");
     assertThat(denied.out()).contains("pinned:   no").contains("next:     archive at expiry");
-    Run decision = inCluster("ilm", "why", "decision/r2-to-stage");
+    CliRun decision = inCluster("ilm", "why", "decision/r2-to-stage");
     assertThat(decision.out()).contains("DecisionRecord shop/r2-to-stage-decision");
 
-    Run unknown = inCluster("ilm", "why", "pods/x");
+    CliRun unknown = inCluster("ilm", "why", "pods/x");
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown kind pods: one of evidencepacket");
-    Run missing = inCluster("ilm", "why", "evidencepacket/nope");
+    CliRun missing = inCluster("ilm", "why", "evidencepacket/nope");
     assertThat(missing.err()).contains("EvidencePacket nope not found in namespace shop");
   }
 
   @Test
   @Order(2)
   void previewListsWhatGoesNextAndWhatStays() {
-    Run now = stella("--kubeconfig", kubeconfig.toString(), "ilm", "preview");
+    CliRun now = stella("--kubeconfig", kubeconfig.toString(), "ilm", "preview");
     assertThat(now.exit()).as(now.err()).isZero();
     assertThat(now.out())
         .contains("IlmClass default: retention 1d, default, Archive to oci://")
         .containsPattern("Archive +20\\S+ +EvidencePacket shop/r2-to-stage +in \\d+h");
-    Run later =
+    CliRun later =
         stella(
             "--kubeconfig",
             kubeconfig.toString(),
@@ -229,7 +219,7 @@ class IlmCliIT {
         .containsPattern("Archive +next run +EvidencePacket shop/r2-to-stage +expired")
         .containsPattern(
             "Keep +- +EvidencePacket shop/r1-to-dev +expired \\S+, pinned: release r1 runs in dev");
-    Run none = stella("--kubeconfig", kubeconfig.toString(), "ilm", "preview", "--class", "x");
+    CliRun none = stella("--kubeconfig", kubeconfig.toString(), "ilm", "preview", "--class", "x");
     assertThat(none.exit()).isEqualTo(2);
     assertThat(none.err()).contains("IlmClass x not found");
   }
@@ -241,7 +231,7 @@ class IlmCliIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> packet("r2-to-stage") == null);
     String archive = registry.host() + "/archive/evidence:shop.EvidencePacket.r2-to-stage";
 
-    Run fromRegistry = stella("evidence", "verify", "--archive", "oci://" + archive);
+    CliRun fromRegistry = stella("evidence", "verify", "--archive", "oci://" + archive);
     assertThat(fromRegistry.exit()).as(fromRegistry.err()).isZero();
     assertThat(fromRegistry.out())
         .contains("Archive intact: EvidencePacket shop/r2-to-stage (IlmClass default, expired)")
@@ -261,7 +251,7 @@ class IlmCliIT {
             .get()
             .getData()
             .get(EvidenceSigningKey.PUBLIC_KEY));
-    Run offline =
+    CliRun offline =
         stella("evidence", "replay", "--archive", tar.toString(), "--key", key.toString());
     assertThat(offline.exit()).as(offline.err()).isZero();
     assertThat(offline.out()).contains("Replay identical");
@@ -273,7 +263,7 @@ class IlmCliIT {
     bytes[at + 1] = 'D';
     Path damaged = dir.resolve("damaged.tar");
     Files.write(damaged, bytes);
-    Run refused = stella("evidence", "verify", "--archive", damaged.toString());
+    CliRun refused = stella("evidence", "verify", "--archive", damaged.toString());
     assertThat(refused.exit()).isEqualTo(StellaCli.VERIFICATION_FAILED);
     assertThat(refused.err()).contains(damaged + " is not an intact archive");
 
@@ -288,7 +278,7 @@ class IlmCliIT {
                         .contains("\"name\":\"r2-to-stage\"")
                         .contains("with EvidencePacket shop/r2-to-stage")));
     String log = purgeLogs().keySet().iterator().next();
-    Run purgeLog =
+    CliRun purgeLog =
         stella(
             "evidence",
             "verify",

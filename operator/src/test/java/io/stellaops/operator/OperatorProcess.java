@@ -87,10 +87,11 @@ final class OperatorProcess implements AutoCloseable {
     return "RSS %d MiB, heap after GC %d MiB, CPU %.0f s".formatted(rssKb >> 10, heapKb >> 10, cpu);
   }
 
-  /** {@code jcmd GC.heap_info} right after a full GC: the live heap. */
-  String jcmdAfterGc() throws Exception {
-    jcmd("GC.run");
-    return jcmd("GC.heap_info");
+  /** Bytes of live objects: the total of a class histogram, which runs a full collection first. */
+  long liveBytes() throws Exception {
+    Matcher total =
+        Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(jcmd("GC.class_histogram"));
+    return total.find() ? Long.parseLong(total.group(1)) : -1;
   }
 
   /** The {@code n} classes with the most live bytes (jcmd GC.class_histogram), one per line. */

@@ -24,16 +24,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The golden path in a loop for a set time ({@code -Dstella.soak.minutes}, {@code hack/test.sh soak
- * [minutes]}), the operator a JVM of its own: promotions through a CEL gate, approvals and
- * deployments (the chaos run's agents), evidence purged by an IlmClass that keeps nothing, so the
- * cluster holds about as much at the end as at the start. Every sample reads the operator's live
- * heap after a full GC, threads, open file descriptors and the API server's request rate; the trend
- * is printed, and a run fails when threads, descriptors or heap keep growing.
+ * [minutes]}), the operator a JVM of its own: a new Release each round, promoted through a CEL
+ * gate, approvals and deployments (the chaos run's agents); releases a few rounds old are deleted,
+ * and an IlmClass that keeps nothing purges their evidence once no environment's history holds it,
+ * so the cluster holds about as much at the end as at the start. Every sample reads the operator's
+ * live heap (a class histogram's total, which collects first), threads, open file descriptors and
+ * the API server's request rate; the trend is printed, and a run fails when threads, descriptors or
+ * heap keep growing.
  */
 @EnableKubeAPIServer
 class OperatorSoak {
   static final double MINUTES = Double.parseDouble(System.getProperty("stella.soak.minutes", "3"));
   static final Duration SAMPLE = Duration.ofSeconds(15);
+  static final int KEPT_RELEASES = 8;
   static KubernetesClient client;
   @KubeConfig static String kubeConfigYaml;
 
@@ -86,10 +89,17 @@ class OperatorSoak {
       int i = 0;
       while (System.nanoTime() < end) {
         String name = "s%05d".formatted(i);
-        OperatorKillChaosIT.createThroughAdmission(
-            name, "r" + (i % OperatorKillChaosIT.RELEASES), OperatorKillChaosIT.environment(i));
-        i++;
+        release(name, i);
+        OperatorKillChaosIT.createThroughAdmission(name, name, OperatorKillChaosIT.environment(i));
         awaitEnded(name);
+        if (i >= KEPT_RELEASES) {
+          client
+              .resources(io.stellaops.crds.release.Release.class)
+              .inNamespace(ns)
+              .withName("s%05d".formatted(i - KEPT_RELEASES))
+              .delete();
+        }
+        i++;
         OperatorKillChaosIT.renewLeases();
         if (System.nanoTime() >= nextSample) {
           succeeded = (int) count("Succeeded");
@@ -152,6 +162,24 @@ class OperatorSoak {
     }
   }
 
+  /** A release of two components; every third a prerelease (prod's CEL gate denies it). */
+  static void release(String name, int i) {
+    PromotionTestSupport.apply(
+        client,
+        OperatorKillChaosIT.NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: %s}
+        spec:
+          version: 2.%d.0%s
+          components:
+            - {name: api, image: registry.example.com/chaos/api, digest: sha256:%064x}
+            - {name: web, image: registry.example.com/chaos/web, digest: sha256:%064x}
+        """
+            .formatted(name, i, i % 3 == 0 ? "-rc.1" : "", 1000 + i, 2000 + i));
+  }
+
   static void awaitEnded(String name) {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (!OperatorKillChaosIT.allTerminal(List.of(name))) {
@@ -177,9 +205,7 @@ class OperatorSoak {
   static Sample sample(OperatorProcess operator, double minute, double rate, int succeeded)
       throws Exception {
     long pid = operator.process.pid();
-    String heap = operator.jcmdAfterGc();
-    Matcher used = Pattern.compile("used (\\d+)K").matcher(heap);
-    long heapKb = used.find() ? Long.parseLong(used.group(1)) : -1;
+    long heapKb = operator.liveBytes() >> 10;
     String status = Files.readString(Path.of("/proc/" + pid + "/status"));
     Matcher threads = Pattern.compile("Threads:\\s+(\\d+)").matcher(status);
     int fds;

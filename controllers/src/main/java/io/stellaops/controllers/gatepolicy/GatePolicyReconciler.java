@@ -28,7 +28,7 @@ public class GatePolicyReconciler implements Reconciler<GatePolicy> {
   @Override
   public UpdateControl<GatePolicy> reconcile(GatePolicy policy, Context<GatePolicy> context) {
     long generation = policy.getMetadata().getGeneration();
-    var compiled = GateRuleCompiler.compile(policy.getSpec().rules());
+    var compiled = GateRuleCompiler.check(policy.getSpec().rules());
     GatePolicyStatus status =
         policy.getStatus() == null ? new GatePolicyStatus() : policy.getStatus();
     status.setPolicyDigest(CanonicalJson.digest(policy.getSpec()));

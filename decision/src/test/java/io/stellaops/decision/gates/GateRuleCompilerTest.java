@@ -61,7 +61,7 @@ class GateRuleCompilerTest {
   @Test
   void reportsMisspeltFieldsWithACaret() {
     var result =
-        GateRuleCompiler.compile(
+        GateRuleCompiler.check(
             List.of(
                 rule("field", "release.verison == '1.0.0'"),
                 rule("nested", "release.components.all(c, c.findings.critcal == 0)"),
@@ -78,7 +78,7 @@ class GateRuleCompilerTest {
   @Test
   void reportsMismatchedTypesAndResults() {
     var result =
-        GateRuleCompiler.compile(
+        GateRuleCompiler.check(
             List.of(
                 rule("string-result", "release.version"),
                 rule("count-vs-string", "release.components.all(c, c.findings.critical == 'none')"),
@@ -94,7 +94,7 @@ class GateRuleCompilerTest {
   @Test
   void typedRulesEvaluateOnTheDecisionInput() throws Exception {
     var result =
-        GateRuleCompiler.compile(
+        GateRuleCompiler.check(
             List.of(
                 rule(
                     "findings",
@@ -143,6 +143,17 @@ class GateRuleCompilerTest {
             .map(l -> rule("example", l))
             .toList();
     assertThat(examples).hasSizeGreaterThanOrEqualTo(4);
-    assertThat(GateRuleCompiler.compile(examples).errors()).isEmpty();
+    assertThat(GateRuleCompiler.check(examples).errors()).isEmpty();
+  }
+
+  @Test
+  void decisionsCompileRulesAsTheyAlwaysHave() {
+    // recorded before rules were type-checked: it must still compile (and replay) the same
+    var rule = rule("legacy", "release.components.all(c, c.findings.critical == 0.0)");
+    assertThat(GateRuleCompiler.compile(List.of(rule)).errors()).isEmpty();
+    assertThat(GateRuleCompiler.check(List.of(rule)).errors())
+        .singleElement()
+        .asString()
+        .contains("no matching overload");
   }
 }

@@ -48,7 +48,7 @@ public final class GatePolicyAdmission implements AdmissionRequestHandler {
       if (admittedBefore.contains(rule.expression())) {
         continue;
       }
-      GateRuleCompiler.Result compiled = GateRuleCompiler.compile(List.of(rule));
+      GateRuleCompiler.Result compiled = GateRuleCompiler.check(List.of(rule));
       if (!compiled.ok()) {
         problems.add("spec.rules[" + i + "].expression: " + compiled.errors().getFirst());
       }
