@@ -100,10 +100,13 @@ public class AgentReconciler implements Reconciler<Agent> {
               ConditionTypes.CLOCK_SKEWED,
               io.stellaops.crds.common.Condition.Status.TRUE,
               "ClockSkewed",
+              // in whole bounds, so the message (and status) does not change with every renewal
               "agent "
                   + name
-                  + "'s clock is "
+                  + "'s clock is at least "
                   + skew.abs().toSeconds()
+                      / AgentLiveness.SKEW_BOUND.toSeconds()
+                      * AgentLiveness.SKEW_BOUND.toSeconds()
                   + " s "
                   + (skew.isNegative() ? "behind" : "ahead of")
                   + " the API server's: liveness is timed by the server, but the times it reports"
