@@ -94,6 +94,18 @@ final class OperatorProcess implements AutoCloseable {
     return total.find() ? Long.parseLong(total.group(1)) : -1;
   }
 
+  /** Live bytes by class (a class histogram, which runs a full collection first). */
+  Map<String, Long> liveBytesByClass() throws Exception {
+    Map<String, Long> bytes = new java.util.HashMap<>();
+    Matcher row =
+        Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)")
+            .matcher(jcmd("GC.class_histogram"));
+    while (row.find()) {
+      bytes.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
+    }
+    return bytes;
+  }
+
   /** The {@code n} classes with the most live bytes (jcmd GC.class_histogram), one per line. */
   String heapTop(int n) throws Exception {
     String histogram = jcmd("GC.class_histogram");

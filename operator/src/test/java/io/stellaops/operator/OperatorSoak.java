@@ -86,6 +86,7 @@ class OperatorSoak {
       double lastRequests = requests();
       long lastRequestsAt = System.nanoTime();
       int succeeded = 0;
+      Map<String, Long> warm = null;
       int i = 0;
       while (System.nanoTime() < end) {
         String name = "s%05d".formatted(i);
@@ -101,6 +102,9 @@ class OperatorSoak {
         }
         i++;
         OperatorKillChaosIT.renewLeases();
+        if (warm == null && System.nanoTime() - start > Duration.ofMinutes(1).toNanos()) {
+          warm = operator.liveBytesByClass(); // after the first purges: the steady state
+        }
         if (System.nanoTime() >= nextSample) {
           succeeded = (int) count("Succeeded");
           double requests = requests();
@@ -118,6 +122,16 @@ class OperatorSoak {
         }
       }
       System.out.printf("soak: %d promotions in %.1f minutes%n", i, MINUTES);
+      if (warm != null) {
+        System.out.println("soak: live bytes grown most since the first minute, by class:");
+        Map<String, Long> before = warm;
+        operator.liveBytesByClass().entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .limit(12)
+            .forEach(
+                e -> System.out.printf("soak:   %+8d KiB %s%n", e.getValue() >> 10, e.getKey()));
+      }
     } finally {
       agents.close();
       approver.close();
