@@ -118,26 +118,26 @@ public final class StellaOperator implements AutoCloseable {
                     false));
           }
         });
-    operator.register(new GatePolicyReconciler(Clock.systemUTC()));
-    operator.register(
-        new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(Clock.systemUTC()));
-    operator.register(new EnvironmentReconciler(Clock.systemUTC()));
+    register(new GatePolicyReconciler(Clock.systemUTC()));
+    register(new io.stellaops.controllers.trustpolicy.TrustPolicyReconciler(Clock.systemUTC()));
+    register(new EnvironmentReconciler(Clock.systemUTC()));
     var advisoryFeeds = new AdvisoryFeeds();
     feedReconciler = new AdvisoryFeedReconciler(Clock.systemUTC(), advisoryFeeds, registry);
-    operator.register(feedReconciler);
-    operator.register(
+    register(feedReconciler);
+    register(
         new ReleaseReconciler(
             Clock.systemUTC(),
             trustEvaluator,
             advisoryFeeds,
             new Sboms(registry),
             new SlsaProvenance.Reader(registry),
-            secrets));
-    operator.register(new PromotionReconciler(Clock.systemUTC(), this::signingKey, advisoryFeeds));
-    operator.register(new AgentReconciler(Clock.systemUTC()));
-    operator.register(new TargetReconciler(Clock.systemUTC()));
+            secrets),
+        null);
+    register(new PromotionReconciler(Clock.systemUTC(), this::signingKey, advisoryFeeds), null);
+    register(new AgentReconciler(Clock.systemUTC()));
+    register(new TargetReconciler(Clock.systemUTC()));
     ilmInventory = new IlmInventory(client);
-    operator.register(
+    register(
         new IlmClassReconciler(
             Clock.systemUTC(),
             ilmInventory,
@@ -171,6 +171,28 @@ public final class StellaOperator implements AutoCloseable {
       host = "stella-operator";
     }
     return host + "_" + ProcessHandle.current().pid();
+  }
+
+  /**
+   * How long a controller may go without a reconcile before java-operator-sdk triggers one anyway
+   * (its failsafe; 10 h by default). Each reconcile that does not reschedule itself replaces a
+   * java.util.Timer task for that, and a cancelled task stays queued until its time: with 10 h,
+   * every reconcile left a task behind for 10 h (OperatorSoak: 4.5 MiB of them in 30 minutes).
+   */
+  static final Duration FAILSAFE_RECONCILE = Duration.ofMinutes(10);
+
+  private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(
+      io.javaoperatorsdk.operator.api.reconciler.Reconciler<P> reconciler) {
+    register(reconciler, FAILSAFE_RECONCILE);
+  }
+
+  /**
+   * Registers {@code reconciler} with a failsafe reconcile every {@code failsafe}, or none (null):
+   * Promotions and Releases need none, their waits reschedule themselves, and they are many.
+   */
+  private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(
+      io.javaoperatorsdk.operator.api.reconciler.Reconciler<P> reconciler, Duration failsafe) {
+    operator.register(reconciler, o -> o.withReconciliationMaxInterval(failsafe));
   }
 
   /** A leader that lost its Lease exits, so it restarts as a clean standby. */
