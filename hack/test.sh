@@ -9,7 +9,7 @@ bash hack/install-prerequisites.sh
 source hack/env.sh
 
 # `hack/test.sh fuzz [cases] [seed]`: only the fuzz suites (*FuzzTest), 10,000 cases per parser by
-# default (CI's full run takes 1,000); a seed printed by a failing run reproduces it.
+# default (CI's full run takes 500); a seed printed by a failing run reproduces it.
 if [[ ${1:-} == fuzz ]]; then
   cases=${2:-10000}
   seed=()
@@ -22,7 +22,7 @@ bash hack/peers/build-kube.sh
 
 # `hack/test.sh chaos [promotions] [kills] [seed] [replicas]`: the operator killed with SIGKILL at
 # random moments while promotions run (OperatorKillChaosIT), 100 promotions and 20 kills by default
-# (CI's full run: 20 and 3); two replicas with leader election unless told otherwise (most kills hit
+# (CI's full run: 12 and 2); two replicas with leader election unless told otherwise (most kills hit
 # the leader, one in four every replica); a printed seed replays a run.
 if [[ ${1:-} == chaos ]]; then
   seed=()

@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
  * release), then restarted at once. With two replicas (the default; {@code
  * -Dstella.chaos.replicas}) they elect a leader: most kills hit the leader, and a standby must take
  * over within 15 s; one in four kills every replica. Seeded: {@code -Dstella.chaos.seed} reruns a
- * run; {@code -Dstella.chaos.promotions} and {@code -Dstella.chaos.kills} size it (CI: 20 and 3;
+ * run; {@code -Dstella.chaos.promotions} and {@code -Dstella.chaos.kills} size it (CI: 12 and 2;
  * {@code hack/test.sh chaos}: 100 and 20).
  *
  * <p>At the end every promotion must be terminal and decided once: one decision record, whose
@@ -65,8 +65,8 @@ import org.junit.jupiter.api.Test;
 class OperatorKillChaosIT {
   static final String NS = "chaos";
   static final long SEED = Long.getLong("stella.chaos.seed", System.nanoTime());
-  static final int PROMOTIONS = Integer.getInteger("stella.chaos.promotions", 20);
-  static final int KILLS = Integer.getInteger("stella.chaos.kills", 3);
+  static final int PROMOTIONS = Integer.getInteger("stella.chaos.promotions", 12);
+  static final int KILLS = Integer.getInteger("stella.chaos.kills", 2);
   static final int REPLICAS = Integer.getInteger("stella.chaos.replicas", 2);
   static final Duration FAILOVER_BOUND = Duration.ofSeconds(15);
   static final int RELEASES = 8;

@@ -27,12 +27,12 @@ import org.junit.jupiter.api.Test;
  * are denied within the admission deadline with a message that says what to check, never admitted
  * without a digest; once the registry is back, the next one is admitted, with no restart of
  * anything. Seeded: {@code -Dstella.chaos.seed} reruns a schedule, {@code
- * -Dstella.chaos.outageSteps} sizes it (CI: 12).
+ * -Dstella.chaos.outageSteps} sizes it (CI: 8).
  */
 @EnableKubeAPIServer
 class RegistryOutageIT {
   static final long SEED = Long.getLong("stella.chaos.seed", System.nanoTime());
-  static final int STEPS = Integer.getInteger("stella.chaos.outageSteps", 12);
+  static final int STEPS = Integer.getInteger("stella.chaos.outageSteps", 8);
   static final Duration DEADLINE = Duration.ofSeconds(3);
   static final String NS = "shop";
   static KubernetesClient client;

@@ -24,11 +24,11 @@ import java.util.TreeMap;
  * seed, the case number and the input shrunk to what still fails. Hand-written rather than jqwik:
  * jqwik is built on JUnit Platform 1 and this build runs JUnit 6.
  *
- * <p>{@code -Dstella.fuzz.cases=N} (default 1,000: the CI run) and {@code -Dstella.fuzz.seed=S}
+ * <p>{@code -Dstella.fuzz.cases=N} (default 500: the CI run) and {@code -Dstella.fuzz.seed=S}
  * (default: from the clock, printed) choose the run; {@code hack/test.sh fuzz} runs 10,000 cases.
  */
 public final class Fuzz {
-  public static final int CASES = Integer.getInteger("stella.fuzz.cases", 1_000);
+  public static final int CASES = Integer.getInteger("stella.fuzz.cases", 500);
   private static final long SEED = Long.getLong("stella.fuzz.seed", System.nanoTime());
 
   /** A parser taking longer than this on one input fails the run (inputs up to a few MiB). */
