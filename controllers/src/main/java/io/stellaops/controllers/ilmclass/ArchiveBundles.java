@@ -72,19 +72,12 @@ final class ArchiveBundles {
                 .substring(0, 40);
   }
 
-  /** The digest of an object as its archive holds it: equal whenever the archived copy is. */
-  static String contentDigest(HasMetadata object, KubernetesSerialization serialization) {
-    return io.stellaops.supplychain.digest.Sha256.digest(clean(object, serialization));
-  }
-
   private static String path(HasMetadata object) {
     return "objects/" + object.getKind() + "/" + object.getMetadata().getName() + ".json";
   }
 
   private static byte[] clean(HasMetadata object, KubernetesSerialization serialization) {
-    ObjectNode json =
-        (ObjectNode)
-            CanonicalJson.MAPPER.valueToTree(serialization.convertValue(object, JsonNode.class));
+    ObjectNode json = (ObjectNode) serialization.convertValue(object, JsonNode.class);
     ObjectNode metadata = (ObjectNode) json.path("metadata");
     metadata.remove(List.of("resourceVersion", "managedFields", "generation"));
     if (metadata.path("annotations") instanceof ObjectNode annotations) {

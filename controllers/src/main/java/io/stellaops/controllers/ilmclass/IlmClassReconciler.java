@@ -36,8 +36,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +49,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +94,14 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     }
   }
 
+  /**
+   * Events a run records per reason, one per object; beyond them, one Event counts the rest, and
+   * every object stays in the purge log and the operator's log. An Event per object made a backlog
+   * of 10,000 cost 10,000 more writes (client-go's recorder lets 25 through per object, then drops
+   * most).
+   */
+  static final int EVENTS_PER_RUN = 20;
+
   /** How soon a run follows one that left expired objects waiting (the per-run limit). */
   static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(1);
 
@@ -116,8 +128,11 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
 
   static final int IN_ARCHIVES = 100_000;
 
-  /** Where an object's archived copy is, and the digest of its content as archived. */
-  private record Archived(String content, String where) {}
+  /**
+   * Where an object's archived copy is, and its resourceVersion as archived: the API server changes
+   * it with every change to the object, so an equal one means an equal object.
+   */
+  private record Archived(String resourceVersion, String where) {}
 
   public IlmClassReconciler(
       Clock clock,
@@ -149,10 +164,14 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     try {
       run.each(plan.stamps(), run::stamp);
       run.each(plan.releases(), run::release);
-      // kind by kind, evidence first: a packet's archive carries the promotion and jobs it names
-      for (List<Governed> kind : byKind(plan.purges())) {
-        run.each(kind, run::purge);
-      }
+      // group by group: an archive, then the objects it carries, which need none of their own
+      run.each(
+          plan.purges(),
+          group -> {
+            for (Governed g : group) {
+              run.purge(g);
+            }
+          });
     } catch (ArchiveDestination.ArchiveException e) {
       stalledReason = "ArchiveUnavailable";
       stalled =
@@ -165,7 +184,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       stalled = e.getMessage();
       LOG.warn("IlmClass {}: {}", cls.getMetadata().getName(), e.getMessage());
     } finally {
-      run.writeLog();
+      run.summarizeEvents(run.writeLog());
       run.close();
     }
     var f = plan.figures();
@@ -210,18 +229,6 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
         .rescheduleAfter(stalled == null && backlog > 0 ? BACKLOG_INTERVAL : settings.interval());
   }
 
-  /** Runs of consecutive objects of one kind. */
-  private static List<List<Governed>> byKind(List<Governed> purges) {
-    List<List<Governed>> groups = new ArrayList<>();
-    for (Governed g : purges) {
-      if (groups.isEmpty() || groups.getLast().getFirst().kind() != g.kind()) {
-        groups.add(new ArrayList<>());
-      }
-      groups.getLast().add(g);
-    }
-    return groups;
-  }
-
   private static String summary(LifecyclePlan.Figures f, Run run) {
     int total = f.usage().values().stream().mapToInt(Integer::intValue).sum();
     return total
@@ -249,6 +256,11 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     final AtomicInteger purged = new AtomicInteger();
     final AtomicInteger archived = new AtomicInteger();
     final AtomicInteger held = new AtomicInteger();
+
+    /** Objects recorded this run, by reason (Archived, Purged) and kind. */
+    private final Map<String, Map<String, AtomicInteger>> recorded = new ConcurrentHashMap<>();
+
+    private final Map<String, AtomicInteger> recordedEvents = new ConcurrentHashMap<>();
     String destinationProblem;
 
     Run(KubernetesClient client, IlmClass cls, Instant now) {
@@ -475,8 +487,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       for (HasMetadata other : related) {
         inArchives.put(
             cls.getMetadata().getName() + "/" + other.getMetadata().getUid(),
-            new Archived(
-                ArchiveBundles.contentDigest(other, serialization), where + ", with " + g.id()));
+            new Archived(other.getMetadata().getResourceVersion(), where + ", with " + g.id()));
       }
       return where;
     }
@@ -489,10 +500,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       Archived known =
           inArchives.get(cls.getMetadata().getName() + "/" + g.object().getMetadata().getUid());
       if (known != null
-          && known
-              .content()
-              .equals(
-                  ArchiveBundles.contentDigest(g.object(), client.getKubernetesSerialization()))) {
+          && known.resourceVersion().equals(g.object().getMetadata().getResourceVersion())) {
         return known.where();
       }
       return archive(g, "expired");
@@ -527,9 +535,16 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
               + ", class "
               + cls.getMetadata().getName()
               + ")";
-      write(
-          "record an Event of " + g.id(),
-          () -> KubernetesEvents.record(client, cls, "Normal", reason, message, now));
+      recorded
+          .computeIfAbsent(reason, r -> new ConcurrentSkipListMap<>())
+          .computeIfAbsent(g.kind().name(), k -> new AtomicInteger())
+          .incrementAndGet();
+      if (recordedEvents.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet()
+          <= EVENTS_PER_RUN) {
+        write(
+            "record an Event of " + g.id(),
+            () -> KubernetesEvents.record(client, cls, "Normal", reason, message, now));
+      }
       LOG.info("IlmClass {}: {}", cls.getMetadata().getName(), message);
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("at", now.toString());
@@ -546,10 +561,46 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       log.add(line);
     }
 
-    /** The run's purge log, archived beside the bundles: one JSON line per object. */
-    void writeLog() {
+    /**
+     * One Event per reason for what this run recorded beyond {@link #EVENTS_PER_RUN} Events: how
+     * many more, of which kinds, and where each is listed ({@code log}: the archived purge log).
+     */
+    void summarizeEvents(String log) {
+      recorded.forEach((reason, byKind) -> {
+        int total = byKind.values().stream().mapToInt(AtomicInteger::get).sum();
+        if (total <= EVENTS_PER_RUN) {
+          return;
+        }
+        String kinds =
+            byKind.entrySet().stream()
+                .map(e -> e.getValue().get() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+        String message =
+            (total - EVENTS_PER_RUN)
+                + " more objects "
+                + reason.toLowerCase(Locale.ROOT)
+                + " this run than the "
+                + EVENTS_PER_RUN
+                + " Events before this one name ("
+                + total
+                + " in all: "
+                + kinds
+                + "); each is listed in "
+                + (log == null ? "" : "the purge log " + log + " and ")
+                + "the operator's log";
+        write(
+            "record an Event of IlmClass " + cls.getMetadata().getName(),
+            () -> KubernetesEvents.record(client, cls, "Normal", reason, message, now));
+      });
+    }
+
+    /**
+     * The run's purge log, archived beside the bundles: one JSON line per object; where it went
+     * (null: nowhere, the class does not archive or nothing was purged).
+     */
+    String writeLog() {
       if (log.isEmpty() || destinations.isEmpty()) {
-        return;
+        return null;
       }
       StringBuilder lines = new StringBuilder();
       log.forEach(l ->
@@ -564,9 +615,12 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
                   about)
               .bytes();
       String key = "purge-log." + LOG_NAME.format(now);
+      List<String> stored = new ArrayList<>();
       for (ArchiveDestination destination : destinations) {
         try {
-          destination.store(key, bytes, "purge log of IlmClass " + cls.getMetadata().getName());
+          stored.add(
+              destination.store(
+                  key, bytes, "purge log of IlmClass " + cls.getMetadata().getName()));
         } catch (ArchiveDestination.ArchiveException e) {
           LOG.warn(
               "IlmClass {}: purge log not archived: {}",
@@ -574,6 +628,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
               e.getMessage());
         }
       }
+      return stored.isEmpty() ? null : key + " (" + String.join(" ", stored) + ")";
     }
 
     private void write(String what, Runnable write) {

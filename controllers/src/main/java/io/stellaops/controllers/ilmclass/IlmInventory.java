@@ -389,26 +389,25 @@ public final class IlmInventory implements AutoCloseable {
    */
   List<HasMetadata> related(Governed g) {
     List<HasMetadata> related = new ArrayList<>();
-    if (g.promotion() == null
-        || g.kind() == Kind.DeploymentJob
-        || g.kind() == Kind.Approval
-        || g.kind() == Kind.FindingsReport
-        || g.kind() == Kind.Release) {
+    if (g.promotion() == null) {
       return related;
     }
-    String ns = g.namespace();
-    String promotion = ns + "/" + g.promotion();
-    if (g.kind() != Kind.Promotion) {
+    String promotion = g.namespace() + "/" + g.promotion();
+    if (LifecyclePlan.carries(g.kind(), Kind.Promotion)) {
       Promotion p = promotions.getStore().getByKey(promotion);
       if (p != null) {
         related.add(p);
       }
     }
-    if (g.kind() != Kind.DecisionRecord) {
+    if (LifecyclePlan.carries(g.kind(), Kind.DecisionRecord)) {
       related.addAll(decisions.getIndexer().byIndex(BY_PROMOTION, promotion));
     }
-    related.addAll(jobs.getIndexer().byIndex(BY_PROMOTION, promotion));
-    related.addAll(approvals.getIndexer().byIndex(BY_PROMOTION, promotion));
+    if (LifecyclePlan.carries(g.kind(), Kind.DeploymentJob)) {
+      related.addAll(jobs.getIndexer().byIndex(BY_PROMOTION, promotion));
+    }
+    if (LifecyclePlan.carries(g.kind(), Kind.Approval)) {
+      related.addAll(approvals.getIndexer().byIndex(BY_PROMOTION, promotion));
+    }
     return related;
   }
 

@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,12 +28,14 @@ import java.util.TreeMap;
  *
  * @param stamps objects whose ILM metadata is missing or stale, with the expiry to stamp (at most
  *     {@code limit} a run; not those waiting to be purged that are protected already)
- * @param purges objects to archive (when the class archives) and delete: by kind (evidence first),
- *     then soonest expiry
+ * @param purges objects to archive (when the class archives) and delete, in groups: an object with
+ *     the due objects its archive carries ({@link #carries}), which go right after it needing no
+ *     archive of their own, so a backlog drains at one archive per promotion; groups by kind
+ *     (evidence first), then soonest expiry
  * @param releases objects being deleted that only the ILM finalizer holds
  */
 record LifecyclePlan(
-    List<Stamp> stamps, List<Governed> purges, List<Governed> releases, Figures figures) {
+    List<Stamp> stamps, List<List<Governed>> purges, List<Governed> releases, Figures figures) {
 
   /** An object, the expiry it must carry and what pins it (null: nothing). */
   record Stamp(Governed governed, Instant expiresAt, String pinned) {}
@@ -101,12 +105,12 @@ record LifecyclePlan(
     due.sort(Comparator.comparing((Governed g) -> g.kind().ordinal()).thenComparing(soonest));
     releases.sort(soonest);
     upcoming.sort(Comparator.comparing(UpcomingPurge::at).thenComparing(UpcomingPurge::name));
-    List<Governed> purges = due.subList(0, Math.min(limit, due.size()));
+    List<List<Governed>> purges = groups(due, limit);
     // What goes this run needs no stamp first, nor what waits to be purged when it is protected
     // already (evidence is created with its finalizer): a backlog of thousands would cost two
     // writes each for nothing. Other stamps are spread over runs like purges.
     Set<Governed> going = Collections.newSetFromMap(new IdentityHashMap<>());
-    going.addAll(purges);
+    purges.forEach(going::addAll);
     Set<Governed> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
     waiting.addAll(due);
     stamps.removeIf(stamp ->
@@ -115,7 +119,7 @@ record LifecyclePlan(
                 && (!isEvidence(stamp.governed().kind()) || hasFinalizer(stamp.governed()))));
     return new LifecyclePlan(
         List.copyOf(stamps.subList(0, Math.min(limit, stamps.size()))),
-        List.copyOf(purges),
+        purges.stream().map(List::copyOf).toList(),
         List.copyOf(releases),
         new Figures(
             usage,
@@ -125,6 +129,63 @@ record LifecyclePlan(
             next24h,
             next7d,
             List.copyOf(upcoming.subList(0, Math.min(UPCOMING_LISTED, upcoming.size())))));
+  }
+
+  /**
+   * Whether the archive of an object of kind {@code head} carries the objects of kind {@code other}
+   * of its promotion, as {@link IlmInventory#related} gathers them.
+   */
+  static boolean carries(IlmClassSpec.Kind head, IlmClassSpec.Kind other) {
+    var carriers =
+        EnumSet.of(
+            IlmClassSpec.Kind.EvidencePacket,
+            IlmClassSpec.Kind.DecisionRecord,
+            IlmClassSpec.Kind.Promotion);
+    var carried =
+        EnumSet.of(
+            IlmClassSpec.Kind.Promotion,
+            IlmClassSpec.Kind.DecisionRecord,
+            IlmClassSpec.Kind.DeploymentJob,
+            IlmClassSpec.Kind.Approval);
+    return carriers.contains(head) && carried.contains(other) && head != other;
+  }
+
+  /**
+   * {@code due} (sorted) in groups of an object and the due objects of its promotion it carries, at
+   * most {@code limit} objects in all (a group is never split).
+   */
+  private static List<List<Governed>> groups(List<Governed> due, int limit) {
+    Map<String, List<Governed>> byPromotion = new LinkedHashMap<>();
+    for (Governed g : due) {
+      if (g.promotion() != null) {
+        byPromotion
+            .computeIfAbsent(g.namespace() + "/" + g.promotion(), k -> new ArrayList<>())
+            .add(g);
+      }
+    }
+    Set<Governed> grouped = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<List<Governed>> groups = new ArrayList<>();
+    int size = 0;
+    for (Governed head : due) {
+      if (grouped.contains(head)) {
+        continue;
+      }
+      List<Governed> group = new ArrayList<>(List.of(head));
+      if (head.promotion() != null) {
+        for (Governed other : byPromotion.get(head.namespace() + "/" + head.promotion())) {
+          if (other != head && !grouped.contains(other) && carries(head.kind(), other.kind())) {
+            group.add(other);
+          }
+        }
+      }
+      if (size > 0 && size + group.size() > limit) {
+        break;
+      }
+      grouped.addAll(group);
+      groups.add(group);
+      size += group.size();
+    }
+    return groups;
   }
 
   private static boolean hasFinalizer(Governed g) {

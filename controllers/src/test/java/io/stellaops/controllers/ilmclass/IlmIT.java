@@ -180,6 +180,81 @@ class IlmIT {
         .isEqualTo(body);
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(4)
+  void aRunNamesTwentyPurgesInEventsOfTheirOwnAndCountsTheRestInOne() {
+    apply(
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: IlmClass
+        metadata: {name: backlog}
+        spec:
+          retention: 1d
+          appliesTo: [FindingsReport]
+          onExpiry: Delete
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: r-backlog}
+        spec:
+          version: 1.0.0
+          ilmClass: backlog
+          components: [{name: api, image: registry.example.com/shop/api, digest: %s}]
+        """
+            .formatted(D1));
+    int reports = IlmClassReconciler.EVENTS_PER_RUN + 5;
+    for (int i = 0; i < reports; i++) {
+      client
+          .resource(
+              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("r-backlog-api-findings-" + i)
+                  .withNamespace(NS)
+                  .addToLabels(IlmInventory.RELEASE_LABEL, "r-backlog")
+                  .addToLabels(IlmInventory.COMPONENT_LABEL, "api")
+                  .addToLabels(IlmMetadata.RECORD, IlmMetadata.FINDINGS_REPORT)
+                  .endMetadata()
+                  .addToData("report.json", "{}")
+                  .build())
+          .create();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            ilmClass("backlog").getStatus() != null
+                && ilmClass("backlog").getStatus().getUsage().getOrDefault("FindingsReport", 0)
+                    == reports);
+    clock.advance(Duration.ofDays(2));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            client
+                .configMaps()
+                .inNamespace(NS)
+                .withLabel(IlmInventory.RELEASE_LABEL, "r-backlog")
+                .list()
+                .getItems()
+                .isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> {
+          var events =
+              client.v1().events().inNamespace("default").list().getItems().stream()
+                  .filter(e -> e.getInvolvedObject().getName().equals("backlog"))
+                  .filter(e -> e.getReason().equals("Purged"))
+                  .map(io.fabric8.kubernetes.api.model.Event::getMessage)
+                  .toList();
+          assertThat(events).hasSize(IlmClassReconciler.EVENTS_PER_RUN + 1);
+          assertThat(events)
+              .filteredOn(m -> m.startsWith("FindingsReport shop/r-backlog-api-findings-"))
+              .hasSize(IlmClassReconciler.EVENTS_PER_RUN);
+          assertThat(events)
+              .contains(
+                  "5 more objects purged this run than the 20 Events before this one name (25 in"
+                      + " all: 25 FindingsReport); each is listed in the operator's log");
+        });
+  }
+
   static void apply(String yaml) {
     PromotionTestSupport.apply(client, NS, yaml);
   }

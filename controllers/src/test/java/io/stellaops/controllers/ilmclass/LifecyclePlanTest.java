@@ -73,7 +73,7 @@ class LifecyclePlanTest {
         LifecyclePlan.of(
             shortClass, List.of(old, older, running, rollback, inFlight, fresh), pins, NOW, 10);
     // evidence first (its archive carries its promotion), then by expiry
-    assertThat(plan.purges()).extracting(Governed::name).containsExactly("old", "older");
+    assertThat(purged(plan)).containsExactly("old", "older");
     assertThat(plan.figures().pinned()).isEqualTo(3);
     assertThat(pins.why(running, shortClass)).isEqualTo("release r-prod runs in prod");
     assertThat(pins.why(rollback, shortClass))
@@ -89,6 +89,53 @@ class LifecyclePlanTest {
         });
   }
 
+  static List<String> purged(LifecyclePlan plan) {
+    return plan.purges().stream().flatMap(List::stream).map(Governed::name).toList();
+  }
+
+  static Governed of(Kind kind, String name, String promotion) {
+    var g = object(kind, name, "2026-01-01T00:00:00Z", "r", false);
+    return new Governed(kind, g.object(), null, "r", promotion, false, 100, false);
+  }
+
+  @Test
+  void aPacketIsPurgedWithTheDueObjectsItsArchiveCarries() {
+    var packet = of(Kind.EvidencePacket, "to-prod", "to-prod");
+    var record = of(Kind.DecisionRecord, "to-prod-decision", "to-prod");
+    var promotion = of(Kind.Promotion, "to-prod", "to-prod");
+    var job = of(Kind.DeploymentJob, "to-prod-docker", "to-prod");
+    var approval = of(Kind.Approval, "to-prod-alice", "to-prod");
+    var otherJob = of(Kind.DeploymentJob, "to-stage-docker", "to-stage");
+    var report = of(Kind.FindingsReport, "findings", null);
+    Pins none = new Pins(List.of(), Set.of());
+    var plan =
+        LifecyclePlan.of(
+            cls("c", "1d", false, false),
+            List.of(otherJob, job, approval, report, promotion, record, packet),
+            none,
+            NOW,
+            10);
+    assertThat(plan.purges())
+        .containsExactly(
+            List.of(packet, record, promotion, job, approval), List.of(otherJob), List.of(report));
+    assertThat(
+            LifecyclePlan.of(
+                    cls("c", "1d", false, false), List.of(record, promotion, job), none, NOW, 10)
+                .purges())
+        .as("a decision record carries its promotion and jobs when its packet is not due")
+        .containsExactly(List.of(record, promotion, job));
+    assertThat(
+            LifecyclePlan.of(
+                    cls("c", "1d", false, false),
+                    List.of(packet, record, promotion, job, approval, otherJob),
+                    none,
+                    NOW,
+                    3)
+                .purges())
+        .as("a group is never split by the per-run limit, and the next one waits")
+        .containsExactly(List.of(packet, record, promotion, job, approval));
+  }
+
   @Test
   void aLegalHoldKeepsEverythingAndABacklogDrainsInSteps() {
     var objects =
@@ -100,7 +147,7 @@ class LifecyclePlanTest {
     assertThat(LifecyclePlan.of(cls("hold", "1d", true, false), objects, none, NOW, 10).purges())
         .isEmpty();
     var stepped = LifecyclePlan.of(cls("c", "1d", false, false), objects, none, NOW, 2);
-    assertThat(stepped.purges()).extracting(Governed::name).containsExactly("a", "b");
+    assertThat(purged(stepped)).containsExactly("a", "b");
     assertThat(stepped.figures().backlog()).isEqualTo(3);
   }
 
@@ -169,7 +216,7 @@ class LifecyclePlanTest {
             NOW,
             10);
     // expired and no longer pinned: purged this run, so not stamped first
-    assertThat(unpinned.purges()).extracting(Governed::name).containsExactly("running");
+    assertThat(purged(unpinned)).containsExactly("running");
     assertThat(unpinned.stamps()).isEmpty();
     var later =
         LifecyclePlan.of(

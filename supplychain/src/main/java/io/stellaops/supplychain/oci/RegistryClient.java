@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -60,6 +61,11 @@ public final class RegistryClient {
   private final Duration timeout;
   private final Set<String> insecureRegistries;
   private final Limits limits;
+
+  private static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
+
+  /** Repositories ({@code registry/repository}) this process has put the empty config in. */
+  private final Map<String, String> emptyConfigs = new ConcurrentHashMap<>();
 
   public RegistryClient(Duration timeout) {
     this(timeout, Set.of());
@@ -232,9 +238,12 @@ public final class RegistryClient {
 
   /**
    * Pushes {@code content} as a one-layer OCI artifact tagged {@code tag} in {@code repository} (an
-   * empty config, as {@code oras push} writes), skipping blobs the registry has; returns the
-   * manifest's digest. Hand-written for the same reason as the reads: two uploads and a manifest
-   * PUT of the distribution spec.
+   * empty config, as {@code oras push} writes); returns the manifest's digest. The layer is
+   * uploaded without asking first (an archive's content is new: the question costs a request and
+   * almost always answers no); the empty config once per repository and process, one push at a
+   * time, because parallel first pushes of one blob race in the registry (distribution answered
+   * {@code MANIFEST_BLOB_UNKNOWN} to one of 32). Hand-written for the same reason as the reads: two
+   * uploads and a manifest PUT of the distribution spec.
    */
   public String pushArtifact(
       String repository,
@@ -245,8 +254,6 @@ public final class RegistryClient {
       Map<String, String> annotations,
       Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(repository);
-    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-    upload(ref, config, credentials);
     String layer = upload(ref, content, credentials);
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2);
@@ -258,20 +265,23 @@ public final class RegistryClient {
             "mediaType",
             "application/vnd.oci.empty.v1+json",
             "digest",
-            Sha256.digest(config),
+            Sha256.digest(EMPTY_CONFIG),
             "size",
-            config.length));
+            EMPTY_CONFIG.length));
     manifest.put(
         "layers", List.of(Map.of("mediaType", mediaType, "digest", layer, "size", content.length)));
     manifest.put("annotations", annotations);
     byte[] bytes = CanonicalJson.bytes(manifest);
-    HttpResponse<byte[]> put =
-        exchange(
-            ref,
-            URI.create(api(ref) + "/manifests/" + tag),
-            new Write("PUT", "application/vnd.oci.image.manifest.v1+json", bytes),
-            credentials,
-            limits.manifestBytes());
+    String configAt = ref.registry() + "/" + ref.repository();
+    emptyConfigs.computeIfAbsent(
+        configAt, k -> uploadUnlessPresent(ref, EMPTY_CONFIG, credentials));
+    HttpResponse<byte[]> put = putManifest(ref, tag, bytes, credentials);
+    if (put.statusCode() == 400 && emptyConfigs.remove(configAt) != null) {
+      // the registry lost the config since this process pushed it (garbage collected, deleted)
+      emptyConfigs.computeIfAbsent(
+          configAt, k -> uploadUnlessPresent(ref, EMPTY_CONFIG, credentials));
+      put = putManifest(ref, tag, bytes, credentials);
+    }
     if (put.statusCode() != 201) {
       throw new RegistryException(
           ref + ":" + tag + ": manifest push", put.statusCode(), errorText(put.body()));
@@ -279,13 +289,30 @@ public final class RegistryClient {
     return Sha256.digest(bytes);
   }
 
+  private HttpResponse<byte[]> putManifest(
+      ImageReference ref, String tag, byte[] manifest, Optional<Credentials> credentials) {
+    return exchange(
+        ref,
+        URI.create(api(ref) + "/manifests/" + tag),
+        new Write("PUT", "application/vnd.oci.image.manifest.v1+json", manifest),
+        credentials,
+        limits.manifestBytes());
+  }
+
   /** Uploads {@code blob} unless the registry has it; its digest. */
-  private String upload(ImageReference ref, byte[] blob, Optional<Credentials> credentials) {
+  private String uploadUnlessPresent(
+      ImageReference ref, byte[] blob, Optional<Credentials> credentials) {
     String digest = Sha256.digest(blob);
     URI at = URI.create(api(ref) + "/blobs/" + digest);
     if (exchange(ref, at, new Write("HEAD", null, null), credentials, 0).statusCode() == 200) {
       return digest;
     }
+    return upload(ref, blob, credentials);
+  }
+
+  /** Uploads {@code blob} (POST, then PUT of the whole); its digest. */
+  private String upload(ImageReference ref, byte[] blob, Optional<Credentials> credentials) {
+    String digest = Sha256.digest(blob);
     HttpResponse<byte[]> start =
         exchange(
             ref,

@@ -57,6 +57,23 @@ public final class LocalRegistry implements AutoCloseable {
   }
 
   /**
+   * The registry loses {@code repository} (as after its deletion or a garbage collection): stopped,
+   * the repository's storage removed, started again.
+   */
+  public void forget(String repository) throws IOException, InterruptedException {
+    kill();
+    Path repo = dir.resolve("data/docker/registry/v2/repositories").resolve(repository);
+    if (Files.isDirectory(repo)) {
+      try (var paths = Files.walk(repo)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    recover();
+  }
+
+  /**
    * A hang: the process is stopped (SIGSTOP); the kernel still accepts connections on its port, but
    * nothing answers until {@link #resume}.
    */

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +70,38 @@ class RegistryClientIT {
                 Optional.empty()))
         .as("the same content pushed again is the same artifact")
         .isEqualTo(digest);
+  }
+
+  @Test
+  void pushesArtifactsInParallelAndAgainAfterTheRegistryLostTheRepository() throws Exception {
+    String repo = registry.host() + "/archive/parallel";
+    List<Future<String>> pushes = new ArrayList<>();
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 32; i++) {
+        String tag = "o" + i;
+        byte[] content = ("bundle " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        pushes.add(pool.submit(() -> push(repo, tag, content)));
+      }
+      for (Future<String> push : pushes) {
+        assertThat(push.get()).startsWith("sha256:");
+      }
+    }
+    registry.forget("archive/parallel");
+    byte[] content =
+        "pushed after the registry forgot".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String digest = push(repo, "again", content);
+    assertThat(client.firstLayer(repo + "@" + digest, Optional.empty())).isEqualTo(content);
+  }
+
+  private String push(String repo, String tag, byte[] content) {
+    return client.pushArtifact(
+        repo,
+        tag,
+        "application/vnd.stellaops.ilm.archive.v1",
+        "application/vnd.stellaops.bundle.v1.tar",
+        content,
+        java.util.Map.of(),
+        Optional.empty());
   }
 
   @Test
