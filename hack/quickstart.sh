@@ -42,7 +42,10 @@ quiet=()
 echo "==> Building cosign, the operator, the agent and kubectl-stella (the first run also builds"
 echo "    kube-apiserver, etcd and cosign from their Go modules: several minutes)"
 cosign=$(bash hack/peers/build-tools.sh cosign)
-MAVEN_OPTS="${quiet[*]}" mvn -q -B -ntp -Dstyle.color=never package -DskipTests -Dspotless.check.skip=true -pl operator,cli,agents -am
+# hack/test.sh sets STELLA_QUICKSTART_BUILT: its `mvn verify` has just built and tested these jars
+if [[ -z ${STELLA_QUICKSTART_BUILT:-} ]]; then
+  MAVEN_OPTS="${quiet[*]}" mvn -q -B -ntp -Dstyle.color=never package -DskipTests -Dspotless.check.skip=true -pl operator,cli,agents -am
+fi
 
 echo "==> Starting the local control plane (kube-apiserver and etcd on 127.0.0.1:16443)"
 rm -rf "$state/etcd" "$work"

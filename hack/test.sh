@@ -77,6 +77,6 @@ if [[ -z ${STELLA_SKIP_QUICKSTART:-} ]]; then
   echo "Quickstart:"
   mkdir -p target
   trap 'bash hack/local-control-plane.sh down' EXIT
-  bash hack/quickstart.sh >target/quickstart.log 2>&1 || { tail -60 target/quickstart.log; exit 1; }
+  STELLA_QUICKSTART_BUILT=1 bash hack/quickstart.sh >target/quickstart.log 2>&1 || { tail -60 target/quickstart.log; exit 1; }
   grep -E '^(Verified OK|Replay identical)' target/quickstart.log | sed 's/^/  /'
 fi
