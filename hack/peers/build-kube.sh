@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, etcd and kubectl from their Go modules into
+# Builds kube-apiserver, etcd, kubectl and the namespace controller from their Go modules into
 # $STELLA_CACHE/kube-<version>/bin (default ~/.cache/stella). Idempotent: a
 # finished build is reused, so only a machine's first run pays for it.
 set -euo pipefail
@@ -12,10 +12,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 link_for_kube_api_test() {
   local dir="$CACHE/kubeapitest/k8s/$KUBE_VERSION-linux-amd64"
   mkdir -p "$dir"
-  for cmd in etcd kube-apiserver kubectl; do ln -sf "$OUT/bin/$cmd" "$dir/$cmd"; done
+  for cmd in "${commands[@]}"; do ln -sf "$OUT/bin/$cmd" "$dir/$cmd"; done
 }
 
-if [[ -x "$OUT/bin/kube-apiserver" && -x "$OUT/bin/etcd" && -x "$OUT/bin/kubectl" ]]; then
+commands=(etcd kube-apiserver kubectl namespace-controller)
+missing=()
+for cmd in "${commands[@]}"; do [[ -x "$OUT/bin/$cmd" ]] || missing+=("$cmd"); done
+if ((${#missing[@]} == 0)); then
   link_for_kube_api_test
   echo "kube $KUBE_VERSION: cached in $OUT/bin"
   exit 0
@@ -44,7 +47,7 @@ echo "kube $KUBE_VERSION: $(grep -c '^replace' go.mod) staging modules replaced"
 go mod tidy -e
 ldflags="-s -w -X k8s.io/component-base/version.gitVersion=v$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${KUBE_VERSION#1.}"
 ldflags="${ldflags%.*}"
-for cmd in etcd kube-apiserver kubectl; do
+for cmd in "${missing[@]}"; do
   echo "kube $KUBE_VERSION: building $cmd"
   go build -trimpath -ldflags "$ldflags" -o "$OUT/bin/$cmd.tmp" "./$cmd"
   mv "$OUT/bin/$cmd.tmp" "$OUT/bin/$cmd"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubeapitest.junit.KubeConfig;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
@@ -59,6 +60,7 @@ class EvidenceProtectionIT {
   static final String D1 = "sha256:" + "1".repeat(64);
   static final MovableClock clock = new MovableClock();
   static KubernetesClient client;
+  @KubeConfig static String kubeConfigYaml;
   static LocalRegistry registry;
   static AdmissionServer server;
   static Operator operator;
@@ -313,7 +315,7 @@ class EvidenceProtectionIT {
 
   @Test
   @Order(3)
-  void aNamespaceGoingAwayLetsItsEvidenceGoOnlyArchived() throws Exception {
+  void aNamespaceGoingAwayWaitsVisiblyAndLetsItsEvidenceGoOnlyArchived() throws Exception {
     PromotionTestSupport.apply(
         client,
         GONE,
@@ -326,18 +328,28 @@ class EvidenceProtectionIT {
     PromotionTestSupport.promote(client, GONE, "r2-to-stage", "r2", "stage");
     PromotionTestSupport.awaitPhase(client, GONE, "r2-to-stage", Phase.Denied);
     await().atMost(Duration.ofSeconds(30)).until(() -> stamped(packet(GONE, "r2-to-stage")));
-    client.namespaces().withName(GONE).delete();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() ->
-            client.namespaces().withName(GONE).get().getMetadata().getDeletionTimestamp() != null);
-    // what the namespace controller does next (this API server runs without one)
-    as("system:serviceaccount:kube-system:namespace-controller", "system:masters")
-        .resources(EvidencePacket.class)
-        .inNamespace(GONE)
-        .withName("r2-to-stage")
-        .delete();
-    await().atMost(Duration.ofSeconds(40)).until(() -> packet(GONE, "r2-to-stage") == null);
+    // the operator is down while the namespace goes: Kubernetes' namespace controller waits for it
+    operator.stop();
+    Process namespaceController = namespaceController();
+    try {
+      client.namespaces().withName(GONE).delete();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() ->
+              assertThat(client.namespaces().withName(GONE).get().getStatus().getConditions())
+                  .anySatisfy(c -> {
+                    assertThat(c.getType()).isEqualTo("NamespaceFinalizersRemaining");
+                    assertThat(c.getStatus()).isEqualTo("True");
+                    assertThat(c.getMessage()).contains(IlmMetadata.FINALIZER);
+                  }));
+      assertThat(packet(GONE, "r2-to-stage").getMetadata().getDeletionTimestamp()).isNotNull();
+      operator = startOperator();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> client.namespaces().withName(GONE).get() == null);
+    } finally {
+      namespaceController.destroy();
+    }
     Bundle bundle =
         Bundle.read(
             new RegistryClient(Duration.ofSeconds(5))
@@ -346,6 +358,27 @@ class EvidenceProtectionIT {
                     Optional.empty()));
     assertThat(bundle.about().path("reason").asText()).startsWith("deleted before expiry");
     assertThat(bundle.files()).containsKey("evidence/envelope.dsse.json");
+  }
+
+  /**
+   * Upstream's namespace controller, started as kube-controller-manager starts it
+   * (hack/peers/kube/namespace-controller): the test API server runs no controllers.
+   */
+  static Process namespaceController() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("namespace-controller");
+    java.nio.file.Path kubeconfig = dir.resolve("kubeconfig");
+    java.nio.file.Files.writeString(kubeconfig, kubeConfigYaml);
+    java.nio.file.Path binary =
+        java.nio.file.Path.of(
+            System.getenv("KUBE_API_TEST_DIR"),
+            "k8s",
+            System.getenv("KUBE_API_TEST_API_SERVER_VERSION") + "-linux-amd64",
+            "namespace-controller");
+    return new ProcessBuilder(
+            binary.toString(), "--kubeconfig=" + kubeconfig, "--namespace-sync-period=5s")
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("namespace-controller.log").toFile())
+        .start();
   }
 
   static boolean stamped(EvidencePacket packet) {
