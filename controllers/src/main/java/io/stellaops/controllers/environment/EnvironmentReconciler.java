@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.Informers;
 import io.stellaops.controllers.kubernetes.StatusPatch;
+import io.stellaops.controllers.kubernetes.WithoutManagedFields;
 import io.stellaops.controllers.promotion.EnvironmentHistory;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.common.Conditions;
@@ -77,6 +78,7 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     // it.
     var promotions =
         InformerEventSourceConfiguration.from(Promotion.class, Environment.class)
+            .withItemStore(new WithoutManagedFields<>())
             .withName("promotions-into")
             .withSecondaryToPrimaryMapper((Promotion p) ->
                 Set.of(new ResourceID(p.getSpec().environment(), p.getMetadata().getNamespace())))

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -26,6 +27,7 @@ import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.controllers.kubernetes.Informers;
 import io.stellaops.controllers.kubernetes.StalledLog;
 import io.stellaops.controllers.kubernetes.StatusPatch;
+import io.stellaops.controllers.kubernetes.WithoutManagedFields;
 import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.promotion.PromotionStateMachine.Action;
 import io.stellaops.controllers.promotion.PromotionStateMachine.CreateJob;
@@ -76,7 +78,7 @@ import org.slf4j.LoggerFactory;
  */
 // A burst of job reports reaches a promotion as one reconcile, not one status write per job.
 @RateLimited(maxReconciliations = 2, within = 1, unit = TimeUnit.SECONDS)
-@ControllerConfiguration
+@ControllerConfiguration(informer = @Informer(itemStore = WithoutManagedFields.class))
 public class PromotionReconciler implements Reconciler<Promotion> {
   private static final Logger LOG = LoggerFactory.getLogger(PromotionReconciler.class);
   private static final String BY_ENVIRONMENT = "environment";
@@ -121,16 +123,19 @@ public class PromotionReconciler implements Reconciler<Promotion> {
                     : List.of(key(p.getMetadata().getNamespace(), p.getSpec().release()))));
     var approvals =
         InformerEventSourceConfiguration.from(Approval.class, Promotion.class)
+            .withItemStore(new WithoutManagedFields<>())
             .withSecondaryToPrimaryMapper(a ->
                 Set.of(new ResourceID(a.getSpec().promotion(), a.getMetadata().getNamespace())))
             .build();
     var jobs =
         InformerEventSourceConfiguration.from(DeploymentJob.class, Promotion.class)
+            .withItemStore(new WithoutManagedFields<>())
             .withSecondaryToPrimaryMapper(j ->
                 Set.of(new ResourceID(j.getSpec().promotion(), j.getMetadata().getNamespace())))
             .build();
     var decisions =
         InformerEventSourceConfiguration.from(ConfigMap.class, Promotion.class)
+            .withItemStore(new WithoutManagedFields<>())
             .withLabelSelector(IlmMetadata.RECORD + "=" + IlmMetadata.DECISION_RECORD)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Promotion.class))
             .build();
@@ -139,6 +144,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     var neighbours =
         InformerEventSourceConfiguration.from(Promotion.class, Promotion.class)
             .withName("same-environment-promotions")
+            .withItemStore(new WithoutManagedFields<>())
             .withSecondaryToPrimaryMapper((Promotion changed) ->
                 promotions
                     .byIndex(
@@ -153,6 +159,7 @@ public class PromotionReconciler implements Reconciler<Promotion> {
     // promotions that have not started deploying again.
     var releases =
         InformerEventSourceConfiguration.from(Release.class, Promotion.class)
+            .withItemStore(new WithoutManagedFields<>())
             .withSecondaryToPrimaryMapper((Release changed) ->
                 waiting(
                     promotions.byIndex(

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -16,6 +17,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
 import io.stellaops.controllers.kubernetes.Informers;
 import io.stellaops.controllers.kubernetes.StatusPatch;
+import io.stellaops.controllers.kubernetes.WithoutManagedFields;
 import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
 import io.stellaops.crds.common.Condition;
@@ -66,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * document, from the SBOM kept in memory. Open findings that were not there before set
  * NewFindings=True and are named in an Event.
  */
-@ControllerConfiguration
+@ControllerConfiguration(informer = @Informer(itemStore = WithoutManagedFields.class))
 public class ReleaseReconciler implements Reconciler<Release> {
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseReconciler.class);
   private static final Duration RECHECK = Duration.ofMinutes(2);
