@@ -3,7 +3,6 @@ package io.stellaops.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.evidencepacket.EvidencePacketSpec;
-import io.stellaops.crds.evidencepacket.EvidencePublicKey;
 import io.stellaops.decision.evidence.EvidenceVerifier;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
@@ -13,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -92,6 +92,7 @@ final class EvidenceCommand implements Runnable {
       StellaCli cli = evidence.cli;
       EvidencePacketSpec spec;
       String publicPem;
+      String keyNote = "";
       if (source.dir != null) {
         spec =
             CanonicalJson.MAPPER.readValue(
@@ -108,20 +109,42 @@ final class EvidenceCommand implements Runnable {
                 : new String(files.get(ArchivedEvidence.DIR + PUBLIC_KEY), StandardCharsets.UTF_8);
       } else {
         spec = fetch(cli, source.name).getSpec();
-        publicPem = key != null ? Files.readString(key) : publishedKey(cli, operatorNamespace);
+        if (key != null) {
+          publicPem = Files.readString(key);
+        } else {
+          // the key that signed it, from the keyring: retired keys verify what they signed
+          String signer = signer(spec);
+          var known = KeysCommand.keyring(cli, operatorNamespace).find(signer);
+          String refusal =
+              known.isEmpty()
+                  ? "signed by key " + signer + ", which the operator's keyring does not list"
+                  : known.get().revoked()
+                      ? "signed by key " + signer + ", " + known.get().window()
+                      : null;
+          if (refusal != null) {
+            cli.err().println("Verification FAILED:");
+            cli.err().println("  key: " + refusal);
+            return new EvidenceVerifier.Result(null, List.of("key: " + refusal));
+          }
+          publicPem = known.get().publicKey();
+          if (known.get().retiredAt() != null) {
+            keyNote = " (retired key, " + known.get().window() + ")";
+          }
+        }
       }
       PublicKey publicKey = PemKeys.parsePublicKey(publicPem);
       var result = EvidenceVerifier.verify(spec, publicKey);
       if (result.ok()) {
         cli.out()
             .printf(
-                "Verified OK: promotion %s (%s -> %s), decision %s, inputs %s, signed by key %s%n",
+                "Verified OK: promotion %s (%s -> %s), decision %s, inputs %s, signed by key %s%s%n",
                 spec.promotion(),
                 spec.release(),
                 spec.environment(),
                 spec.decision(),
                 spec.inputsHash(),
-                PemKeys.keyId(publicKey));
+                PemKeys.keyId(publicKey),
+                keyNote);
       } else {
         cli.err().println("Verification FAILED:");
         result.problems().forEach(p -> cli.err().println("  " + p));
@@ -233,7 +256,7 @@ final class EvidenceCommand implements Runnable {
           pretty(
               CanonicalJson.MAPPER.readTree(
                   Base64.getDecoder().decode(spec.envelope().payload()))));
-      Files.writeString(out.resolve(PUBLIC_KEY), publishedKey(cli, operatorNamespace));
+      Files.writeString(out.resolve(PUBLIC_KEY), signingKey(cli, operatorNamespace, spec));
       Files.writeString(out.resolve("README.md"), readme(spec));
       cli.out()
           .println(
@@ -294,25 +317,24 @@ final class EvidenceCommand implements Runnable {
     return packet;
   }
 
-  static String publishedKey(StellaCli cli, String operatorNamespace) {
-    var cm =
-        cli.client()
-            .configMaps()
-            .inNamespace(operatorNamespace)
-            .withName(EvidencePublicKey.CONFIG_MAP)
-            .get();
-    if (cm == null
-        || cm.getData() == null
-        || cm.getData().get(EvidencePublicKey.DATA_KEY) == null) {
-      throw new CommandLine.ParameterException(
-          cli.spec.commandLine(),
-          "no published key: ConfigMap "
-              + operatorNamespace
-              + "/"
-              + EvidencePublicKey.CONFIG_MAP
-              + " not found (use --key or --operator-namespace)");
-    }
-    return cm.getData().get(EvidencePublicKey.DATA_KEY);
+  /** The key id of the packet's (first) signature. */
+  static String signer(EvidencePacketSpec spec) {
+    var envelope = spec.envelope();
+    return envelope == null || envelope.signatures() == null || envelope.signatures().isEmpty()
+        ? "(none)"
+        : envelope.signatures().getFirst().keyid();
+  }
+
+  /**
+   * The public key that signed {@code spec}, from the keyring (the active one if it is unknown).
+   */
+  static String signingKey(StellaCli cli, String operatorNamespace, EvidencePacketSpec spec) {
+    var keyring = KeysCommand.keyring(cli, operatorNamespace);
+    return keyring
+        .find(signer(spec))
+        .or(keyring::active)
+        .map(io.stellaops.decision.evidence.EvidenceKeyring.Key::publicKey)
+        .orElseThrow();
   }
 
   static String pretty(JsonNode node) throws IOException {

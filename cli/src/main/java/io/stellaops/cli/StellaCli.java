@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
       ListCommand.class,
       WatchCommand.class,
       EvidenceCommand.class,
-      IlmCommand.class
+      IlmCommand.class,
+      KeysCommand.class
     })
 public final class StellaCli implements Runnable {
   /** Exit code of a verification or replay that found a problem. */

@@ -44,6 +44,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,7 @@ public final class StellaOperator implements AutoCloseable {
   private AdmissionServer admission;
   private HealthServer health;
   private EvidenceSigningKey cachedKey;
+  private Instant keyCheckedAt = Instant.EPOCH;
   private IlmInventory ilmInventory;
   private AdvisoryFeedReconciler feedReconciler;
   private volatile boolean feedsLoadedOnce;
@@ -204,12 +206,17 @@ public final class StellaOperator implements AutoCloseable {
     }
   }
 
+  /** The evidence key, checked against its Secret at most every 30 s: a rotation replaces it. */
   private synchronized EvidenceSigningKey signingKey() {
-    if (cachedKey == null) {
-      cachedKey = EvidenceSigningKey.loadOrCreate(client, settings.namespace());
+    Instant now = Instant.now();
+    if (cachedKey == null || now.isAfter(keyCheckedAt.plus(KEY_RECHECK))) {
+      cachedKey = EvidenceSigningKey.refresh(client, settings.namespace(), cachedKey);
+      keyCheckedAt = now;
     }
     return cachedKey;
   }
+
+  static final Duration KEY_RECHECK = Duration.ofSeconds(30);
 
   private void ensureNamespace() {
     if (client.namespaces().withName(settings.namespace()).get() == null) {

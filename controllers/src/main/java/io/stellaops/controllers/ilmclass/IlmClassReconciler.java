@@ -17,10 +17,12 @@ import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.evidencepacket.EvidencePacketStatus;
+import io.stellaops.crds.evidencepacket.EvidencePublicKey;
 import io.stellaops.crds.ilmclass.IlmClass;
 import io.stellaops.crds.ilmclass.IlmClassSpec;
 import io.stellaops.crds.ilmclass.IlmClassStatus;
 import io.stellaops.crds.ilmclass.IlmMetadata;
+import io.stellaops.decision.evidence.EvidenceKeyring;
 import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.json.CanonicalJson;
@@ -261,6 +263,10 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
     private final Map<String, Map<String, AtomicInteger>> recorded = new ConcurrentHashMap<>();
 
     private final Map<String, AtomicInteger> recordedEvents = new ConcurrentHashMap<>();
+
+    /** The published evidence keyring, read once a run when a packet is archived. */
+    private EvidenceKeyring keyring;
+
     String destinationProblem;
 
     Run(KubernetesClient client, IlmClass cls, Instant now) {
@@ -453,6 +459,41 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       record(g, "Archived", "released after deletion", archive);
     }
 
+    /**
+     * The public key that signed {@code object} when it is a packet, from the published keyring: a
+     * packet signed before a key rotation is archived with the key that verifies it. The active key
+     * otherwise.
+     */
+    private String publicKeyOf(HasMetadata object) {
+      String active = PemKeys.publicKeyPem(signingKey.get().publicKey());
+      if (!(object instanceof EvidencePacket packet)
+          || packet.getSpec() == null
+          || packet.getSpec().envelope() == null
+          || packet.getSpec().envelope().signatures() == null
+          || packet.getSpec().envelope().signatures().isEmpty()) {
+        return active;
+      }
+      String signer = packet.getSpec().envelope().signatures().getFirst().keyid();
+      return keyring().find(signer).map(EvidenceKeyring.Key::publicKey).orElse(active);
+    }
+
+    private synchronized EvidenceKeyring keyring() {
+      if (keyring == null) {
+        var published =
+            client
+                .configMaps()
+                .inNamespace(settings.operatorNamespace())
+                .withName(EvidencePublicKey.CONFIG_MAP)
+                .get();
+        String json =
+            published == null || published.getData() == null
+                ? null
+                : published.getData().get(EvidenceKeyring.DATA_KEY);
+        keyring = json == null ? EvidenceKeyring.empty() : EvidenceKeyring.parse(json);
+      }
+      return keyring;
+    }
+
     /** Archives {@code g} to every destination, each read back and verified; says where. */
     private String archive(Governed cached, String reason)
         throws ArchiveDestination.ArchiveException {
@@ -467,13 +508,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       var serialization = client.getKubernetesSerialization();
       List<HasMetadata> related = inventory.related(g);
       Bundle bundle =
-          ArchiveBundles.of(
-              g,
-              cls,
-              reason,
-              related,
-              PemKeys.publicKeyPem(signingKey.get().publicKey()),
-              serialization);
+          ArchiveBundles.of(g, cls, reason, related, publicKeyOf(g.object()), serialization);
       byte[] bytes = bundle.bytes();
       List<String> stored = new ArrayList<>();
       for (ArchiveDestination destination : destinations) {

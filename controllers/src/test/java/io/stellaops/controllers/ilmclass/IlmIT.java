@@ -320,6 +320,16 @@ class IlmIT {
               .isEqualTo("kept under IlmClass short until " + denied.getStatus().getExpiresAt());
         });
     EvidencePacketSpec deniedSpec = denied.getSpec();
+    // the key rotates before the packet is archived: the archive carries the key that signed it
+    client
+        .secrets()
+        .inNamespace(PromotionTestSupport.SYSTEM)
+        .withName(io.stellaops.controllers.evidence.EvidenceSigningKey.SECRET)
+        .delete();
+    var rotated =
+        io.stellaops.controllers.evidence.EvidenceSigningKey.loadOrCreate(
+            client, PromotionTestSupport.SYSTEM);
+    assertThat(rotated.keyId()).isNotEqualTo(deniedSpec.envelope().signatures().getFirst().keyid());
 
     clock.advance(Duration.ofDays(2));
     await()

@@ -9,5 +9,12 @@ public final class EvidencePublicKey {
   public static final String CONFIG_MAP = "stella-evidence-public-key";
   public static final String DATA_KEY = "cosign.pub";
 
+  /**
+   * The Secret beside it that holds the active key pair: {@code key.pem} and {@code cosign.pub}.
+   */
+  public static final String SECRET = "stella-evidence-signing-key";
+
+  public static final String PRIVATE_KEY = "key.pem";
+
   private EvidencePublicKey() {}
 }
