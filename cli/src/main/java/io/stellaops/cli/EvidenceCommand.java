@@ -3,6 +3,7 @@ package io.stellaops.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.evidencepacket.EvidencePacketSpec;
+import io.stellaops.decision.evidence.EvidenceKeyring;
 import io.stellaops.decision.evidence.EvidenceVerifier;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
@@ -91,13 +92,18 @@ final class EvidenceCommand implements Runnable {
     EvidenceVerifier.Result verified() throws IOException {
       StellaCli cli = evidence.cli;
       EvidencePacketSpec spec;
-      String publicPem;
-      String keyNote = "";
+      String publicPem = null;
+      EvidenceKeyring keyring = null;
       if (source.dir != null) {
         spec =
             CanonicalJson.MAPPER.readValue(
                 Files.readAllBytes(source.dir.resolve(PACKET)), EvidencePacketSpec.class);
-        publicPem = Files.readString(key != null ? key : source.dir.resolve(PUBLIC_KEY));
+        Path exported = source.dir.resolve(EvidenceKeyring.DATA_KEY);
+        if (key == null && Files.exists(exported)) {
+          keyring = EvidenceKeyring.parse(Files.readString(exported)); // as it was at export
+        } else {
+          publicPem = Files.readString(key != null ? key : source.dir.resolve(PUBLIC_KEY));
+        }
       } else if (source.archive != null) {
         Map<String, byte[]> files = ArchivedEvidence.read(cli, source.archive);
         spec =
@@ -112,24 +118,28 @@ final class EvidenceCommand implements Runnable {
         if (key != null) {
           publicPem = Files.readString(key);
         } else {
-          // the key that signed it, from the keyring: retired keys verify what they signed
-          String signer = signer(spec);
-          var known = KeysCommand.keyring(cli, operatorNamespace).find(signer);
-          String refusal =
-              known.isEmpty()
-                  ? "signed by key " + signer + ", which the operator's keyring does not list"
-                  : known.get().revoked()
-                      ? "signed by key " + signer + ", " + known.get().window()
-                      : null;
-          if (refusal != null) {
-            cli.err().println("Verification FAILED:");
-            cli.err().println("  key: " + refusal);
-            return new EvidenceVerifier.Result(null, List.of("key: " + refusal));
-          }
-          publicPem = known.get().publicKey();
-          if (known.get().retiredAt() != null) {
-            keyNote = " (retired key, " + known.get().window() + ")";
-          }
+          keyring = KeysCommand.keyring(cli, operatorNamespace);
+        }
+      }
+      String keyNote = "";
+      if (keyring != null) {
+        // the key that signed it, from the keyring: retired keys verify what they signed
+        String signer = signer(spec);
+        var known = keyring.find(signer);
+        String refusal =
+            known.isEmpty()
+                ? "signed by key " + signer + ", which the keyring does not list"
+                : known.get().revoked()
+                    ? "signed by key " + signer + ", " + known.get().window()
+                    : null;
+        if (refusal != null) {
+          cli.err().println("Verification FAILED:");
+          cli.err().println("  key: " + refusal);
+          return new EvidenceVerifier.Result(null, List.of("key: " + refusal));
+        }
+        publicPem = known.get().publicKey();
+        if (known.get().retiredAt() != null) {
+          keyNote = " (retired key, " + known.get().window() + ")";
         }
       }
       PublicKey publicKey = PemKeys.parsePublicKey(publicPem);
@@ -257,6 +267,9 @@ final class EvidenceCommand implements Runnable {
               CanonicalJson.MAPPER.readTree(
                   Base64.getDecoder().decode(spec.envelope().payload()))));
       Files.writeString(out.resolve(PUBLIC_KEY), signingKey(cli, operatorNamespace, spec));
+      Files.writeString(
+          out.resolve(EvidenceKeyring.DATA_KEY),
+          KeysCommand.keyring(cli, operatorNamespace).toJson());
       Files.writeString(out.resolve("README.md"), readme(spec));
       cli.out()
           .println(
@@ -280,7 +293,8 @@ final class EvidenceCommand implements Runnable {
       | `%s` | the EvidencePacket as stored in the cluster |
       | `%s` | the DSSE envelope (in-toto Statement v1, signed) |
       | `%s` | the decoded Statement: recorded inputs, decision, jobs, timestamps |
-      | `%s` | the operator's public key (ECDSA P-256) |
+      | `%s` | the public key (ECDSA P-256) that signed it |
+      | `keyring.json` | every evidence key of the operator when this was exported: retired and revoked ones with their windows; `verify --dir` uses it, `--key` overrides it |
 
       Verify without the cluster:
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Evidence keys rotate and revoke through {@code kubectl stella keys}, with the operator signing
@@ -29,6 +30,8 @@ class KeysCliIT {
   @KubeConfig static String kubeConfigYaml;
   static Path kubeconfig;
   static Operator operator;
+
+  @TempDir Path dir;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -130,6 +133,12 @@ class KeysCliIT {
     assertThat(fresh.exit()).as(fresh.err()).isZero();
     assertThat(fresh.out()).contains("signed by key " + second);
 
+    CliRun exported =
+        kubectlStella("evidence", "export", "before-rotation", "--out", dir.toString());
+    assertThat(exported.exit()).as(exported.err()).isZero();
+    assertThat(stella("evidence", "verify", "--dir", dir.toString()).out())
+        .contains("signed by key " + first + " (retired key, active ");
+
     CliRun revoke = kubectlStella("keys", "revoke", firstShort, "--reason", "key file leaked");
     assertThat(revoke.exit()).as(revoke.err()).isZero();
     CliRun refused = kubectlStella("evidence", "verify", "before-rotation");
@@ -140,6 +149,13 @@ class KeysCliIT {
         .contains(", revoked ")
         .contains(": key file leaked");
     assertThat(kubectlStella("evidence", "verify", "after-rotation").exit()).isZero();
+    // an export made after the revocation carries it: offline verification refuses too
+    assertThat(
+            kubectlStella("evidence", "export", "before-rotation", "--out", dir.toString()).exit())
+        .isZero();
+    CliRun offline = stella("evidence", "verify", "--dir", dir.toString());
+    assertThat(offline.exit()).isEqualTo(StellaCli.VERIFICATION_FAILED);
+    assertThat(offline.err()).contains(": key file leaked");
     assertThat(kubectlStella("keys", "list").out())
         .contains(firstShort + " revoked  active ")
         .contains(second.substring(0, 16) + " active   active since ");
