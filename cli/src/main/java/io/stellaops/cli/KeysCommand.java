@@ -63,7 +63,8 @@ final class KeysCommand implements Runnable {
             + operatorNamespace
             + "/"
             + EvidencePublicKey.CONFIG_MAP
-            + " not found (use --key or --operator-namespace)");
+            + " not found (the operator publishes it when it starts; --operator-namespace names"
+            + " the namespace it runs in)");
   }
 
   private static ConfigMap publicKeys(StellaCli cli, String operatorNamespace) {

@@ -186,8 +186,14 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       stalled = e.getMessage();
       LOG.warn("IlmClass {}: {}", cls.getMetadata().getName(), e.getMessage());
     } finally {
-      run.summarizeEvents(run.writeLog());
-      run.close();
+      try {
+        run.summarizeEvents(run.writeLog());
+      } catch (WriteRefused e) {
+        // the purges are done and logged; only their summary Event is missing
+        LOG.warn("IlmClass {}: {}", cls.getMetadata().getName(), e.getMessage());
+      } finally {
+        run.close();
+      }
     }
     var f = plan.figures();
     status.setUsage(f.usage());

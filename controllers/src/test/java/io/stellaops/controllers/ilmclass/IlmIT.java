@@ -139,14 +139,7 @@ class IlmIT {
             .encodeToString("the findings report".getBytes(StandardCharsets.UTF_8));
     client
         .resource(
-            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("r-scanned-api-findings-0123456789ab")
-                .withNamespace(NS)
-                .addToLabels(IlmInventory.RELEASE_LABEL, "r-scanned")
-                .addToLabels(IlmInventory.COMPONENT_LABEL, "api")
-                .addToLabels(IlmMetadata.RECORD, IlmMetadata.FINDINGS_REPORT)
-                .endMetadata()
+            findingsReport("r-scanned-api-findings-0123456789ab", "r-scanned")
                 .withImmutable(true)
                 .addToBinaryData("report.json.gz", body)
                 .build())
@@ -206,14 +199,7 @@ class IlmIT {
     for (int i = 0; i < reports; i++) {
       client
           .resource(
-              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                  .withNewMetadata()
-                  .withName("r-backlog-api-findings-" + i)
-                  .withNamespace(NS)
-                  .addToLabels(IlmInventory.RELEASE_LABEL, "r-backlog")
-                  .addToLabels(IlmInventory.COMPONENT_LABEL, "api")
-                  .addToLabels(IlmMetadata.RECORD, IlmMetadata.FINDINGS_REPORT)
-                  .endMetadata()
+              findingsReport("r-backlog-api-findings-" + i, "r-backlog")
                   .addToData("report.json", "{}")
                   .build())
           .create();
@@ -253,6 +239,19 @@ class IlmIT {
                   "5 more objects purged this run than the 20 Events before this one name (25 in"
                       + " all: 25 FindingsReport); each is listed in the operator's log");
         });
+  }
+
+  /** A findings report of component api of {@code release}, as the Release controller labels it. */
+  static io.fabric8.kubernetes.api.model.ConfigMapBuilder findingsReport(
+      String name, String release) {
+    return new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NS)
+        .addToLabels(IlmInventory.RELEASE_LABEL, release)
+        .addToLabels(IlmInventory.COMPONENT_LABEL, "api")
+        .addToLabels(IlmMetadata.RECORD, IlmMetadata.FINDINGS_REPORT)
+        .endMetadata();
   }
 
   static void apply(String yaml) {
