@@ -35,6 +35,8 @@ import java.util.Set;
  *       (default 1000); {@code STELLA_ILM_WRITES_PER_SECOND} — API writes the lifecycle makes per
  *       second, all classes together (default 200); {@code STELLA_ILM_PARALLELISM} — objects
  *       archived and deleted at once (default 8).
+ *   <li>{@code STELLA_EVIDENCE_KEY_RECHECK_SECONDS} — how often the evidence key's Secret is read
+ *       again, so a rotation ({@code kubectl stella keys rotate}) takes effect (default 30).
  *   <li>{@code STELLA_LOG_FORMAT} — {@code text} (default) or {@code json}: one JSON object per
  *       line with the reconciled resource's kind, namespace and name (logback.xml reads it); {@code
  *       STELLA_LOG_LEVEL} — trace, debug, info (default), warn or error.
@@ -55,6 +57,7 @@ public record OperatorSettings(
     int ilmPurgesPerRun,
     int ilmWritesPerSecond,
     int ilmParallelism,
+    Duration evidenceKeyRecheck,
     String logFormat,
     String logLevel) {
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
@@ -75,6 +78,7 @@ public record OperatorSettings(
         integer(env, "STELLA_ILM_PURGES_PER_RUN", 1000),
         integer(env, "STELLA_ILM_WRITES_PER_SECOND", 200),
         integer(env, "STELLA_ILM_PARALLELISM", IlmClassReconciler.Settings.PARALLELISM),
+        Duration.ofSeconds(integer(env, "STELLA_EVIDENCE_KEY_RECHECK_SECONDS", 30)),
         logs.format(),
         logs.level());
   }

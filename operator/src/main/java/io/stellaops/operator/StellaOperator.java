@@ -206,17 +206,18 @@ public final class StellaOperator implements AutoCloseable {
     }
   }
 
-  /** The evidence key, checked against its Secret at most every 30 s: a rotation replaces it. */
+  /**
+   * The evidence key, checked against its Secret at most every {@code
+   * STELLA_EVIDENCE_KEY_RECHECK_SECONDS}: a rotation replaces it.
+   */
   private synchronized EvidenceSigningKey signingKey() {
     Instant now = Instant.now();
-    if (cachedKey == null || now.isAfter(keyCheckedAt.plus(KEY_RECHECK))) {
+    if (cachedKey == null || now.isAfter(keyCheckedAt.plus(settings.evidenceKeyRecheck()))) {
       cachedKey = EvidenceSigningKey.refresh(client, settings.namespace(), cachedKey);
       keyCheckedAt = now;
     }
     return cachedKey;
   }
-
-  static final Duration KEY_RECHECK = Duration.ofSeconds(30);
 
   private void ensureNamespace() {
     if (client.namespaces().withName(settings.namespace()).get() == null) {

@@ -43,7 +43,7 @@ class StellaOperatorIT {
         LocalOperator.start(
             new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build(),
             "stella-test",
-            Map.of());
+            Map.of("STELLA_EVIDENCE_KEY_RECHECK_SECONDS", "1"));
   }
 
   @AfterAll
@@ -112,6 +112,84 @@ class StellaOperatorIT {
                 .withName("stella-evidence-public-key")
                 .get())
         .isNotNull();
+  }
+
+  /** A denied promotion into prod; the key id its evidence is signed with. */
+  static String signedBy(String release, String promotion) {
+    PromotionTestSupport.apply(
+        client,
+        NS,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Environment
+        metadata: {name: prod}
+        spec: {upstream: {environments: [stage]}}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: %s}
+        spec:
+          version: 1.0.0
+          components: [{name: app, image: registry.example.com/app, digest: sha256:%s}]
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Promotion
+        metadata: {name: %s}
+        spec: {release: %s, environment: prod}
+        """
+            .formatted(release, "7".repeat(64), promotion, release));
+    PromotionTestSupport.awaitPhase(client, NS, promotion, Phase.Denied);
+    return client
+        .resources(io.stellaops.crds.evidencepacket.EvidencePacket.class)
+        .inNamespace(NS)
+        .withName(promotion)
+        .get()
+        .getSpec()
+        .envelope()
+        .signatures()
+        .getFirst()
+        .keyid();
+  }
+
+  @Test
+  void aRotatedKeySignsFromTheNextCheckOnAndTheKeyringKeepsTheOldOne() throws Exception {
+    String before = signedBy("rotating-1", "rotating-1-to-prod");
+    // what `kubectl stella keys rotate` does to the Secret: replaced whole (it is immutable)
+    var pair = io.stellaops.supplychain.keys.PemKeys.generateP256();
+    String publicPem = io.stellaops.supplychain.keys.PemKeys.publicKeyPem(pair.getPublic());
+    client.secrets().inNamespace("stella-test").withName("stella-evidence-signing-key").delete();
+    client
+        .secrets()
+        .inNamespace("stella-test")
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("stella-evidence-signing-key")
+                .endMetadata()
+                .withImmutable(true)
+                .withStringData(
+                    Map.of(
+                        "key.pem",
+                        io.stellaops.supplychain.keys.PemKeys.privateKeyPem(pair.getPrivate()),
+                        "cosign.pub",
+                        publicPem))
+                .build())
+        .create();
+    String rotated = io.stellaops.supplychain.keys.PemKeys.keyId(pair.getPublic());
+    Thread.sleep(2_000); // past this operator's 1 s recheck
+    String after = signedBy("rotating-2", "rotating-2-to-prod");
+    assertThat(after).isEqualTo(rotated).isNotEqualTo(before);
+    var keyring =
+        io.stellaops.decision.evidence.EvidenceKeyring.parse(
+            client
+                .configMaps()
+                .inNamespace("stella-test")
+                .withName("stella-evidence-public-key")
+                .get()
+                .getData()
+                .get("keyring.json"));
+    assertThat(keyring.active()).get().extracting(k -> k.keyId()).isEqualTo(rotated);
+    assertThat(keyring.find(before)).get().satisfies(k -> assertThat(k.retiredAt()).isNotNull());
   }
 
   @Test
