@@ -266,10 +266,9 @@ final class EvidenceCommand implements Runnable {
           pretty(
               CanonicalJson.MAPPER.readTree(
                   Base64.getDecoder().decode(spec.envelope().payload()))));
-      Files.writeString(out.resolve(PUBLIC_KEY), signingKey(cli, operatorNamespace, spec));
-      Files.writeString(
-          out.resolve(EvidenceKeyring.DATA_KEY),
-          KeysCommand.keyring(cli, operatorNamespace).toJson());
+      EvidenceKeyring keyring = KeysCommand.keyring(cli, operatorNamespace);
+      Files.writeString(out.resolve(PUBLIC_KEY), signingKey(keyring, spec));
+      Files.writeString(out.resolve(EvidenceKeyring.DATA_KEY), keyring.toJson());
       Files.writeString(out.resolve("README.md"), readme(spec));
       cli.out()
           .println(
@@ -342,12 +341,11 @@ final class EvidenceCommand implements Runnable {
   /**
    * The public key that signed {@code spec}, from the keyring (the active one if it is unknown).
    */
-  static String signingKey(StellaCli cli, String operatorNamespace, EvidencePacketSpec spec) {
-    var keyring = KeysCommand.keyring(cli, operatorNamespace);
+  static String signingKey(EvidenceKeyring keyring, EvidencePacketSpec spec) {
     return keyring
         .find(signer(spec))
         .or(keyring::active)
-        .map(io.stellaops.decision.evidence.EvidenceKeyring.Key::publicKey)
+        .map(EvidenceKeyring.Key::publicKey)
         .orElseThrow();
   }
 

@@ -1,9 +1,7 @@
 package io.stellaops.cli;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stellaops.crds.evidencepacket.EvidencePublicKey;
 import io.stellaops.decision.evidence.EvidenceKeyring;
@@ -44,10 +42,15 @@ final class KeysCommand implements Runnable {
 
   /** The published keyring; the published key alone when an older operator wrote no keyring. */
   static EvidenceKeyring keyring(StellaCli cli, String operatorNamespace) {
-    ConfigMap cm = publicKeys(cli, operatorNamespace);
+    ConfigMap cm =
+        cli.client()
+            .configMaps()
+            .inNamespace(operatorNamespace)
+            .withName(EvidencePublicKey.CONFIG_MAP)
+            .get();
     Map<String, String> data = cm == null || cm.getData() == null ? Map.of() : cm.getData();
     if (data.containsKey(EvidenceKeyring.DATA_KEY)) {
-      return EvidenceKeyring.parse(data.get(EvidenceKeyring.DATA_KEY));
+      return EvidenceKeyring.published(data);
     }
     if (data.containsKey(EvidencePublicKey.DATA_KEY)) {
       String pem = data.get(EvidencePublicKey.DATA_KEY);
@@ -67,35 +70,11 @@ final class KeysCommand implements Runnable {
             + " the namespace it runs in)");
   }
 
-  private static ConfigMap publicKeys(StellaCli cli, String operatorNamespace) {
-    return cli.client()
-        .configMaps()
-        .inNamespace(operatorNamespace)
-        .withName(EvidencePublicKey.CONFIG_MAP)
-        .get();
-  }
-
   static void publish(StellaCli cli, String operatorNamespace, EvidenceKeyring keyring) {
-    var active = keyring.active().orElseThrow();
     cli.client()
         .configMaps()
         .inNamespace(operatorNamespace)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(EvidencePublicKey.CONFIG_MAP)
-                .withNamespace(operatorNamespace)
-                .addToLabels("app.kubernetes.io/part-of", "stella-operator")
-                .endMetadata()
-                .withData(
-                    Map.of(
-                        EvidencePublicKey.DATA_KEY,
-                        active.publicKey(),
-                        "keyid",
-                        active.keyId(),
-                        EvidenceKeyring.DATA_KEY,
-                        keyring.toJson()))
-                .build())
+        .resource(EvidencePublicKey.configMap(operatorNamespace, keyring.publishedData()))
         .fieldManager("kubectl-stella")
         .forceConflicts()
         .serverSideApply();
@@ -153,20 +132,7 @@ final class KeysCommand implements Runnable {
       var pair = PemKeys.generateP256();
       String publicPem = PemKeys.publicKeyPem(pair.getPublic());
       Secret fresh =
-          new SecretBuilder()
-              .withNewMetadata()
-              .withName(EvidencePublicKey.SECRET)
-              .withNamespace(ns)
-              .addToLabels("app.kubernetes.io/part-of", "stella-operator")
-              .endMetadata()
-              .withImmutable(true)
-              .withStringData(
-                  Map.of(
-                      EvidencePublicKey.PRIVATE_KEY,
-                      PemKeys.privateKeyPem(pair.getPrivate()),
-                      EvidencePublicKey.DATA_KEY,
-                      publicPem))
-              .build();
+          EvidencePublicKey.secret(ns, PemKeys.privateKeyPem(pair.getPrivate()), publicPem);
       // published first: evidence the operator signs with it must verify from the moment it can
       String keyId = PemKeys.keyId(pair.getPublic());
       EvidenceKeyring rotated = keyring.activate(keyId, publicPem, Instant.now());

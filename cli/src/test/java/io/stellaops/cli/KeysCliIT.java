@@ -10,7 +10,6 @@ import io.fabric8.kubeapitest.junit.KubeConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.stellaops.controllers.PromotionTestSupport;
-import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.promotion.Phase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,16 +91,7 @@ class KeysCliIT {
         """
             .formatted(name));
     awaitPhase(client, NS, name, Phase.Denied);
-    return client
-        .resources(EvidencePacket.class)
-        .inNamespace(NS)
-        .withName(name)
-        .get()
-        .getSpec()
-        .envelope()
-        .signatures()
-        .getFirst()
-        .keyid();
+    return PromotionTestSupport.signerOf(client, NS, name);
   }
 
   @Test

@@ -197,6 +197,20 @@ public final class PromotionTestSupport {
     return resource.get().getStatus().getComponents().get(0);
   }
 
+  /** The key id the EvidencePacket {@code name} is signed with (its first DSSE signature's). */
+  public static String signerOf(KubernetesClient client, String namespace, String name) {
+    return client
+        .resources(io.stellaops.crds.evidencepacket.EvidencePacket.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .get()
+        .getSpec()
+        .envelope()
+        .signatures()
+        .getFirst()
+        .keyid();
+  }
+
   public static Promotion awaitPhase(
       KubernetesClient client, String namespace, String name, Phase phase) {
     var resource = client.resources(Promotion.class).inNamespace(namespace).withName(name);

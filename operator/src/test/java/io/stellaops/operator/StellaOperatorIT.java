@@ -139,16 +139,7 @@ class StellaOperatorIT {
         """
             .formatted(release, "7".repeat(64), promotion, release));
     PromotionTestSupport.awaitPhase(client, NS, promotion, Phase.Denied);
-    return client
-        .resources(io.stellaops.crds.evidencepacket.EvidencePacket.class)
-        .inNamespace(NS)
-        .withName(promotion)
-        .get()
-        .getSpec()
-        .envelope()
-        .signatures()
-        .getFirst()
-        .keyid();
+    return PromotionTestSupport.signerOf(client, NS, promotion);
   }
 
   @Test
@@ -162,18 +153,10 @@ class StellaOperatorIT {
         .secrets()
         .inNamespace("stella-test")
         .resource(
-            new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                .withName("stella-evidence-signing-key")
-                .endMetadata()
-                .withImmutable(true)
-                .withStringData(
-                    Map.of(
-                        "key.pem",
-                        io.stellaops.supplychain.keys.PemKeys.privateKeyPem(pair.getPrivate()),
-                        "cosign.pub",
-                        publicPem))
-                .build())
+            io.stellaops.crds.evidencepacket.EvidencePublicKey.secret(
+                "stella-test",
+                io.stellaops.supplychain.keys.PemKeys.privateKeyPem(pair.getPrivate()),
+                publicPem))
         .create();
     String rotated = io.stellaops.supplychain.keys.PemKeys.keyId(pair.getPublic());
     Thread.sleep(2_000); // past this operator's 1 s recheck

@@ -1,9 +1,7 @@
 package io.stellaops.controllers.evidence;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stellaops.controllers.kubernetes.CreateOnce;
 import io.stellaops.crds.evidencepacket.EvidencePublicKey;
@@ -79,18 +77,10 @@ public final class EvidenceSigningKey {
   private static Secret createSecret(KubernetesClient client, String namespace) {
     var pair = PemKeys.generateP256();
     Secret fresh =
-        new SecretBuilder()
-            .withNewMetadata()
-            .withName(SECRET)
-            .withNamespace(namespace)
-            .addToLabels("app.kubernetes.io/part-of", "stella-operator")
-            .endMetadata()
-            .withImmutable(true)
-            .withStringData(
-                Map.of(
-                    PRIVATE_KEY, PemKeys.privateKeyPem(pair.getPrivate()),
-                    PUBLIC_KEY, PemKeys.publicKeyPem(pair.getPublic())))
-            .build();
+        EvidencePublicKey.secret(
+            namespace,
+            PemKeys.privateKeyPem(pair.getPrivate()),
+            PemKeys.publicKeyPem(pair.getPublic()));
     // Another replica may create it first: then its key is the one.
     return CreateOnce.createOrGet(client, fresh);
   }
@@ -105,29 +95,15 @@ public final class EvidenceSigningKey {
     ConfigMap existing = client.configMaps().inNamespace(namespace).withName(CONFIG_MAP).get();
     Map<String, String> data =
         existing == null || existing.getData() == null ? Map.of() : existing.getData();
-    EvidenceKeyring keyring =
-        data.containsKey(EvidenceKeyring.DATA_KEY)
-            ? EvidenceKeyring.parse(data.get(EvidenceKeyring.DATA_KEY))
-            : EvidenceKeyring.empty();
+    EvidenceKeyring keyring = EvidenceKeyring.published(data);
     EvidenceKeyring next = keyring.activate(keyId, publicPem, Instant.now());
     if (next.equals(keyring) && publicPem.equals(data.get(PUBLIC_KEY))) {
       return;
     }
-    var configMap =
-        new ConfigMapBuilder()
-            .withNewMetadata()
-            .withName(CONFIG_MAP)
-            .withNamespace(namespace)
-            .addToLabels("app.kubernetes.io/part-of", "stella-operator")
-            .endMetadata()
-            .withData(
-                Map.of(
-                    PUBLIC_KEY, publicPem, "keyid", keyId, EvidenceKeyring.DATA_KEY, next.toJson()))
-            .build();
     client
         .configMaps()
         .inNamespace(namespace)
-        .resource(configMap)
+        .resource(EvidencePublicKey.configMap(namespace, next.publishedData()))
         .forceConflicts()
         .serverSideApply();
   }

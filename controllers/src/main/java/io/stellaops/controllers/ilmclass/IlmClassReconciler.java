@@ -491,11 +491,7 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
                 .inNamespace(settings.operatorNamespace())
                 .withName(EvidencePublicKey.CONFIG_MAP)
                 .get();
-        String json =
-            published == null || published.getData() == null
-                ? null
-                : published.getData().get(EvidenceKeyring.DATA_KEY);
-        keyring = json == null ? EvidenceKeyring.empty() : EvidenceKeyring.parse(json);
+        keyring = EvidenceKeyring.published(published == null ? null : published.getData());
       }
       return keyring;
     }

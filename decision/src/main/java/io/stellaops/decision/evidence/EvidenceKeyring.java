@@ -1,11 +1,13 @@
 package io.stellaops.decision.evidence;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.stellaops.crds.evidencepacket.EvidencePublicKey;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -69,6 +71,25 @@ public record EvidenceKeyring(String apiVersion, List<Key> keys) {
           "the evidence keyring is not a " + API_VERSION + " document");
     }
     return keyring;
+  }
+
+  /** The keyring in the data of the public-key ConfigMap; empty when it holds none yet. */
+  public static EvidenceKeyring published(Map<String, String> data) {
+    String json = data == null ? null : data.get(DATA_KEY);
+    return json == null ? empty() : parse(json);
+  }
+
+  /** The data of the public-key ConfigMap: the active key ({@code cosign.pub}), its id, this. */
+  public Map<String, String> publishedData() {
+    Key active =
+        active().orElseThrow(() -> new IllegalStateException("the keyring has no active key"));
+    return Map.of(
+        EvidencePublicKey.DATA_KEY,
+        active.publicKey(),
+        EvidencePublicKey.KEY_ID,
+        active.keyId(),
+        DATA_KEY,
+        toJson());
   }
 
   public String toJson() {
