@@ -40,7 +40,8 @@ public final class PromotionTestSupport {
             "trustpolicies",
             "agents",
             "advisoryfeeds",
-            "ilmclasses")) {
+            "ilmclasses",
+            "exports")) {
       KubeApiServerSupport.installCrd(client, crd);
     }
     for (String ns : namespaces) {

@@ -18,6 +18,7 @@ class GeneratedCrdsTest {
             "deploymentjobs.stellaops.io-v1.yml",
             "environments.stellaops.io-v1.yml",
             "evidencepackets.stellaops.io-v1.yml",
+            "exports.stellaops.io-v1.yml",
             "gatepolicies.stellaops.io-v1.yml",
             "ilmclasses.stellaops.io-v1.yml",
             "promotions.stellaops.io-v1.yml",

@@ -10,6 +10,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.stellaops.controllers.archive.ArchiveDestination;
+import io.stellaops.controllers.archive.OciArchive;
+import io.stellaops.controllers.archive.S3Archive;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.metrics.ControllerMetrics;
@@ -281,38 +284,16 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
       this.now = now;
       var spec = cls.getSpec();
       if (spec.archiveRepository() != null) {
-        destinations.add(new OciArchive(registry, spec.archiveRepository()));
+        destinations.add(
+            new OciArchive(registry, spec.archiveRepository(), ArchiveBundles.ARTIFACT_TYPE));
       }
       if (spec.s3() != null) {
-        ArchiveDestination s3 = s3(spec.s3());
-        if (s3 != null) {
-          destinations.add(s3);
+        try {
+          destinations.add(S3Archive.open(client, settings.operatorNamespace(), spec.s3(), clock));
+        } catch (ArchiveDestination.ArchiveException e) {
+          destinationProblem = e.getMessage();
         }
       }
-    }
-
-    private ArchiveDestination s3(IlmClassSpec.S3Archive s3) {
-      var secret =
-          client
-              .secrets()
-              .inNamespace(settings.operatorNamespace())
-              .withName(s3.credentialsSecret())
-              .get();
-      Map<String, String> data =
-          secret == null || secret.getData() == null ? Map.of() : secret.getData();
-      if (!data.containsKey("accessKeyId") || !data.containsKey("secretAccessKey")) {
-        destinationProblem =
-            "s3://"
-                + s3.bucket()
-                + ": Secret "
-                + settings.operatorNamespace()
-                + "/"
-                + s3.credentialsSecret()
-                + (secret == null ? " does not exist" : " lacks accessKeyId or secretAccessKey");
-        return null;
-      }
-      return new S3Archive(
-          s3, decode(data.get("accessKeyId")), decode(data.get("secretAccessKey")), clock);
     }
 
     @Override
@@ -697,11 +678,5 @@ public class IlmClassReconciler implements Reconciler<IlmClass> {
 
   private static String json(Object value) {
     return new String(CanonicalJson.bytes(value), StandardCharsets.UTF_8);
-  }
-
-  private static String decode(String base64) {
-    return base64 == null
-        ? ""
-        : new String(java.util.Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
   }
 }

@@ -1,5 +1,6 @@
 package io.stellaops.controllers.ilmclass;
 
+import io.stellaops.controllers.archive.Retention;
 import io.stellaops.crds.ilmclass.IlmClass;
 import io.stellaops.crds.ilmclass.IlmClassSpec;
 import io.stellaops.crds.ilmclass.IlmClassStatus.UpcomingPurge;

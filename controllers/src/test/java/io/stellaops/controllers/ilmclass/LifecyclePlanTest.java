@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.stellaops.controllers.archive.Retention;
 import io.stellaops.crds.environment.DeployedRelease;
 import io.stellaops.crds.environment.Environment;
 import io.stellaops.crds.environment.EnvironmentStatus;

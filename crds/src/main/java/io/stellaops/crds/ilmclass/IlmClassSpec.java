@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.stellaops.crds.common.ApiPatterns;
+import io.stellaops.crds.common.S3Bucket;
 import java.util.List;
 
 /** Lifecycle rules. */
@@ -57,7 +58,7 @@ public record IlmClassSpec(
         String archiveRepository,
     @JsonPropertyDescription(
             "S3 bucket archives are written to (Object Lock keeps them for the lock period).")
-        S3Archive s3) {
+        S3Bucket s3) {
 
   /** Kinds an ILM class can govern. */
   public enum Kind {
@@ -76,48 +77,5 @@ public record IlmClassSpec(
     DELETE,
     @JsonProperty("Archive")
     ARCHIVE
-  }
-
-  /** An S3 (or S3-compatible) bucket archives go to. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record S3Archive(
-      @Required
-          @Size(min = 3, max = 63)
-          @Pattern("^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
-          @JsonPropertyDescription(
-              "Bucket name. For retention the bucket must have Object Lock enabled.")
-          String bucket,
-      @Size(max = 512) @JsonPropertyDescription("Key prefix, e.g. stella/archives/.") String prefix,
-      @Size(max = 64) @JsonPropertyDescription("Region, e.g. eu-central-1.") String region,
-      @Size(max = 512)
-          @Pattern("^https?://.+$")
-          @JsonPropertyDescription("Endpoint of an S3-compatible server; empty for AWS S3 itself.")
-          String endpoint,
-      @Required
-          @JsonPropertyDescription(
-              "Secret (in the operator's namespace) with keys accessKeyId and secretAccessKey.")
-          String credentialsSecret,
-      @JsonPropertyDescription(
-              "Object Lock retention set on every archive written: the server refuses to delete"
-                  + " or overwrite it until the period ends.")
-          ObjectLock objectLock) {}
-
-  /** Object Lock retention of archived objects. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record ObjectLock(
-      @Required
-          @JsonPropertyDescription(
-              "COMPLIANCE (nobody can shorten or remove the lock) or GOVERNANCE (users with"
-                  + " s3:BypassGovernanceRetention can).")
-          LockMode mode,
-      @Required
-          @Pattern("^[0-9]+(d|y)$")
-          @JsonPropertyDescription("How long each archive is locked, e.g. 7y or 400d.")
-          String retention) {}
-
-  /** Object Lock modes. */
-  public enum LockMode {
-    COMPLIANCE,
-    GOVERNANCE
   }
 }

@@ -33,20 +33,17 @@ public final class Dsse {
     return out.toByteArray();
   }
 
-  /** Signs {@code payload} with {@code key} (ECDSA P-256 with SHA-256, ASN.1 DER signature). */
+  /**
+   * Signs {@code payload} with {@code key} (ECDSA P-256 with SHA-256, ASN.1 DER signature); the
+   * same payload and key make the same envelope ({@link Signatures#sign}).
+   */
   public static Envelope sign(String payloadType, byte[] payload, PrivateKey key, String keyid) {
-    try {
-      Signature signer = Signature.getInstance(Signatures.algorithm(key));
-      signer.initSign(key);
-      signer.update(pae(payloadType, payload));
-      String sig = Base64.getEncoder().encodeToString(signer.sign());
-      return new Envelope(
-          payloadType,
-          Base64.getEncoder().encodeToString(payload),
-          List.of(new Envelope.Signature(keyid, sig)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign with a " + key.getAlgorithm() + " key", e);
-    }
+    String sig =
+        Base64.getEncoder().encodeToString(Signatures.sign(key, pae(payloadType, payload)));
+    return new Envelope(
+        payloadType,
+        Base64.getEncoder().encodeToString(payload),
+        List.of(new Envelope.Signature(keyid, sig)));
   }
 
   /**

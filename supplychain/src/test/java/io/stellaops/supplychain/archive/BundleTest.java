@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.keys.PemKeys;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +45,83 @@ class BundleTest {
     assertThatThrownBy(() -> Bundle.read(bytes))
         .isInstanceOf(Bundle.Damaged.class)
         .hasMessage("b/two.json: does not match its sha256 in the manifest");
+  }
+
+  static final KeyPair KEY = PemKeys.generateP256();
+
+  static byte[] signed() throws Exception {
+    return sample().signedBytes(KEY.getPrivate(), PemKeys.keyId(KEY.getPublic()));
+  }
+
+  @Test
+  void aSignedBundleVerifiesAndIsTheSameEveryTime() throws Exception {
+    assertThat(signed()).isEqualTo(signed());
+    Bundle read = Bundle.read(signed());
+    assertThat(read.signatureProblems(KEY.getPublic())).isEmpty();
+    assertThat(read.signer()).contains(PemKeys.keyId(KEY.getPublic()));
+    assertThat(read.files().keySet()).containsExactly("a/one.json", "b/two.json");
+  }
+
+  @Test
+  void anotherKeyOrNoSignatureIsRefused() throws Exception {
+    var other = PemKeys.generateP256().getPublic();
+    assertThat(Bundle.read(signed()).signatureProblems(other))
+        .hasSize(2)
+        .allMatch(
+            p -> p.startsWith(Bundle.SIGNED_MANIFEST) || p.startsWith(Bundle.MANIFEST_SIGNATURE));
+    assertThat(Bundle.read(sample().bytes()).signatureProblems(KEY.getPublic()))
+        .containsExactly(
+            "manifest.dsse.json: missing, the bundle is not signed",
+            "manifest.json.sig: missing, the bundle is not signed");
+  }
+
+  /** Every file's content in the tar: where it starts and how long it is (ustar, short names). */
+  static Map<String, int[]> contents(byte[] tar) {
+    Map<String, int[]> found = new LinkedHashMap<>();
+    int at = 0;
+    while (at + 512 <= tar.length && tar[at] != 0) {
+      String name = new String(tar, at, 100, StandardCharsets.US_ASCII).replace("\0", "");
+      int size =
+          Integer.parseInt(new String(tar, at + 124, 11, StandardCharsets.US_ASCII).trim(), 8);
+      found.put(name, new int[] {at + 512, size});
+      at += 512 + (size + 511) / 512 * 512;
+    }
+    return found;
+  }
+
+  @Test
+  void aFlippedByteInAnyFileOfASignedBundleIsCaughtAndNamed() throws Exception {
+    byte[] original = signed();
+    Map<String, int[]> files = contents(original);
+    assertThat(files.keySet())
+        .containsExactly(
+            "manifest.json",
+            "checksums.txt",
+            "manifest.dsse.json",
+            "manifest.json.sig",
+            "a/one.json",
+            "b/two.json");
+    List<String> uncaught = new ArrayList<>();
+    for (var file : files.entrySet()) {
+      for (int offset : new int[] {0, file.getValue()[1] / 2, file.getValue()[1] - 1}) {
+        byte[] bytes = original.clone();
+        bytes[file.getValue()[0] + offset] ^= 0x01;
+        String problem;
+        try {
+          // as export verify checks: the signed manifest first, then the files against it
+          Bundle bundle = Bundle.unchecked(bytes);
+          problem = String.join("; ", bundle.signatureProblems(KEY.getPublic()));
+          if (problem.isEmpty()) {
+            bundle.checked();
+          }
+        } catch (Bundle.Damaged e) {
+          problem = e.getMessage();
+        }
+        if (!problem.startsWith(file.getKey())) {
+          uncaught.add(file.getKey() + "@" + offset + ": " + problem);
+        }
+      }
+    }
+    assertThat(uncaught).isEmpty();
   }
 }

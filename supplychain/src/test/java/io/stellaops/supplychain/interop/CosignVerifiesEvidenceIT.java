@@ -75,6 +75,50 @@ class CosignVerifiesEvidenceIT {
 
   record CosignResult(int exitCode, String output) {}
 
+  private CosignResult run(Path in, String... command) throws Exception {
+    Process process =
+        new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new CosignResult(process.exitValue(), output);
+  }
+
+  @Test
+  void aSignedBundleChecksWithTarSha256sumAndCosignVerifyBlob() throws Exception {
+    byte[] tar =
+        io.stellaops.supplychain.archive.Bundle.of(
+                Map.of(
+                    "evidence/p1/packet.json",
+                        "{\"decision\":\"allow\"}".getBytes(StandardCharsets.UTF_8),
+                    "keys/keyring.json", "{}".getBytes(StandardCharsets.UTF_8)),
+                CanonicalJson.MAPPER.readTree("{\"profile\":\"evidence\"}"))
+            .signedBytes(key.getPrivate(), PemKeys.keyId(key.getPublic()));
+    Path bundle = dir.resolve("bundle");
+    Files.createDirectories(bundle);
+    Files.write(dir.resolve("bundle.tar"), tar);
+    assertThat(run(bundle, "tar", "-xf", dir.resolve("bundle.tar").toString()).exitCode()).isZero();
+    var sums = run(bundle, "sha256sum", "-c", "checksums.txt");
+    assertThat(sums.exitCode()).as(sums.output()).isZero();
+    assertThat(sums.output()).contains("evidence/p1/packet.json: OK", "keys/keyring.json: OK");
+    String[] verifyBlob = {
+      cosign(),
+      "verify-blob",
+      "--key",
+      dir.resolve("cosign.pub").toString(),
+      "--signature",
+      "manifest.json.sig",
+      "--insecure-ignore-tlog",
+      "manifest.json"
+    };
+    var verified = run(bundle, verifyBlob);
+    assertThat(verified.exitCode()).as(verified.output()).isZero();
+    assertThat(verified.output()).contains("Verified OK");
+    Files.writeString(
+        bundle.resolve("manifest.json"),
+        Files.readString(bundle.resolve("manifest.json")).replace("evidence", "evidencf"));
+    assertThat(run(bundle, verifyBlob).exitCode()).isNotZero();
+  }
+
   private static String cosign() {
     String path = System.getenv("STELLA_COSIGN");
     assertThat(path)

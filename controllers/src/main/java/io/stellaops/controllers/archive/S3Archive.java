@@ -1,8 +1,10 @@
-package io.stellaops.controllers.ilmclass;
+package io.stellaops.controllers.archive;
 
-import io.stellaops.crds.ilmclass.IlmClassSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stellaops.crds.common.S3Bucket;
 import io.stellaops.supplychain.digest.Sha256;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -24,20 +26,50 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Archives as objects of an S3 bucket ({@code <prefix><namespace>.<Kind>.<name>.tar}), each written
+ * Bundles as objects of an S3 bucket ({@code <prefix><namespace>.<Kind>.<name>.tar}), each written
  * with the class's Object Lock retention, so the store itself refuses to delete or overwrite it
  * until the period ends. An archive already there with the same content is not written again (a
  * bucket with Object Lock keeps versions; a second version would be a second archive).
  */
-final class S3Archive implements ArchiveDestination {
+public final class S3Archive implements ArchiveDestination {
   static final String SHA256 = "bundle-sha256";
 
   private final S3Client s3;
-  private final IlmClassSpec.S3Archive config;
+  private final S3Bucket config;
   private final Clock clock;
 
-  S3Archive(
-      IlmClassSpec.S3Archive config, String accessKeyId, String secretAccessKey, Clock clock) {
+  /**
+   * The bucket {@code config} names, with the credentials of its Secret in {@code
+   * operatorNamespace}.
+   *
+   * @throws ArchiveException naming the Secret when it is missing or lacks a key
+   */
+  public static S3Archive open(
+      KubernetesClient client, String operatorNamespace, S3Bucket config, Clock clock)
+      throws ArchiveException {
+    var secret =
+        client.secrets().inNamespace(operatorNamespace).withName(config.credentialsSecret()).get();
+    Map<String, String> data =
+        secret == null || secret.getData() == null ? Map.of() : secret.getData();
+    if (!data.containsKey("accessKeyId") || !data.containsKey("secretAccessKey")) {
+      throw new ArchiveException(
+          "s3://"
+              + config.bucket()
+              + ": Secret "
+              + operatorNamespace
+              + "/"
+              + config.credentialsSecret()
+              + (secret == null ? " does not exist" : " lacks accessKeyId or secretAccessKey"));
+    }
+    return new S3Archive(
+        config, decode(data.get("accessKeyId")), decode(data.get("secretAccessKey")), clock);
+  }
+
+  private static String decode(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+  }
+
+  S3Archive(S3Bucket config, String accessKeyId, String secretAccessKey, Clock clock) {
     this.config = config;
     this.clock = clock;
     var builder =

@@ -1,4 +1,4 @@
-package io.stellaops.controllers.ilmclass;
+package io.stellaops.controllers.archive;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -7,8 +7,8 @@ import java.time.ZoneOffset;
  * An IlmClass retention ({@code 720h}, {@code 90d}, {@code 7y}) applied to a creation time. Years
  * are calendar years (UTC), so {@code 7y} is seven years to the day, leap days included.
  */
-record Retention(long amount, char unit) {
-  static Retention parse(String text) {
+public record Retention(long amount, char unit) {
+  public static Retention parse(String text) {
     if (text == null || !text.matches("[0-9]+[hdy]")) {
       throw new IllegalArgumentException(
           "retention " + text + " is not hours, days or years (e.g. 720h, 90d, 7y)");
@@ -18,7 +18,7 @@ record Retention(long amount, char unit) {
   }
 
   /** When an object created at {@code created} expires. */
-  Instant expiry(Instant created) {
+  public Instant expiry(Instant created) {
     return switch (unit) {
       case 'h' -> created.plusSeconds(amount * 3600);
       case 'd' -> created.plusSeconds(amount * 86_400);

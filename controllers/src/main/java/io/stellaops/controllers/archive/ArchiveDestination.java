@@ -1,10 +1,10 @@
-package io.stellaops.controllers.ilmclass;
+package io.stellaops.controllers.archive;
 
 /**
  * Where a class's archives go. {@link #store} is idempotent: the same bundle stored again is found
  * where it was and not written twice; it returns only once the archive was read back and matched.
  */
-interface ArchiveDestination extends AutoCloseable {
+public interface ArchiveDestination extends AutoCloseable {
   /**
    * Stores {@code bundle} under {@code key} unless it is already there, reads it back and checks
    * it; returns where it is, e.g. {@code oci://registry/repo@sha256:…}.
@@ -22,7 +22,7 @@ interface ArchiveDestination extends AutoCloseable {
 
   /** An archive that could not be written or read back as written. */
   final class ArchiveException extends Exception {
-    ArchiveException(String message) {
+    public ArchiveException(String message) {
       super(message);
     }
   }

@@ -1,4 +1,4 @@
-package io.stellaops.controllers.ilmclass;
+package io.stellaops.controllers.archive;
 
 import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.digest.Sha256;
@@ -9,17 +9,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Archives as OCI artifacts in a repository of the registry users already run: one artifact per
- * object, tagged {@code <namespace>.<Kind>.<name>}, its one layer the bundle. Content-addressed, so
- * storing the same bundle again changes nothing.
+ * Bundles as OCI artifacts in a repository of the registry users already run: one artifact per key
+ * (an ILM archive's {@code <namespace>.<Kind>.<name>}, an export's {@code <namespace>.<name>}), its
+ * one layer the bundle. Content-addressed, so storing the same bundle again changes nothing.
  */
-final class OciArchive implements ArchiveDestination {
+public final class OciArchive implements ArchiveDestination {
   private final RegistryClient registry;
   private final String repository;
+  private final String artifactType;
 
-  OciArchive(RegistryClient registry, String repository) {
+  public OciArchive(RegistryClient registry, String repository, String artifactType) {
     this.registry = registry;
     this.repository = repository;
+    this.artifactType = artifactType;
   }
 
   @Override
@@ -34,7 +36,7 @@ final class OciArchive implements ArchiveDestination {
           registry.pushArtifact(
               repository,
               key,
-              ArchiveBundles.ARTIFACT_TYPE,
+              artifactType,
               Bundle.MEDIA_TYPE,
               bundle,
               Map.of(

@@ -1,0 +1,75 @@
+package io.stellaops.crds.export;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.stellaops.crds.common.ApiPatterns;
+import io.stellaops.crds.common.S3Bucket;
+import java.util.List;
+
+/** What an Export bundles and where it writes the bundle. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self == oldSelf",
+    message = "Export spec is immutable: create another Export for another selection",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "has(self.repository) || has(self.s3)",
+    message = "an Export needs a destination: repository, s3 or both",
+    fieldPath = ".repository",
+    reason = "FieldValueRequired")
+public record ExportSpec(
+    @Required
+        @JsonPropertyDescription(
+            "What the bundle holds. evidence: the selected EvidencePackets (packet, DSSE envelope,"
+                + " decoded Statement), the objects they reference (promotion, decision record,"
+                + " approvals, jobs), a release.evidence.json per release, and the public keys that"
+                + " verify them. (findings and mirror are not yet supported.)")
+        Profile profile,
+    @JsonPropertyDescription(
+            "Which evidence: every condition given must hold; none selects all of the namespace.")
+        Selector selector,
+    @Size(max = 255)
+        @Pattern(ApiPatterns.REPOSITORY)
+        @JsonPropertyDescription(
+            "OCI repository the bundle is pushed to as an artifact, tagged <namespace>.<name>.")
+        String repository,
+    @JsonPropertyDescription(
+            "S3 bucket the bundle is written to as <prefix><namespace>.<name>.tar (Object Lock"
+                + " keeps it for the lock period).")
+        S3Bucket s3) {
+
+  /** Bundle profiles. */
+  public enum Profile {
+    @JsonProperty("evidence")
+    EVIDENCE
+  }
+
+  /** Which evidence an Export bundles. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "!has(self.since) || !has(self.until) || timestamp(self.since) < timestamp(self.until)",
+      message = "since must be before until",
+      fieldPath = ".since",
+      reason = "FieldValueInvalid")
+  public record Selector(
+      @Size(max = 64)
+          @JsonPropertyDescription("Only evidence of promotions into these Environments.")
+          List<@Size(max = 253) @Pattern(ApiPatterns.NAME) String> environments,
+      @Size(max = 256) @JsonPropertyDescription("Only evidence of promotions of these Releases.")
+          List<@Size(max = 253) @Pattern(ApiPatterns.NAME) String> releases,
+      @Pattern(ApiPatterns.TIMESTAMP)
+          @JsonPropertyDescription(
+              "Only evidence created at or after this time (RFC 3339), e.g. 2026-10-01T00:00:00Z.")
+          String since,
+      @Pattern(ApiPatterns.TIMESTAMP)
+          @JsonPropertyDescription(
+              "Only evidence created before this time (RFC 3339). Without it, everything up to"
+                  + " the export's run: an Export runs once, so its bundle never changes.")
+          String until) {}
+}
