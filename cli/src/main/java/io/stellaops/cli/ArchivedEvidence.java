@@ -64,7 +64,8 @@ final class ArchivedEvidence {
     return bundle.files();
   }
 
-  private static byte[] fetch(StellaCli cli, String source) throws IOException {
+  /** A bundle's bytes: a file, or the artifact {@code oci://registry/repository:tag|@digest}. */
+  static byte[] fetch(StellaCli cli, String source) throws IOException {
     if (source.startsWith("oci://")) {
       try {
         return new RegistryClient(Duration.ofSeconds(30))

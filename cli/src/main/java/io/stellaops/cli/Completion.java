@@ -33,6 +33,7 @@ final class Completion {
   static final String ENVIRONMENT = "ENVIRONMENT";
   static final String TARGET = "TARGET";
   static final String EVIDENCE_PACKET = "EVIDENCEPACKET";
+  static final String EXPORT = "EXPORT";
 
   /** Label → plural of the kind whose names complete it. */
   private static final Map<String, String> KINDS =
@@ -41,7 +42,8 @@ final class Completion {
           RELEASE, "releases",
           ENVIRONMENT, "environments",
           TARGET, "targets",
-          EVIDENCE_PACKET, "evidencepackets");
+          EVIDENCE_PACKET, "evidencepackets",
+          EXPORT, "exports");
 
   // cobra's ShellCompDirective values
   private static final int FILES = 0;

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       ListCommand.class,
       WatchCommand.class,
       EvidenceCommand.class,
+      ExportCommand.class,
       IlmCommand.class,
       KeysCommand.class
     })

@@ -95,22 +95,31 @@ public final class PromotionTestSupport {
   }
 
   /**
-   * An operator with the usual controllers and the evidence lifecycle, looking at each IlmClass
-   * every second, both reading time from {@code clock}.
+   * An operator with the usual controllers, exports and the evidence lifecycle, looking at each
+   * IlmClass every second, both reading time from {@code clock}.
    */
   public static Operator startOperatorWithLifecycle(KubernetesClient client, Clock clock) {
     return startOperator(
         client,
         clock,
-        op ->
-            op.register(
-                new io.stellaops.controllers.ilmclass.IlmClassReconciler(
-                    clock,
-                    new io.stellaops.controllers.ilmclass.IlmInventory(client),
-                    new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(2)),
-                    () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM),
-                    new io.stellaops.controllers.ilmclass.IlmClassReconciler.Settings(
-                        Duration.ofSeconds(1), 100, 50, SYSTEM))));
+        op -> {
+          var registry = new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(2));
+          op.register(
+              new io.stellaops.controllers.ilmclass.IlmClassReconciler(
+                  clock,
+                  new io.stellaops.controllers.ilmclass.IlmInventory(client),
+                  registry,
+                  () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM),
+                  new io.stellaops.controllers.ilmclass.IlmClassReconciler.Settings(
+                      Duration.ofSeconds(1), 100, 50, SYSTEM)));
+          op.register(
+              new io.stellaops.controllers.export.ExportReconciler(
+                  clock,
+                  registry,
+                  () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM),
+                  new io.stellaops.controllers.export.ExportReconciler.Settings(
+                      SYSTEM, "test", Duration.ofSeconds(1))));
+        });
   }
 
   /** The in-toto Statement of an evidence packet, verified with the operator's public key. */

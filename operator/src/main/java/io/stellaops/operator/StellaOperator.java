@@ -13,6 +13,7 @@ import io.stellaops.controllers.advisoryfeed.AdvisoryFeeds;
 import io.stellaops.controllers.agent.AgentReconciler;
 import io.stellaops.controllers.environment.EnvironmentReconciler;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.controllers.export.ExportReconciler;
 import io.stellaops.controllers.gatepolicy.GatePolicyReconciler;
 import io.stellaops.controllers.ilmclass.IlmClassReconciler;
 import io.stellaops.controllers.ilmclass.IlmInventory;
@@ -151,6 +152,15 @@ public final class StellaOperator implements AutoCloseable {
                 settings.ilmWritesPerSecond(),
                 settings.ilmParallelism(),
                 settings.namespace())));
+    register(
+        new ExportReconciler(
+            Clock.systemUTC(),
+            registry,
+            this::signingKey,
+            new ExportReconciler.Settings(
+                settings.namespace(),
+                HealthServer.version().get("version"),
+                Duration.ofSeconds(30))));
     signingKey();
     operator.start();
     LOG.info(

@@ -53,7 +53,8 @@ class ApiFuzzIT {
           "TrustPolicy",
           "AdvisoryFeed",
           "IlmClass",
-          "Promotion");
+          "Promotion",
+          "Export");
   // a field path as the API server (spec.x, .spec.x) or the webhook (spec.x: …) names it
   static final Pattern FIELD = Pattern.compile("(^|[\\s\"\\[(.])(spec|metadata)(\\.|\\[|:| )");
   static KubernetesClient client;
@@ -247,6 +248,14 @@ class ApiFuzzIT {
             - {name: weekends, schedule: "0 18 * * 5", duration: 60h, timeZone: Europe/Berlin}
           breakGlass: {allowedTypes: [Rollback], approvals: {required: 1, allowedUsers: [bob]}}
           gatePolicies: [fuzz-gates]
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Export
+        metadata: {name: fuzz-export}
+        spec:
+          profile: evidence
+          selector: {environments: [fuzz-env], since: "2026-01-01T00:00:00Z"}
+          repository: %1$s/fuzz/exports
         ---
         apiVersion: stellaops.io/v1alpha1
         kind: Agent

@@ -1,16 +1,14 @@
 package io.stellaops.controllers.ilmclass;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.stellaops.controllers.archive.ArchivedObjects;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.ilmclass.IlmClass;
-import io.stellaops.crds.ilmclass.IlmMetadata;
 import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,15 +35,13 @@ final class ArchiveBundles {
       String publicKeyPem,
       KubernetesSerialization serialization) {
     Map<String, byte[]> files = new TreeMap<>();
-    files.put(path(g.object()), clean(g.object(), serialization));
+    files.put(ArchivedObjects.path(g.object()), ArchivedObjects.json(g.object(), serialization));
     for (HasMetadata other : related) {
-      files.put(path(other), clean(other, serialization));
+      files.put(ArchivedObjects.path(other), ArchivedObjects.json(other, serialization));
     }
     if (g.object() instanceof EvidencePacket packet) {
       var spec = packet.getSpec();
-      files.put("evidence/packet.json", CanonicalJson.bytes(spec));
-      files.put("evidence/envelope.dsse.json", CanonicalJson.bytes(spec.envelope()));
-      files.put("evidence/statement.json", Base64.getDecoder().decode(spec.envelope().payload()));
+      files.putAll(ArchivedObjects.evidence(spec, "evidence/"));
       files.put("evidence/cosign.pub", publicKeyPem.getBytes(StandardCharsets.UTF_8));
     }
     ObjectNode about = CanonicalJson.MAPPER.createObjectNode();
@@ -70,32 +66,5 @@ final class ArchiveBundles {
             + io.stellaops.supplychain.digest.Sha256.hex(
                     (g.namespace() + "/" + g.name()).getBytes(StandardCharsets.UTF_8))
                 .substring(0, 40);
-  }
-
-  private static String path(HasMetadata object) {
-    return "objects/" + object.getKind() + "/" + object.getMetadata().getName() + ".json";
-  }
-
-  private static byte[] clean(HasMetadata object, KubernetesSerialization serialization) {
-    ObjectNode json = (ObjectNode) serialization.convertValue(object, JsonNode.class);
-    ObjectNode metadata = (ObjectNode) json.path("metadata");
-    metadata.remove(List.of("resourceVersion", "managedFields", "generation"));
-    if (metadata.path("annotations") instanceof ObjectNode annotations) {
-      annotations.remove(List.of(IlmMetadata.EXPIRES_AT, IlmMetadata.PINNED));
-      if (annotations.isEmpty()) {
-        metadata.remove("annotations");
-      }
-    }
-    if (metadata.path("labels") instanceof ObjectNode labels) {
-      labels.remove(IlmMetadata.CLASS);
-      if (labels.isEmpty()) {
-        metadata.remove("labels");
-      }
-    }
-    metadata.remove(List.of("finalizers", "deletionTimestamp", "deletionGracePeriodSeconds"));
-    if (object instanceof EvidencePacket) {
-      json.remove("status"); // only lifecycle bookkeeping: the packet is its spec
-    }
-    return CanonicalJson.bytes(json);
   }
 }

@@ -65,6 +65,18 @@ public final class ControllerMetrics implements Metrics {
           .help("Bytes of archives written and verified, by IlmClass.")
           .labelNames("class")
           .register();
+  public static final Counter EXPORTS =
+      Counter.builder()
+          .name("stella_exports_total")
+          .help("Export runs, by profile and result (complete, failed).")
+          .labelNames("profile", "result")
+          .register();
+  public static final Counter EXPORTED_BYTES =
+      Counter.builder()
+          .name("stella_exported_bytes_total")
+          .help("Bytes of export bundles written and verified, by profile.")
+          .labelNames("profile")
+          .register();
   public static final Gauge ILM_BACKLOG =
       Gauge.builder()
           .name("stella_ilm_backlog")
@@ -88,6 +100,9 @@ public final class ControllerMetrics implements Metrics {
     }
     EVIDENCE_PACKETS.initLabelValues("allow");
     EVIDENCE_PACKETS.initLabelValues("deny");
+    EXPORTS.initLabelValues("evidence", "complete");
+    EXPORTS.initLabelValues("evidence", "failed");
+    EXPORTED_BYTES.initLabelValues("evidence");
     GaugeWithCallback.builder()
         .name("stella_agent_heartbeat_age_seconds")
         .help("Seconds since each agent last renewed its Lease.")

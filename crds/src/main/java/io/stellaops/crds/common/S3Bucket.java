@@ -13,7 +13,7 @@ import io.fabric8.generator.annotation.Size;
  * @param prefix key prefix
  * @param region region
  * @param endpoint endpoint of an S3-compatible server
- * @param credentialsSecret Secret in the operator's namespace with the credentials
+ * @param credentialsSecret Secret with the credentials
  * @param objectLock Object Lock retention of every object written
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,7 +32,8 @@ public record S3Bucket(
         String endpoint,
     @Required
         @JsonPropertyDescription(
-            "Secret (in the operator's namespace) with keys accessKeyId and secretAccessKey.")
+            "Secret with keys accessKeyId and secretAccessKey: in the operator's namespace for an"
+                + " IlmClass, in the Export's own namespace for an Export.")
         String credentialsSecret,
     @JsonPropertyDescription(
             "Object Lock retention set on every object written: the server refuses to delete"

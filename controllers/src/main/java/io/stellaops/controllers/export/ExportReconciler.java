@@ -1,0 +1,232 @@
+package io.stellaops.controllers.export;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.stellaops.controllers.archive.ArchiveDestination;
+import io.stellaops.controllers.archive.OciArchive;
+import io.stellaops.controllers.archive.S3Archive;
+import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.controllers.kubernetes.StatusPatch;
+import io.stellaops.controllers.metrics.ControllerMetrics;
+import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.approval.Approval;
+import io.stellaops.crds.common.Conditions;
+import io.stellaops.crds.deploymentjob.DeploymentJob;
+import io.stellaops.crds.evidencepacket.EvidencePacket;
+import io.stellaops.crds.evidencepacket.EvidencePublicKey;
+import io.stellaops.crds.export.Export;
+import io.stellaops.crds.export.ExportStatus;
+import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.crds.release.Release;
+import io.stellaops.decision.evidence.EvidenceKeyring;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.oci.RegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes an Export's bundle once: reads the selection from the API server, builds the bundle ({@link
+ * EvidenceExport}, pure), signs its manifest with the evidence key, writes it to every destination,
+ * reads it back and compares, then writes status. A Complete Export is never run again (its spec is
+ * immutable); a failed one is retried every {@link Settings#retry}. It lists its namespace's
+ * objects once per run instead of keeping informers: an Export runs once, and a cache of every
+ * promotion, approval and job in the cluster for it would cost memory all the time.
+ */
+@ControllerConfiguration
+public class ExportReconciler implements Reconciler<Export> {
+  private static final Logger LOG = LoggerFactory.getLogger(ExportReconciler.class);
+  static final String PROMOTION_LABEL = "stellaops.io/promotion";
+
+  /**
+   * How exports run.
+   *
+   * @param operatorNamespace where the evidence keyring is published
+   * @param operatorVersion written into every bundle's manifest
+   * @param retry how soon a failed export is tried again
+   */
+  public record Settings(String operatorNamespace, String operatorVersion, Duration retry) {}
+
+  private final Clock clock;
+  private final RegistryClient registry;
+  private final Supplier<EvidenceSigningKey> signingKey;
+  private final Settings settings;
+
+  public ExportReconciler(
+      Clock clock,
+      RegistryClient registry,
+      Supplier<EvidenceSigningKey> signingKey,
+      Settings settings) {
+    this.clock = clock;
+    this.registry = registry;
+    this.signingKey = signingKey;
+    this.settings = settings;
+  }
+
+  @Override
+  public UpdateControl<Export> reconcile(Export export, Context<Export> context) {
+    ExportStatus status = export.getStatus() == null ? new ExportStatus() : export.getStatus();
+    long generation = export.getMetadata().getGeneration();
+    if ("Complete".equals(status.getPhase())
+        && Long.valueOf(generation).equals(status.getObservedGeneration())) {
+      return UpdateControl.noUpdate();
+    }
+    KubernetesClient client = context.getClient();
+    Instant now = clock.instant();
+    String profile = "evidence";
+    try {
+      var contents =
+          EvidenceExport.of(
+              export,
+              find(client, export),
+              settings.operatorVersion(),
+              client.getKubernetesSerialization());
+      EvidenceSigningKey key = signingKey.get();
+      byte[] bytes = contents.bundle().signedBytes(key.privateKey(), key.keyId());
+      List<String> locations = store(client, export, bytes);
+      int packets = contents.objects().getOrDefault("EvidencePacket", 0);
+      String message =
+          packets
+              + " evidence packet(s) and "
+              + (contents.objects().values().stream().mapToInt(Integer::intValue).sum() - packets)
+              + " referenced object(s) exported, "
+              + bytes.length
+              + " bytes, signed by key "
+              + key.keyId().substring(0, 12)
+              + ", to "
+              + String.join(" and ", locations);
+      status.setPhase("Complete");
+      status.setObjects(contents.objects());
+      status.setFiles(contents.bundle().files().size());
+      status.setBundle(new ExportStatus.BundleRef(Sha256.digest(bytes), (long) bytes.length));
+      status.setLocations(locations);
+      status.setSignedBy(key.keyId());
+      status.setCompletedAt(Conditions.timestamp(now));
+      status.setMessage(message);
+      Conditions.ready(status, generation, "Exported", message, now);
+      KubernetesEvents.record(client, export, "Normal", "Exported", message, now);
+      ControllerMetrics.EXPORTS.labelValues(profile, "complete").inc();
+      ControllerMetrics.EXPORTED_BYTES.labelValues(profile).inc(bytes.length);
+      LOG.info("Export {}/{}: {}", export.getMetadata().getNamespace(), name(export), message);
+      return UpdateControl.patchStatus(StatusPatch.of(export, status, Export::new));
+    } catch (EvidenceExport.Refused | ArchiveDestination.ArchiveException e) {
+      String reason =
+          e instanceof EvidenceExport.Refused ? "ExportRefused" : "DestinationUnavailable";
+      String message = e.getMessage() + "; retried every " + settings.retry().toSeconds() + " s";
+      status.setPhase("Failed");
+      status.setMessage(message);
+      Conditions.stalled(status, generation, reason, message, now);
+      KubernetesEvents.record(client, export, "Warning", reason, e.getMessage(), now);
+      ControllerMetrics.EXPORTS.labelValues(profile, "failed").inc();
+      LOG.warn("Export {}/{}: {}", export.getMetadata().getNamespace(), name(export), message);
+      return UpdateControl.patchStatus(StatusPatch.of(export, status, Export::new))
+          .rescheduleAfter(settings.retry());
+    }
+  }
+
+  private static String name(Export export) {
+    return export.getMetadata().getName();
+  }
+
+  /** The selection and what it references, listed from the Export's namespace. */
+  private EvidenceExport.Found find(KubernetesClient client, Export export)
+      throws EvidenceExport.Refused {
+    String ns = export.getMetadata().getNamespace();
+    var packets =
+        EvidenceExport.select(
+            client.resources(EvidencePacket.class).inNamespace(ns).list().getItems(),
+            export.getSpec().selector());
+    var promotionNames =
+        packets.stream().map(p -> p.getSpec().promotion()).collect(Collectors.toSet());
+    var releaseNames = packets.stream().map(p -> p.getSpec().release()).collect(Collectors.toSet());
+    Map<String, List<HasMetadata>> byPromotion = new HashMap<>();
+    for (Approval a : client.resources(Approval.class).inNamespace(ns).list().getItems()) {
+      group(byPromotion, promotionNames, a.getSpec().promotion(), a);
+    }
+    for (DeploymentJob j :
+        client.resources(DeploymentJob.class).inNamespace(ns).list().getItems()) {
+      group(byPromotion, promotionNames, j.getSpec().promotion(), j);
+    }
+    for (ConfigMap cm :
+        client.configMaps().inNamespace(ns).withLabel(PROMOTION_LABEL).list().getItems()) {
+      group(byPromotion, promotionNames, cm.getMetadata().getLabels().get(PROMOTION_LABEL), cm);
+    }
+    Map<String, Promotion> promotions =
+        byName(client.resources(Promotion.class).inNamespace(ns).list().getItems(), promotionNames);
+    Map<String, Release> releases =
+        byName(client.resources(Release.class).inNamespace(ns).list().getItems(), releaseNames);
+    ConfigMap published =
+        client
+            .configMaps()
+            .inNamespace(settings.operatorNamespace())
+            .withName(EvidencePublicKey.CONFIG_MAP)
+            .get();
+    return new EvidenceExport.Found(
+        packets,
+        promotions,
+        byPromotion,
+        releases,
+        EvidenceKeyring.published(published == null ? null : published.getData()));
+  }
+
+  private static void group(
+      Map<String, List<HasMetadata>> byPromotion,
+      java.util.Set<String> wanted,
+      String promotion,
+      HasMetadata object) {
+    if (wanted.contains(promotion)) {
+      byPromotion.computeIfAbsent(promotion, p -> new ArrayList<>()).add(object);
+    }
+  }
+
+  private static <T extends HasMetadata> Map<String, T> byName(
+      List<T> objects, java.util.Set<String> wanted) {
+    return objects.stream()
+        .filter(o -> wanted.contains(o.getMetadata().getName()))
+        .collect(Collectors.toMap(o -> o.getMetadata().getName(), Function.identity()));
+  }
+
+  /** Writes the bundle to every destination, each read back and compared; says where. */
+  private List<String> store(KubernetesClient client, Export export, byte[] bytes)
+      throws ArchiveDestination.ArchiveException {
+    var spec = export.getSpec();
+    String key = key(export);
+    String description = "Export " + export.getMetadata().getNamespace() + "/" + name(export);
+    List<String> locations = new ArrayList<>();
+    if (spec.repository() != null) {
+      locations.add(
+          new OciArchive(registry, spec.repository(), EvidenceExport.ARTIFACT_TYPE)
+              .store(key, bytes, description));
+    }
+    if (spec.s3() != null) {
+      // credentials from the Export's own namespace: its users must not borrow the operator's
+      try (var s3 = S3Archive.open(client, export.getMetadata().getNamespace(), spec.s3(), clock)) {
+        locations.add(s3.store(key, bytes, description));
+      }
+    }
+    return locations;
+  }
+
+  /** The tag (and S3 key) of an Export's bundle: {@code <namespace>.<name>}, hashed past 128. */
+  static String key(Export export) {
+    String key = export.getMetadata().getNamespace() + "." + name(export);
+    return key.length() <= 128
+        ? key
+        : "export." + Sha256.hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 40);
+  }
+}
