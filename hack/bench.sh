@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark against real peers and prints its figures beside the peer's in the same run.
-# Usage: hack/bench.sh admission|findings|ilm|scale|promotions [-Dproperty=value …]
+# Usage: hack/bench.sh admission|findings|ilm|export|scale|promotions [-Dproperty=value …]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,9 +14,10 @@ case "${1:-}" in
   admission) module=webhooks test=AdmissionBenchmark first='^Release admission' ;;
   findings) module=supplychain test=FindingsBenchmark first='^SBOM x advisories' ;;
   ilm) module=controllers test=IlmBenchmark first='^ILM backlog' ;;
+  export) module=controllers test=ExportBenchmark first='^Export:' ;;
   scale) module=operator test=ScaleBenchmark first='^Scale:' ;;
   promotions) module=operator test=PromotionScaleBenchmark first='^Scale: Promotions' ;;
-  *) echo "usage: hack/bench.sh admission|findings|ilm|scale|promotions" >&2; exit 2 ;;
+  *) echo "usage: hack/bench.sh admission|findings|ilm|export|scale|promotions" >&2; exit 2 ;;
 esac
 mvn -q -B -ntp install -DskipTests -Dspotless.check.skip -pl "$module" -am
 mvn -B -ntp verify -Dspotless.check.skip -pl "$module" -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \

@@ -45,6 +45,8 @@ STELLA_COSIGN=$(bash hack/peers/build-tools.sh cosign)
 export STELLA_COSIGN
 STELLA_MOTO_SERVER=$(bash hack/peers/install-moto.sh)
 export STELLA_MOTO_SERVER
+STELLA_SARIF_PYTHON=$(bash hack/peers/install-sarif.sh)
+export STELLA_SARIF_PYTHON
 STELLA_NOMAD=$(bash hack/peers/build-nomad.sh)
 export STELLA_NOMAD
 STELLA_HELM=$(bash hack/peers/build-tools.sh helm)

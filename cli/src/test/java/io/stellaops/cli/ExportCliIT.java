@@ -303,7 +303,7 @@ class ExportCliIT {
             () -> export("all", "profile: evidence\nrepository: " + registry.host() + "/x"))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("Export spec is immutable");
-    assertThatThrownBy(() -> export("findings", "profile: findings\nrepository: " + repository()))
+    assertThatThrownBy(() -> export("mirror", "profile: mirror\nrepository: " + repository()))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("supported values: \"evidence\"");
 

@@ -32,8 +32,6 @@ import java.util.TreeSet;
  * the same objects make the same bundle, so a retried or re-created Export has the same digest.
  */
 final class EvidenceExport {
-  static final String ARTIFACT_TYPE = "application/vnd.stellaops.export.v1";
-  static final String API_VERSION = "stellaops.io/export/v1";
 
   private EvidenceExport() {}
 
@@ -132,22 +130,11 @@ final class EvidenceExport {
       }
       files.put("keys/" + signer + ".pub", key.get().publicKey().getBytes(StandardCharsets.UTF_8));
     }
-    files.put(
-        "keys/" + EvidenceKeyring.DATA_KEY,
-        found.keyring().toJson().getBytes(StandardCharsets.UTF_8));
     files.put("README.md", readme(export).getBytes(StandardCharsets.UTF_8));
-    ObjectNode about = CanonicalJson.MAPPER.createObjectNode();
-    about.put("apiVersion", API_VERSION);
-    about.put("profile", "evidence");
-    about.put("namespace", export.getMetadata().getNamespace());
-    about.put("name", export.getMetadata().getName());
-    about.set(
-        "selector",
-        CanonicalJson.MAPPER.valueToTree(
-            export.getSpec().selector() == null ? Map.of() : export.getSpec().selector()));
-    about.put("operatorVersion", operatorVersion);
-    about.set("objects", CanonicalJson.MAPPER.valueToTree(objects));
-    return new Contents(Bundle.of(files, about), objects, List.copyOf(signers));
+    return new Contents(
+        ExportBundles.of(export, "evidence", files, objects, found.keyring(), operatorVersion),
+        objects,
+        List.copyOf(signers));
   }
 
   private static void add(
@@ -236,28 +223,12 @@ final class EvidenceExport {
 
     | path | what |
     |---|---|
-    | `manifest.json` | every file with its sha256 and size, and what was selected |
-    | `checksums.txt` | the same digests for `sha256sum -c checksums.txt` |
-    | `manifest.dsse.json` | the manifest in a DSSE envelope signed by the operator's evidence key |
-    | `manifest.json.sig` | the manifest's plain signature, for `cosign verify-blob` |
     | `evidence/<packet>/` | each EvidencePacket: `packet.json`, `envelope.dsse.json` (signed in-toto Statement), `statement.json` (decoded) |
     | `releases/<release>/release.evidence.json` | which digests of the release went where, by which promotion and decision |
     | `objects/<Kind>/<name>.json` | the promotions, decision records, approvals, jobs and releases the evidence references |
-    | `keys/keyring.json`, `keys/<key id>.pub` | the evidence keyring when exported, and every key that signed a packet |
-
-    Verify without a cluster (checks every file, the manifest's signatures and every packet):
-
-        kubectl stella export verify <this file or oci://registry/repository:tag> [--key operator.pub]
-
-    Or with common tools, after `tar -xf`:
-
-        sha256sum -c checksums.txt
-        cosign verify-blob --key keys/<key id>.pub --signature manifest.json.sig \\
-          --insecure-ignore-tlog manifest.json
-
-    Compare the key id with the one the operator publishes (`kubectl stella keys list`): a bundle's
-    own keys prove only that it was not changed since it was signed by them.
+    | `keys/<key id>.pub` | every key that signed a packet |
     """
-        .formatted(export.getMetadata().getNamespace(), export.getMetadata().getName());
+            .formatted(export.getMetadata().getNamespace(), export.getMetadata().getName())
+        + ExportBundles.VERIFY;
   }
 }

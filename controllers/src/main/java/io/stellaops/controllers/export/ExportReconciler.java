@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public class ExportReconciler implements Reconciler<Export> {
   private static final Logger LOG = LoggerFactory.getLogger(ExportReconciler.class);
   static final String PROMOTION_LABEL = "stellaops.io/promotion";
+  static final String FINDINGS_REPORT_LABEL = "stellaops.io/component";
 
   /**
    * How exports run.
@@ -59,8 +60,18 @@ public class ExportReconciler implements Reconciler<Export> {
    * @param operatorNamespace where the evidence keyring is published
    * @param operatorVersion written into every bundle's manifest
    * @param retry how soon a failed export is tried again
+   * @param maxBundleBytes the largest bundle written: bundles are built, pushed and read back in
+   *     memory, so a larger selection is refused with a reason instead of exhausting the heap
    */
-  public record Settings(String operatorNamespace, String operatorVersion, Duration retry) {}
+  public record Settings(
+      String operatorNamespace, String operatorVersion, Duration retry, long maxBundleBytes) {
+    /** 256 MiB: about 17,000 packets of 3 KiB Statements, three copies in a 768 MiB container. */
+    public static final long MAX_BUNDLE_BYTES = 256L << 20;
+
+    public Settings(String operatorNamespace, String operatorVersion, Duration retry) {
+      this(operatorNamespace, operatorVersion, retry, MAX_BUNDLE_BYTES);
+    }
+  }
 
   private final Clock clock;
   private final RegistryClient registry;
@@ -88,23 +99,44 @@ public class ExportReconciler implements Reconciler<Export> {
     }
     KubernetesClient client = context.getClient();
     Instant now = clock.instant();
-    String profile = "evidence";
+    String profile = export.getSpec().profile().value();
     try {
       var contents =
-          EvidenceExport.of(
-              export,
-              find(client, export),
-              settings.operatorVersion(),
-              client.getKubernetesSerialization());
+          switch (export.getSpec().profile()) {
+            case EVIDENCE ->
+                EvidenceExport.of(
+                    export,
+                    findEvidence(client, export),
+                    settings.operatorVersion(),
+                    client.getKubernetesSerialization());
+            case FINDINGS ->
+                FindingsExport.of(
+                    export,
+                    findFindings(client, export),
+                    settings.operatorVersion(),
+                    client.getKubernetesSerialization());
+          };
       EvidenceSigningKey key = signingKey.get();
       byte[] bytes = contents.bundle().signedBytes(key.privateKey(), key.keyId());
+      if (bytes.length > settings.maxBundleBytes()) {
+        throw new EvidenceExport.Refused(
+            "the bundle of "
+                + contents.objects().getOrDefault("EvidencePacket", 0)
+                + " evidence packets would be "
+                + (bytes.length >> 20)
+                + " MiB, more than the "
+                + (settings.maxBundleBytes() >> 20)
+                + " MiB an export writes: narrow the selection (since/until, environments,"
+                + " releases) and export in parts");
+      }
       List<String> locations = store(client, export, bytes);
-      int packets = contents.objects().getOrDefault("EvidencePacket", 0);
       String message =
-          packets
-              + " evidence packet(s) and "
-              + (contents.objects().values().stream().mapToInt(Integer::intValue).sum() - packets)
-              + " referenced object(s) exported, "
+          (contents.objects().isEmpty()
+                  ? "nothing selected; an empty bundle"
+                  : contents.objects().entrySet().stream()
+                      .map(e -> e.getValue() + " " + e.getKey())
+                      .collect(Collectors.joining(", ")))
+              + " exported, "
               + bytes.length
               + " bytes, signed by key "
               + key.keyId().substring(0, 12)
@@ -143,14 +175,11 @@ public class ExportReconciler implements Reconciler<Export> {
     return export.getMetadata().getName();
   }
 
-  /** The selection and what it references, listed from the Export's namespace. */
-  private EvidenceExport.Found find(KubernetesClient client, Export export)
+  /** The selected packets and what they reference, listed from the Export's namespace. */
+  private EvidenceExport.Found findEvidence(KubernetesClient client, Export export)
       throws EvidenceExport.Refused {
     String ns = export.getMetadata().getNamespace();
-    var packets =
-        EvidenceExport.select(
-            client.resources(EvidencePacket.class).inNamespace(ns).list().getItems(),
-            export.getSpec().selector());
+    var packets = packets(client, export);
     var promotionNames =
         packets.stream().map(p -> p.getSpec().promotion()).collect(Collectors.toSet());
     var releaseNames = packets.stream().map(p -> p.getSpec().release()).collect(Collectors.toSet());
@@ -170,18 +199,71 @@ public class ExportReconciler implements Reconciler<Export> {
         byName(client.resources(Promotion.class).inNamespace(ns).list().getItems(), promotionNames);
     Map<String, Release> releases =
         byName(client.resources(Release.class).inNamespace(ns).list().getItems(), releaseNames);
+    return new EvidenceExport.Found(packets, promotions, byPromotion, releases, keyring(client));
+  }
+
+  private List<EvidencePacket> packets(KubernetesClient client, Export export)
+      throws EvidenceExport.Refused {
+    return EvidenceExport.select(
+        client
+            .resources(EvidencePacket.class)
+            .inNamespace(export.getMetadata().getNamespace())
+            .list()
+            .getItems(),
+        export.getSpec().selector());
+  }
+
+  private EvidenceKeyring keyring(KubernetesClient client) {
     ConfigMap published =
         client
             .configMaps()
             .inNamespace(settings.operatorNamespace())
             .withName(EvidencePublicKey.CONFIG_MAP)
             .get();
-    return new EvidenceExport.Found(
-        packets,
-        promotions,
-        byPromotion,
-        releases,
-        EvidenceKeyring.published(published == null ? null : published.getData()));
+    return EvidenceKeyring.published(published == null ? null : published.getData());
+  }
+
+  /**
+   * The selected Releases and the namespace's findings reports. A selector by environment or time
+   * selects the Releases its evidence names (promoted there, then); {@code releases} names them
+   * directly; neither selects every Release of the namespace.
+   */
+  private FindingsExport.Found findFindings(KubernetesClient client, Export export)
+      throws EvidenceExport.Refused {
+    String ns = export.getMetadata().getNamespace();
+    var selector = export.getSpec().selector();
+    List<Release> all = client.resources(Release.class).inNamespace(ns).list().getItems();
+    java.util.Set<String> wanted =
+        all.stream().map(r -> r.getMetadata().getName()).collect(Collectors.toSet());
+    if (selector != null && selector.releases() != null) {
+      var missing = selector.releases().stream().filter(r -> !wanted.contains(r)).toList();
+      if (!missing.isEmpty()) {
+        throw new EvidenceExport.Refused(
+            "spec.selector.releases names Releases that do not exist in " + ns + ": " + missing);
+      }
+      wanted.retainAll(selector.releases());
+    }
+    if (selector != null
+        && (selector.environments() != null
+            || selector.since() != null
+            || selector.until() != null)) {
+      wanted.retainAll(packets(client, export).stream().map(p -> p.getSpec().release()).toList());
+    }
+    List<Release> releases =
+        all.stream()
+            .filter(r -> wanted.contains(r.getMetadata().getName()))
+            .sorted(java.util.Comparator.comparing(r -> r.getMetadata().getName()))
+            .toList();
+    Map<String, ConfigMap> reports =
+        client
+            .configMaps()
+            .inNamespace(ns)
+            .withLabel(FINDINGS_REPORT_LABEL)
+            .list()
+            .getItems()
+            .stream()
+            .collect(Collectors.toMap(cm -> cm.getMetadata().getName(), Function.identity()));
+    return new FindingsExport.Found(releases, reports, keyring(client));
   }
 
   private static void group(
@@ -210,7 +292,7 @@ public class ExportReconciler implements Reconciler<Export> {
     List<String> locations = new ArrayList<>();
     if (spec.repository() != null) {
       locations.add(
-          new OciArchive(registry, spec.repository(), EvidenceExport.ARTIFACT_TYPE)
+          new OciArchive(registry, spec.repository(), ExportBundles.ARTIFACT_TYPE)
               .store(key, bytes, description));
     }
     if (spec.s3() != null) {

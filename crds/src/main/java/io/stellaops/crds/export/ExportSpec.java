@@ -28,10 +28,14 @@ public record ExportSpec(
             "What the bundle holds. evidence: the selected EvidencePackets (packet, DSSE envelope,"
                 + " decoded Statement), the objects they reference (promotion, decision record,"
                 + " approvals, jobs), a release.evidence.json per release, and the public keys that"
-                + " verify them. (findings and mirror are not yet supported.)")
+                + " verify them. findings: per selected Release, its findings as SARIF 2.1.0 and"
+                + " as a CycloneDX 1.6 vulnerability report with VEX analysis, and each component's"
+                + " full findings report. (mirror is not yet supported.)")
         Profile profile,
     @JsonPropertyDescription(
-            "Which evidence: every condition given must hold; none selects all of the namespace.")
+            "What to export: every condition given must hold; none selects all of the namespace."
+                + " For findings, environments and times select the Releases promoted there and"
+                + " then (by their evidence).")
         Selector selector,
     @Size(max = 255)
         @Pattern(ApiPatterns.REPOSITORY)
@@ -46,7 +50,20 @@ public record ExportSpec(
   /** Bundle profiles. */
   public enum Profile {
     @JsonProperty("evidence")
-    EVIDENCE
+    EVIDENCE("evidence"),
+    @JsonProperty("findings")
+    FINDINGS("findings");
+
+    private final String value;
+
+    Profile(String value) {
+      this.value = value;
+    }
+
+    /** As the spec spells it. */
+    public String value() {
+      return value;
+    }
   }
 
   /** Which evidence an Export bundles. */
@@ -61,7 +78,8 @@ public record ExportSpec(
       @Size(max = 64)
           @JsonPropertyDescription("Only evidence of promotions into these Environments.")
           List<@Size(max = 253) @Pattern(ApiPatterns.NAME) String> environments,
-      @Size(max = 256) @JsonPropertyDescription("Only evidence of promotions of these Releases.")
+      @Size(max = 256)
+          @JsonPropertyDescription("Only these Releases (their evidence, or their findings).")
           List<@Size(max = 253) @Pattern(ApiPatterns.NAME) String> releases,
       @Pattern(ApiPatterns.TIMESTAMP)
           @JsonPropertyDescription(

@@ -95,6 +95,13 @@ public final class Bundle {
     return about;
   }
 
+  // each file is hashed once for the manifest, the checksums and the check
+  private final Map<String, String> hashes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private String sha256(String path) {
+    return hashes.computeIfAbsent(path, p -> Sha256.hex(files.get(p)));
+  }
+
   /** The manifest's bytes: as read, or as {@link #bytes} writes them. */
   public byte[] manifest() {
     if (manifestRead != null) {
@@ -104,17 +111,14 @@ public final class Bundle {
     manifest.set("about", about);
     ArrayNode list = manifest.putArray("files");
     files.forEach((path, content) ->
-        list.addObject()
-            .put("path", path)
-            .put("sha256", Sha256.hex(content))
-            .put("size", content.length));
+        list.addObject().put("path", path).put("sha256", sha256(path)).put("size", content.length));
     return CanonicalJson.bytes(manifest);
   }
 
   private String checksums() {
     StringBuilder checksums = new StringBuilder();
-    files.forEach((path, content) ->
-        checksums.append(Sha256.hex(content)).append("  ").append(path).append('\n'));
+    files.forEach(
+        (path, content) -> checksums.append(sha256(path)).append("  ").append(path).append('\n'));
     return checksums.toString();
   }
 
@@ -308,7 +312,7 @@ public final class Bundle {
         throw new Damaged(path + ": listed in the manifest, missing from the bundle");
       }
       if (content.length != file.path("size").asLong()
-          || !Sha256.hex(content).equals(file.path("sha256").asText())) {
+          || !sha256(path).equals(file.path("sha256").asText())) {
         throw new Damaged(path + ": does not match its sha256 in the manifest");
       }
     }

@@ -1,0 +1,238 @@
+package io.stellaops.controllers.export;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.Operator;
+import io.stellaops.controllers.PromotionTestSupport;
+import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.crds.evidencepacket.EvidencePacket;
+import io.stellaops.crds.export.Export;
+import io.stellaops.crds.promotion.Promotion;
+import io.stellaops.supplychain.archive.Bundle;
+import io.stellaops.supplychain.dsse.Dsse;
+import io.stellaops.supplychain.oci.LocalRegistry;
+import io.stellaops.supplychain.oci.RegistryClient;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An evidence export of N packets (each with its Promotion and DeploymentJob, signed by the
+ * operator's key) on the real API server and registry: seconds from the Export's creation to
+ * Complete (listed, bundled, signed, pushed, read back), bundle size, and the test JVM's heap,
+ * beside the floor measured in the same run: one LIST of the same packets from the API server. A
+ * benchmark, not a test. Run it with {@code hack/bench.sh export} (N with -Dstella.export.packets,
+ * default 5000).
+ */
+@EnableKubeAPIServer
+class ExportBenchmark {
+  static final String NS = "bench";
+  static final int PACKETS = Integer.getInteger("stella.export.packets", 5_000);
+  static final String DIGEST = "sha256:" + "1".repeat(64);
+  static KubernetesClient client;
+
+  @Test
+  void exportEvidence() throws Exception {
+    PromotionTestSupport.installCrdsAndNamespaces(client, NS);
+    EvidenceSigningKey key = EvidenceSigningKey.loadOrCreate(client, PromotionTestSupport.SYSTEM);
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      long created = System.nanoTime();
+      create(key);
+      System.out.printf(
+          "created %d packets, promotions and jobs in %.0f s%n",
+          PACKETS, (System.nanoTime() - created) / 1e9);
+
+      long listStart = System.nanoTime();
+      int listed = client.resources(EvidencePacket.class).inNamespace(NS).list().getItems().size();
+      double listSeconds = (System.nanoTime() - listStart) / 1e9;
+
+      Operator operator =
+          new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+      operator.register(
+          new ExportReconciler(
+              Clock.systemUTC(),
+              registryClient(),
+              () -> key,
+              new ExportReconciler.Settings(
+                  PromotionTestSupport.SYSTEM, "bench", Duration.ofSeconds(5))));
+      operator.start();
+      System.gc();
+      ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+      long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      long start = System.nanoTime();
+      client
+          .resource(
+              """
+              apiVersion: stellaops.io/v1alpha1
+              kind: Export
+              metadata: {name: bench, namespace: %s}
+              spec: {profile: evidence, repository: %s/audit/bench}
+              """
+                  .formatted(NS, registry.host()))
+          .create();
+      Export done;
+      while (true) {
+        done = client.resources(Export.class).inNamespace(NS).withName("bench").get();
+        if (done.getStatus() != null && done.getStatus().getPhase() != null) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long peakHeap =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(p -> p.getType() == MemoryType.HEAP)
+              .mapToLong(p -> p.getPeakUsage().getUsed())
+              .sum();
+      operator.stop();
+
+      long verifyStart = System.nanoTime();
+      byte[] bytes =
+          registryClient()
+              .firstLayer(registry.host() + "/audit/bench:bench.bench", Optional.empty());
+      Bundle bundle = Bundle.unchecked(bytes);
+      List<String> problems = bundle.signatureProblems(key.publicKey());
+      bundle.checked();
+      double verifySeconds = (System.nanoTime() - verifyStart) / 1e9;
+
+      var status = done.getStatus();
+      System.out.println();
+      System.out.printf(
+          "Export: %d packets (+ %d referenced objects), phase %s: %s%n",
+          status.getObjects().getOrDefault("EvidencePacket", 0),
+          status.getObjects().values().stream().mapToInt(Integer::intValue).sum()
+              - status.getObjects().getOrDefault("EvidencePacket", 0),
+          status.getPhase(),
+          status.getMessage());
+      System.out.printf(
+          "  create → Complete  %6.1f s  = %5.0f packets/s (listed, bundled, signed, pushed, read back)%n",
+          seconds, PACKETS / seconds);
+      System.out.printf(
+          "  peer: one LIST of the %d packets from the API server  %6.1f s  = %5.0f packets/s%n",
+          listed, listSeconds, listed / listSeconds);
+      System.out.printf(
+          "  bundle %.1f MiB, %d files; fetched and verified again in %.1f s (%s)%n",
+          bytes.length / 1048576.0,
+          bundle.files().size(),
+          verifySeconds,
+          problems.isEmpty() ? "signatures OK" : problems);
+      System.out.printf(
+          "  test JVM heap: %d MiB before, %d MiB peak during the export (garbage included)%n",
+          heapBefore >> 20, peakHeap >> 20);
+      System.out.println();
+    }
+  }
+
+  /** As the operator builds it for exports. */
+  static RegistryClient registryClient() {
+    var d = RegistryClient.Limits.DEFAULT;
+    return new RegistryClient(
+        Duration.ofSeconds(60),
+        java.util.Set.of(),
+        new RegistryClient.Limits(
+            d.manifestBytes(),
+            ExportReconciler.Settings.MAX_BUNDLE_BYTES,
+            d.referrerPages(),
+            d.referrers()));
+  }
+
+  /** N ended promotions, one job and one signed evidence packet each, 8 at a time. */
+  static void create(EvidenceSigningKey key) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> done = new ArrayList<>();
+    for (int i = 0; i < PACKETS; i++) {
+      String name = "p" + i;
+      done.add(
+          pool.submit(() -> {
+            client
+                .resource(
+                    """
+                    apiVersion: stellaops.io/v1alpha1
+                    kind: Promotion
+                    metadata: {name: %s, namespace: %s}
+                    spec: {release: r-old, environment: prod}
+                    """
+                        .formatted(name, NS))
+                .create();
+            client
+                .resources(Promotion.class)
+                .inNamespace(NS)
+                .withName(name)
+                .subresource("status")
+                .patch(
+                    PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Denied\"}}");
+            client
+                .resource(
+                    """
+                    apiVersion: stellaops.io/v1alpha1
+                    kind: DeploymentJob
+                    metadata: {name: %1$s-job, namespace: %2$s}
+                    spec:
+                      promotion: %1$s
+                      target: prod-docker
+                      agent: edge
+                      action: deploy
+                      release: r-old
+                      version: 1.0.0
+                      components: [{name: api, image: registry.example.com/shop/api, digest: %3$s}]
+                    """
+                        .formatted(name, NS, DIGEST))
+                .create();
+            // a Statement of a realistic size: recorded inputs are 1–3 KiB
+            String statement =
+                "{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicate\":{\"promotion\":\"%s\",\"inputs\":\"%s\"}}"
+                    .formatted(name, "x".repeat(2048));
+            var envelope =
+                Dsse.sign(
+                    "application/vnd.in-toto+json",
+                    statement.getBytes(StandardCharsets.UTF_8),
+                    key.privateKey(),
+                    key.keyId());
+            client
+                .resource(
+                    """
+                    apiVersion: stellaops.io/v1alpha1
+                    kind: EvidencePacket
+                    metadata: {name: %1$s, namespace: %2$s}
+                    spec:
+                      promotion: %1$s
+                      release: r-old
+                      environment: prod
+                      decision: deny
+                      inputsHash: %3$s
+                      ilmClass: default
+                      subject: [{name: api, image: registry.example.com/shop/api, digest: %3$s}]
+                      envelope:
+                        payloadType: application/vnd.in-toto+json
+                        payload: %4$s
+                        signatures: [{keyid: %5$s, sig: %6$s}]
+                    """
+                        .formatted(
+                            name,
+                            NS,
+                            DIGEST,
+                            envelope.payload(),
+                            key.keyId(),
+                            envelope.signatures().getFirst().sig()))
+                .create();
+            return null;
+          }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+  }
+}
