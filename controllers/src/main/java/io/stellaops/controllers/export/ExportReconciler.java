@@ -34,6 +34,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -179,27 +181,49 @@ public class ExportReconciler implements Reconciler<Export> {
   private EvidenceExport.Found findEvidence(KubernetesClient client, Export export)
       throws EvidenceExport.Refused {
     String ns = export.getMetadata().getNamespace();
-    var packets = packets(client, export);
-    var promotionNames =
-        packets.stream().map(p -> p.getSpec().promotion()).collect(Collectors.toSet());
-    var releaseNames = packets.stream().map(p -> p.getSpec().release()).collect(Collectors.toSet());
-    Map<String, List<HasMetadata>> byPromotion = new HashMap<>();
-    for (Approval a : client.resources(Approval.class).inNamespace(ns).list().getItems()) {
-      group(byPromotion, promotionNames, a.getSpec().promotion(), a);
+    // six LISTs at once: each waits on the API server, not on this process
+    try (var lists = Executors.newVirtualThreadPerTaskExecutor()) {
+      var approvals =
+          lists.submit(() -> client.resources(Approval.class).inNamespace(ns).list().getItems());
+      var jobs =
+          lists.submit(
+              () -> client.resources(DeploymentJob.class).inNamespace(ns).list().getItems());
+      var decisions =
+          lists.submit(() ->
+              client.configMaps().inNamespace(ns).withLabel(PROMOTION_LABEL).list().getItems());
+      var allPromotions =
+          lists.submit(() -> client.resources(Promotion.class).inNamespace(ns).list().getItems());
+      var allReleases =
+          lists.submit(() -> client.resources(Release.class).inNamespace(ns).list().getItems());
+      var packets = packets(client, export);
+      var promotionNames =
+          packets.stream().map(p -> p.getSpec().promotion()).collect(Collectors.toSet());
+      var releaseNames =
+          packets.stream().map(p -> p.getSpec().release()).collect(Collectors.toSet());
+      Map<String, List<HasMetadata>> byPromotion = new HashMap<>();
+      for (Approval a : approvals.get()) {
+        group(byPromotion, promotionNames, a.getSpec().promotion(), a);
+      }
+      for (DeploymentJob j : jobs.get()) {
+        group(byPromotion, promotionNames, j.getSpec().promotion(), j);
+      }
+      for (ConfigMap cm : decisions.get()) {
+        group(byPromotion, promotionNames, cm.getMetadata().getLabels().get(PROMOTION_LABEL), cm);
+      }
+      return new EvidenceExport.Found(
+          packets,
+          byName(allPromotions.get(), promotionNames),
+          byPromotion,
+          byName(allReleases.get(), releaseNames),
+          keyring(client));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing the selection", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     }
-    for (DeploymentJob j :
-        client.resources(DeploymentJob.class).inNamespace(ns).list().getItems()) {
-      group(byPromotion, promotionNames, j.getSpec().promotion(), j);
-    }
-    for (ConfigMap cm :
-        client.configMaps().inNamespace(ns).withLabel(PROMOTION_LABEL).list().getItems()) {
-      group(byPromotion, promotionNames, cm.getMetadata().getLabels().get(PROMOTION_LABEL), cm);
-    }
-    Map<String, Promotion> promotions =
-        byName(client.resources(Promotion.class).inNamespace(ns).list().getItems(), promotionNames);
-    Map<String, Release> releases =
-        byName(client.resources(Release.class).inNamespace(ns).list().getItems(), releaseNames);
-    return new EvidenceExport.Found(packets, promotions, byPromotion, releases, keyring(client));
   }
 
   private List<EvidencePacket> packets(KubernetesClient client, Export export)

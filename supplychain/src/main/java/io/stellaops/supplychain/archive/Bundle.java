@@ -303,7 +303,7 @@ public final class Bundle {
     if (manifestJson == null) {
       return this;
     }
-    List<String> listed = new ArrayList<>();
+    java.util.Set<String> listed = new java.util.HashSet<>();
     for (JsonNode file : manifestJson.path("files")) {
       String path = file.path("path").asText();
       listed.add(path);
