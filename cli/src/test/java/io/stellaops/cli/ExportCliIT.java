@@ -53,6 +53,7 @@ class ExportCliIT {
   static Path kubeconfig;
   static LocalRegistry registry;
   static Operator operator;
+  static final MovableClock clock = new MovableClock();
 
   @TempDir Path dir;
 
@@ -102,7 +103,7 @@ class ExportCliIT {
           components: [{name: api, image: registry.example.com/shop/api, digest: %1$s}]
         """
             .formatted(D1));
-    operator = PromotionTestSupport.startOperatorWithLifecycle(client, new MovableClock());
+    operator = PromotionTestSupport.startOperatorWithLifecycle(client, clock);
     PromotionTestSupport.promote(client, NS, "r1-to-dev", "r1", "dev");
     PromotionTestSupport.awaitPhase(client, NS, "r1-to-dev", Phase.Deploying);
     PromotionTestSupport.completeJobs(client, NS, "r1-to-dev");
@@ -342,5 +343,57 @@ class ExportCliIT {
     assertThat(verify.out())
         .contains("manifest signed by key " + status.getSignedBy())
         .contains("(keys " + before.substring(0, 12) + ")");
+  }
+
+  @Test
+  @Order(6)
+  void aScheduledExportRunsAtItsTimesAndEachRunHoldsWhatCameSinceTheLast() throws Exception {
+    export(
+        "hourly",
+        "profile: evidence\nrepository: "
+            + repository()
+            + "\nschedule: {cron: '0 * * * *', timeZone: Europe/Berlin}");
+    var waiting = awaitPhase("hourly", "Scheduled").getStatus();
+    java.time.Instant first = java.time.Instant.parse(waiting.getNextRunAt());
+    assertThat(first).isAfter(java.time.Instant.now());
+    assertThat(waiting.getRuns()).isEmpty();
+
+    clock.advance(Duration.ofHours(1));
+    var once =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> client.resources(Export.class).inNamespace(NS).withName("hourly").get(),
+                e -> e.getStatus().getRuns().size() == 1)
+            .getStatus();
+    assertThat(once.getLastRunAt()).isEqualTo(first.toString());
+    assertThat(once.getObjects()).containsEntry("EvidencePacket", 2);
+    String tag =
+        "shop.hourly."
+            + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(java.time.ZoneOffset.UTC)
+                .format(first);
+    CliRun verify = stella("export", "verify", "oci://" + repository() + ":" + tag);
+    assertThat(verify.exit()).as(verify.err()).isZero();
+    assertThat(verify.out()).contains("2 evidence packet(s) verify");
+
+    // the next run starts where this one ended: the packets are not exported twice
+    clock.advance(Duration.ofHours(1));
+    var twice =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> client.resources(Export.class).inNamespace(NS).withName("hourly").get(),
+                e -> e.getStatus().getRuns().size() == 2)
+            .getStatus();
+    assertThat(twice.getRuns().getFirst().objects()).isZero();
+    assertThat(twice.getRuns().get(1).objects()).isEqualTo(once.getRuns().getFirst().objects());
+    assertThat(java.time.Instant.parse(twice.getLastRunAt())).isEqualTo(first.plusSeconds(3600));
+
+    export(
+        "bad-schedule",
+        "profile: evidence\nrepository: " + repository() + "\nschedule: {cron: '61 * * * *'}");
+    var bad = awaitPhase("bad-schedule", "Failed").getStatus();
+    assertThat(bad.getMessage()).startsWith("spec.schedule is not a schedule: ");
   }
 }

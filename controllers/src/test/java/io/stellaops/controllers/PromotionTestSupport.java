@@ -118,7 +118,11 @@ public final class PromotionTestSupport {
                   registry,
                   () -> EvidenceSigningKey.loadOrCreate(client, SYSTEM),
                   new io.stellaops.controllers.export.ExportReconciler.Settings(
-                      SYSTEM, "test", Duration.ofSeconds(1))));
+                      SYSTEM,
+                      "test",
+                      Duration.ofSeconds(1),
+                      io.stellaops.controllers.export.ExportReconciler.Settings.MAX_BUNDLE_BYTES,
+                      Duration.ofSeconds(1))));
         });
   }
 

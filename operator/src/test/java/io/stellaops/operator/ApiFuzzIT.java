@@ -256,6 +256,7 @@ class ApiFuzzIT {
           profile: evidence
           selector: {environments: [fuzz-env], since: "2026-01-01T00:00:00Z"}
           repository: %1$s/fuzz/exports
+          schedule: {cron: "0 2 * * *", timeZone: Europe/Berlin}
         ---
         apiVersion: stellaops.io/v1alpha1
         kind: Agent

@@ -89,7 +89,11 @@ final class EvidenceExport {
   }
 
   static Contents of(
-      Export export, Found found, String operatorVersion, KubernetesSerialization serialization)
+      Export export,
+      ExportSpec.Selector selector,
+      Found found,
+      String operatorVersion,
+      KubernetesSerialization serialization)
       throws Refused {
     Map<String, byte[]> files = new TreeMap<>();
     Map<String, Integer> objects = new TreeMap<>();
@@ -132,7 +136,8 @@ final class EvidenceExport {
     }
     files.put("README.md", readme(export).getBytes(StandardCharsets.UTF_8));
     return new Contents(
-        ExportBundles.of(export, "evidence", files, objects, found.keyring(), operatorVersion),
+        ExportBundles.of(
+            export, selector, "evidence", files, objects, found.keyring(), operatorVersion),
         objects,
         List.copyOf(signers));
   }

@@ -21,6 +21,7 @@ final class ExportBundles {
    */
   static Bundle of(
       Export export,
+      io.stellaops.crds.export.ExportSpec.Selector selector,
       String profile,
       Map<String, byte[]> files,
       Map<String, Integer> objects,
@@ -33,10 +34,7 @@ final class ExportBundles {
     about.put("profile", profile);
     about.put("namespace", export.getMetadata().getNamespace());
     about.put("name", export.getMetadata().getName());
-    about.set(
-        "selector",
-        CanonicalJson.MAPPER.valueToTree(
-            export.getSpec().selector() == null ? Map.of() : export.getSpec().selector()));
+    about.set("selector", CanonicalJson.MAPPER.valueToTree(selector == null ? Map.of() : selector));
     about.put("operatorVersion", operatorVersion);
     about.set("objects", CanonicalJson.MAPPER.valueToTree(objects));
     return Bundle.of(files, about);

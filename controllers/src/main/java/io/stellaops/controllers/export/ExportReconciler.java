@@ -1,5 +1,9 @@
 package io.stellaops.controllers.export;
 
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +24,7 @@ import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.evidencepacket.EvidencePublicKey;
 import io.stellaops.crds.export.Export;
+import io.stellaops.crds.export.ExportSpec;
 import io.stellaops.crds.export.ExportStatus;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.Release;
@@ -30,6 +35,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +64,7 @@ public class ExportReconciler implements Reconciler<Export> {
   private static final Logger LOG = LoggerFactory.getLogger(ExportReconciler.class);
   static final String PROMOTION_LABEL = "stellaops.io/promotion";
   static final String FINDINGS_REPORT_LABEL = "stellaops.io/component";
+  static final int RUNS_KEPT = 10;
 
   /**
    * How exports run.
@@ -64,14 +74,19 @@ public class ExportReconciler implements Reconciler<Export> {
    * @param retry how soon a failed export is tried again
    * @param maxBundleBytes the largest bundle written: bundles are built, pushed and read back in
    *     memory, so a larger selection is refused with a reason instead of exhausting the heap
+   * @param scheduleCheck how often a scheduled Export looks at the clock at least
    */
   public record Settings(
-      String operatorNamespace, String operatorVersion, Duration retry, long maxBundleBytes) {
+      String operatorNamespace,
+      String operatorVersion,
+      Duration retry,
+      long maxBundleBytes,
+      Duration scheduleCheck) {
     /** 256 MiB: about 17,000 packets of 3 KiB Statements, three copies in a 768 MiB container. */
     public static final long MAX_BUNDLE_BYTES = 256L << 20;
 
     public Settings(String operatorNamespace, String operatorVersion, Duration retry) {
-      this(operatorNamespace, operatorVersion, retry, MAX_BUNDLE_BYTES);
+      this(operatorNamespace, operatorVersion, retry, MAX_BUNDLE_BYTES, Duration.ofMinutes(1));
     }
   }
 
@@ -93,14 +108,104 @@ public class ExportReconciler implements Reconciler<Export> {
 
   @Override
   public UpdateControl<Export> reconcile(Export export, Context<Export> context) {
-    ExportStatus status = export.getStatus() == null ? new ExportStatus() : export.getStatus();
-    long generation = export.getMetadata().getGeneration();
-    if ("Complete".equals(status.getPhase())
-        && Long.valueOf(generation).equals(status.getObservedGeneration())) {
-      return UpdateControl.noUpdate();
-    }
     KubernetesClient client = context.getClient();
+    var serialization = client.getKubernetesSerialization();
+    ExportStatus status =
+        export.getStatus() == null
+            ? new ExportStatus()
+            : serialization.convertValue(export.getStatus(), ExportStatus.class);
+    long generation = export.getMetadata().getGeneration();
     Instant now = clock.instant();
+    var schedule = export.getSpec().schedule();
+    if (schedule == null) {
+      if ("Complete".equals(status.getPhase())
+          && Long.valueOf(generation).equals(status.getObservedGeneration())) {
+        return UpdateControl.noUpdate();
+      }
+      return run(client, export, status, export.getSpec().selector(), key(export), null, now);
+    }
+    ExecutionTime times;
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(schedule.timeZone() == null ? "UTC" : schedule.timeZone());
+      times = ExecutionTime.forCron(CRON.parse(schedule.cron()));
+    } catch (RuntimeException e) {
+      String message =
+          "spec.schedule is not a schedule: "
+              + e.getMessage()
+              + "; nothing is exported until the Export is created again with another";
+      status.setPhase("Failed");
+      status.setMessage(message);
+      Conditions.stalled(status, generation, "InvalidSchedule", message, now);
+      return StatusPatch.ifChanged(export, status, Export::new, serialization);
+    }
+    ZonedDateTime local = now.atZone(zone);
+    Instant next = times.nextExecution(local).map(ZonedDateTime::toInstant).orElse(null);
+    status.setNextRunAt(next == null ? null : Conditions.timestamp(next));
+    Instant last = status.getLastRunAt() == null ? null : Instant.parse(status.getLastRunAt());
+    Instant floor =
+        last != null ? last : Instant.parse(export.getMetadata().getCreationTimestamp());
+    Instant due =
+        times.isMatch(local.truncatedTo(java.time.temporal.ChronoUnit.MINUTES))
+            ? local.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toInstant()
+            : times.lastExecution(local).map(ZonedDateTime::toInstant).orElse(null);
+    Duration wait = until(now, next);
+    if (due != null && due.isAfter(floor)) {
+      // the window starts where the last complete run ended, so a missed run loses nothing
+      var selector = export.getSpec().selector();
+      var window =
+          export.getSpec().profile() == ExportSpec.Profile.FINDINGS
+              ? selector
+              : new ExportSpec.Selector(
+                  selector == null ? null : selector.environments(),
+                  selector == null ? null : selector.releases(),
+                  last != null
+                      ? Conditions.timestamp(last)
+                      : selector == null ? null : selector.since(),
+                  selector != null
+                          && selector.until() != null
+                          && Instant.parse(selector.until()).isBefore(due)
+                      ? selector.until()
+                      : Conditions.timestamp(due));
+      UpdateControl<Export> ran =
+          run(client, export, status, window, key(export) + "." + RUN_TAG.format(due), due, now);
+      return "Failed".equals(status.getPhase()) ? ran : ran.rescheduleAfter(wait);
+    }
+    if (status.getPhase() == null) {
+      status.setPhase("Scheduled");
+      status.setMessage("first run at " + status.getNextRunAt());
+      Conditions.ready(status, generation, "Scheduled", status.getMessage(), now);
+    }
+    return StatusPatch.ifChanged(export, status, Export::new, serialization).rescheduleAfter(wait);
+  }
+
+  /** How long until {@code next}, but at most {@link Settings#scheduleCheck}: clocks jump. */
+  private Duration until(Instant now, Instant next) {
+    if (next == null) {
+      return settings.scheduleCheck();
+    }
+    Duration wait = Duration.between(now, next).plusMillis(100);
+    return wait.compareTo(settings.scheduleCheck()) < 0 ? wait : settings.scheduleCheck();
+  }
+
+  private static final CronParser CRON =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final DateTimeFormatter RUN_TAG =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  /**
+   * Exports {@code selector} to every destination under {@code key}; {@code runAt} is the scheduled
+   * time of a recurring Export's run, null for a one-time Export.
+   */
+  private UpdateControl<Export> run(
+      KubernetesClient client,
+      Export export,
+      ExportStatus status,
+      ExportSpec.Selector selector,
+      String key,
+      Instant runAt,
+      Instant now) {
+    long generation = export.getMetadata().getGeneration();
     String profile = export.getSpec().profile().value();
     try {
       var contents =
@@ -108,18 +213,20 @@ public class ExportReconciler implements Reconciler<Export> {
             case EVIDENCE ->
                 EvidenceExport.of(
                     export,
-                    findEvidence(client, export),
+                    selector,
+                    findEvidence(client, export, selector),
                     settings.operatorVersion(),
                     client.getKubernetesSerialization());
             case FINDINGS ->
                 FindingsExport.of(
                     export,
-                    findFindings(client, export),
+                    selector,
+                    findFindings(client, export, selector),
                     settings.operatorVersion(),
                     client.getKubernetesSerialization());
           };
-      EvidenceSigningKey key = signingKey.get();
-      byte[] bytes = contents.bundle().signedBytes(key.privateKey(), key.keyId());
+      EvidenceSigningKey signer = signingKey.get();
+      byte[] bytes = contents.bundle().signedBytes(signer.privateKey(), signer.keyId());
       if (bytes.length > settings.maxBundleBytes()) {
         throw new EvidenceExport.Refused(
             "the bundle of "
@@ -131,7 +238,7 @@ public class ExportReconciler implements Reconciler<Export> {
                 + " MiB an export writes: narrow the selection (since/until, environments,"
                 + " releases) and export in parts");
       }
-      List<String> locations = store(client, export, bytes);
+      List<String> locations = store(client, export, key, bytes);
       String message =
           (contents.objects().isEmpty()
                   ? "nothing selected; an empty bundle"
@@ -141,7 +248,7 @@ public class ExportReconciler implements Reconciler<Export> {
               + " exported, "
               + bytes.length
               + " bytes, signed by key "
-              + key.keyId().substring(0, 12)
+              + signer.keyId().substring(0, 12)
               + ", to "
               + String.join(" and ", locations);
       status.setPhase("Complete");
@@ -149,10 +256,29 @@ public class ExportReconciler implements Reconciler<Export> {
       status.setFiles(contents.bundle().files().size());
       status.setBundle(new ExportStatus.BundleRef(Sha256.digest(bytes), (long) bytes.length));
       status.setLocations(locations);
-      status.setSignedBy(key.keyId());
+      status.setSignedBy(signer.keyId());
       status.setCompletedAt(Conditions.timestamp(now));
+      if (runAt != null) {
+        message = "run of " + Conditions.timestamp(runAt) + ": " + message;
+        status.setLastRunAt(Conditions.timestamp(runAt));
+        List<ExportStatus.ExportRun> runs = new ArrayList<>(status.getRuns());
+        runs.add(
+            0,
+            new ExportStatus.ExportRun(
+                Conditions.timestamp(runAt),
+                Sha256.digest(bytes),
+                (long) bytes.length,
+                contents.objects().values().stream().mapToInt(Integer::intValue).sum(),
+                locations));
+        status.setRuns(new ArrayList<>(runs.subList(0, Math.min(RUNS_KEPT, runs.size()))));
+      }
       status.setMessage(message);
-      Conditions.ready(status, generation, "Exported", message, now);
+      Conditions.ready(
+          status,
+          generation,
+          "Exported",
+          message + (status.getNextRunAt() == null ? "" : "; next run at " + status.getNextRunAt()),
+          now);
       KubernetesEvents.record(client, export, "Normal", "Exported", message, now);
       ControllerMetrics.EXPORTS.labelValues(profile, "complete").inc();
       ControllerMetrics.EXPORTED_BYTES.labelValues(profile).inc(bytes.length);
@@ -178,7 +304,8 @@ public class ExportReconciler implements Reconciler<Export> {
   }
 
   /** The selected packets and what they reference, listed from the Export's namespace. */
-  private EvidenceExport.Found findEvidence(KubernetesClient client, Export export)
+  private EvidenceExport.Found findEvidence(
+      KubernetesClient client, Export export, ExportSpec.Selector selector)
       throws EvidenceExport.Refused {
     String ns = export.getMetadata().getNamespace();
     // six LISTs at once: each waits on the API server, not on this process
@@ -195,7 +322,7 @@ public class ExportReconciler implements Reconciler<Export> {
           lists.submit(() -> client.resources(Promotion.class).inNamespace(ns).list().getItems());
       var allReleases =
           lists.submit(() -> client.resources(Release.class).inNamespace(ns).list().getItems());
-      var packets = packets(client, export);
+      var packets = packets(client, export, selector);
       var promotionNames =
           packets.stream().map(p -> p.getSpec().promotion()).collect(Collectors.toSet());
       var releaseNames =
@@ -226,7 +353,8 @@ public class ExportReconciler implements Reconciler<Export> {
     }
   }
 
-  private List<EvidencePacket> packets(KubernetesClient client, Export export)
+  private List<EvidencePacket> packets(
+      KubernetesClient client, Export export, ExportSpec.Selector selector)
       throws EvidenceExport.Refused {
     return EvidenceExport.select(
         client
@@ -234,7 +362,7 @@ public class ExportReconciler implements Reconciler<Export> {
             .inNamespace(export.getMetadata().getNamespace())
             .list()
             .getItems(),
-        export.getSpec().selector());
+        selector);
   }
 
   private EvidenceKeyring keyring(KubernetesClient client) {
@@ -252,10 +380,10 @@ public class ExportReconciler implements Reconciler<Export> {
    * selects the Releases its evidence names (promoted there, then); {@code releases} names them
    * directly; neither selects every Release of the namespace.
    */
-  private FindingsExport.Found findFindings(KubernetesClient client, Export export)
+  private FindingsExport.Found findFindings(
+      KubernetesClient client, Export export, ExportSpec.Selector selector)
       throws EvidenceExport.Refused {
     String ns = export.getMetadata().getNamespace();
-    var selector = export.getSpec().selector();
     List<Release> all = client.resources(Release.class).inNamespace(ns).list().getItems();
     java.util.Set<String> wanted =
         all.stream().map(r -> r.getMetadata().getName()).collect(Collectors.toSet());
@@ -271,7 +399,8 @@ public class ExportReconciler implements Reconciler<Export> {
         && (selector.environments() != null
             || selector.since() != null
             || selector.until() != null)) {
-      wanted.retainAll(packets(client, export).stream().map(p -> p.getSpec().release()).toList());
+      wanted.retainAll(
+          packets(client, export, selector).stream().map(p -> p.getSpec().release()).toList());
     }
     List<Release> releases =
         all.stream()
@@ -308,10 +437,9 @@ public class ExportReconciler implements Reconciler<Export> {
   }
 
   /** Writes the bundle to every destination, each read back and compared; says where. */
-  private List<String> store(KubernetesClient client, Export export, byte[] bytes)
+  private List<String> store(KubernetesClient client, Export export, String key, byte[] bytes)
       throws ArchiveDestination.ArchiveException {
     var spec = export.getSpec();
-    String key = key(export);
     String description = "Export " + export.getMetadata().getNamespace() + "/" + name(export);
     List<String> locations = new ArrayList<>();
     if (spec.repository() != null) {
@@ -328,10 +456,13 @@ public class ExportReconciler implements Reconciler<Export> {
     return locations;
   }
 
-  /** The tag (and S3 key) of an Export's bundle: {@code <namespace>.<name>}, hashed past 128. */
+  /**
+   * The tag (and S3 key) of an Export's bundle: {@code <namespace>.<name>}, hashed past 110 (a run
+   * of a scheduled one appends its time, and a tag holds 128).
+   */
   static String key(Export export) {
     String key = export.getMetadata().getNamespace() + "." + name(export);
-    return key.length() <= 128
+    return key.length() <= 110
         ? key
         : "export." + Sha256.hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 40);
   }

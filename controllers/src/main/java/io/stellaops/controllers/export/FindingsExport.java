@@ -37,7 +37,11 @@ final class FindingsExport {
   record Found(List<Release> releases, Map<String, ConfigMap> reports, EvidenceKeyring keyring) {}
 
   static EvidenceExport.Contents of(
-      Export export, Found found, String operatorVersion, KubernetesSerialization serialization)
+      Export export,
+      io.stellaops.crds.export.ExportSpec.Selector selector,
+      Found found,
+      String operatorVersion,
+      KubernetesSerialization serialization)
       throws EvidenceExport.Refused {
     Map<String, byte[]> files = new TreeMap<>();
     Map<String, Integer> objects = new TreeMap<>();
@@ -79,7 +83,8 @@ final class FindingsExport {
     }
     files.put("README.md", readme(export).getBytes(StandardCharsets.UTF_8));
     return new EvidenceExport.Contents(
-        ExportBundles.of(export, "findings", files, objects, found.keyring(), operatorVersion),
+        ExportBundles.of(
+            export, selector, "findings", files, objects, found.keyring(), operatorVersion),
         objects,
         List.of());
   }

@@ -45,7 +45,27 @@ public record ExportSpec(
     @JsonPropertyDescription(
             "S3 bucket the bundle is written to as <prefix><namespace>.<name>.tar (Object Lock"
                 + " keeps it for the lock period).")
-        S3Bucket s3) {
+        S3Bucket s3,
+    @JsonPropertyDescription(
+            "Export again on a schedule: each run is its own bundle, tagged (or keyed)"
+                + " <namespace>.<name>.<run time, yyyyMMddTHHmmssZ>. An evidence run holds what was"
+                + " created since the last complete run (or selector.since) and before its time;"
+                + " a missed run is caught up by the next, so nothing falls between two. A"
+                + " findings run holds the findings as they are at its time.")
+        Schedule schedule) {
+
+  /** When a recurring Export runs. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Schedule(
+      @Required
+          @Pattern(ApiPatterns.CRON)
+          @JsonPropertyDescription("Five-field cron, e.g. \"0 2 * * *\" for 02:00 every day.")
+          String cron,
+      @io.fabric8.generator.annotation.Default("UTC")
+          @Size(max = 64)
+          @Pattern(ApiPatterns.TIME_ZONE)
+          @JsonPropertyDescription("IANA time zone the cron is read in, e.g. Europe/Berlin.")
+          String timeZone) {}
 
   /** Bundle profiles. */
   public enum Profile {
@@ -88,6 +108,6 @@ public record ExportSpec(
       @Pattern(ApiPatterns.TIMESTAMP)
           @JsonPropertyDescription(
               "Only evidence created before this time (RFC 3339). Without it, everything up to"
-                  + " the export's run: an Export runs once, so its bundle never changes.")
+                  + " the run (a one-time Export runs once, so its bundle never changes).")
           String until) {}
 }

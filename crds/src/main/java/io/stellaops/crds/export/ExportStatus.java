@@ -11,8 +11,8 @@ import java.util.TreeMap;
 /** What an Export wrote. Written by the Export controller only. */
 public class ExportStatus extends StellaStatus {
   @JsonPropertyDescription(
-      "Pending (not exported yet), Complete (written, read back and verified everywhere) or"
-          + " Failed (see message; retried with backoff).")
+      "Complete (written, read back and verified everywhere), Failed (see message; retried),"
+          + " or for a scheduled Export, Scheduled (waiting for its first run).")
   private String phase;
 
   @JsonPropertyDescription("Objects in the bundle, per kind.")
@@ -37,6 +37,50 @@ public class ExportStatus extends StellaStatus {
 
   @JsonPropertyDescription("What happened last, in a sentence.")
   private String message;
+
+  @JsonPropertyDescription(
+      "A scheduled Export: the scheduled time of its last complete run (RFC 3339); the next run"
+          + " holds what was created from then on.")
+  private String lastRunAt;
+
+  @JsonPropertyDescription("A scheduled Export: when it runs next (RFC 3339).")
+  private String nextRunAt;
+
+  @JsonPropertyDescription("A scheduled Export: its last runs, newest first, at most 10.")
+  private List<ExportRun> runs = new ArrayList<>();
+
+  /** One run of a scheduled Export. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ExportRun(
+      @JsonPropertyDescription("The scheduled time it ran for (RFC 3339).") String at,
+      @JsonPropertyDescription("sha256 of its bundle.") String digest,
+      @JsonPropertyDescription("Size in bytes.") Long size,
+      @JsonPropertyDescription("Objects in its bundle, all kinds together.") Integer objects,
+      @JsonPropertyDescription("Where it was written.") List<String> locations) {}
+
+  public String getLastRunAt() {
+    return lastRunAt;
+  }
+
+  public void setLastRunAt(String lastRunAt) {
+    this.lastRunAt = lastRunAt;
+  }
+
+  public String getNextRunAt() {
+    return nextRunAt;
+  }
+
+  public void setNextRunAt(String nextRunAt) {
+    this.nextRunAt = nextRunAt;
+  }
+
+  public List<ExportRun> getRuns() {
+    return runs;
+  }
+
+  public void setRuns(List<ExportRun> runs) {
+    this.runs = runs;
+  }
 
   /** A bundle's digest and size. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
