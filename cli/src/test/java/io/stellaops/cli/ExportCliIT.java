@@ -15,17 +15,14 @@ import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.export.Export;
-import io.stellaops.crds.promotion.Phase;
 import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.keys.PemKeys;
 import io.stellaops.supplychain.oci.LocalRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubeAPIServer
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExportCliIT {
-  static final String NS = "shop";
-  static final String D1 = "sha256:" + "1".repeat(64);
+  static final String NS = ShopFixture.NS;
+  static final String D1 = ShopFixture.D1;
   static KubernetesClient client;
   @KubeConfig static String kubeConfigYaml;
   static Path kubeconfig;
@@ -58,58 +55,17 @@ class ExportCliIT {
   @TempDir Path dir;
 
   static CliRun inCluster(String... args) {
-    List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig.toString(), "-n", NS));
-    all.addAll(List.of(args));
-    return stella(all.toArray(String[]::new));
+    return ShopFixture.inShop(kubeconfig, args);
   }
 
   @BeforeAll
   static void setUp() throws Exception {
-    kubeconfig = Files.createTempFile("stella-cli", ".kubeconfig");
-    Files.writeString(kubeconfig, kubeConfigYaml);
+    kubeconfig = ShopFixture.kubeconfig(kubeConfigYaml);
     registry = LocalRegistry.start();
     PromotionTestSupport.installCrdsAndNamespaces(client, NS);
-    PromotionTestSupport.apply(
-        client,
-        NS,
-        """
-        apiVersion: stellaops.io/v1alpha1
-        kind: Environment
-        metadata: {name: dev}
-        spec: {}
-        ---
-        apiVersion: stellaops.io/v1alpha1
-        kind: Environment
-        metadata: {name: stage}
-        spec: {upstream: {environments: [dev]}}
-        ---
-        apiVersion: stellaops.io/v1alpha1
-        kind: Target
-        metadata: {name: dev-docker}
-        spec: {environment: dev, type: docker, agent: edge-01, docker: {}}
-        ---
-        apiVersion: stellaops.io/v1alpha1
-        kind: Release
-        metadata: {name: r1}
-        spec:
-          version: 1.0.0
-          components: [{name: api, image: registry.example.com/shop/api, digest: %1$s}]
-        ---
-        apiVersion: stellaops.io/v1alpha1
-        kind: Release
-        metadata: {name: r2}
-        spec:
-          version: 2.0.0
-          components: [{name: api, image: registry.example.com/shop/api, digest: %1$s}]
-        """
-            .formatted(D1));
+    ShopFixture.environmentsAndReleases(client);
     operator = PromotionTestSupport.startOperatorWithLifecycle(client, clock);
-    PromotionTestSupport.promote(client, NS, "r1-to-dev", "r1", "dev");
-    PromotionTestSupport.awaitPhase(client, NS, "r1-to-dev", Phase.Deploying);
-    PromotionTestSupport.completeJobs(client, NS, "r1-to-dev");
-    PromotionTestSupport.awaitPhase(client, NS, "r1-to-dev", Phase.Succeeded);
-    PromotionTestSupport.promote(client, NS, "r2-to-stage", "r2", "stage");
-    PromotionTestSupport.awaitPhase(client, NS, "r2-to-stage", Phase.Denied);
+    ShopFixture.promoteR1ToDevAndR2ToStage(client);
   }
 
   @AfterAll
@@ -221,27 +177,13 @@ class ExportCliIT {
     return p.exitValue();
   }
 
-  /** Where each file's content is in a tar of short names (ustar headers). */
-  static Map<String, int[]> contents(byte[] tar) {
-    Map<String, int[]> found = new LinkedHashMap<>();
-    int at = 0;
-    while (at + 512 <= tar.length && tar[at] != 0) {
-      String name = new String(tar, at, 100, StandardCharsets.US_ASCII).replace("\0", "");
-      int size =
-          Integer.parseInt(new String(tar, at + 124, 11, StandardCharsets.US_ASCII).trim(), 8);
-      found.put(name, new int[] {at + 512, size});
-      at += 512 + (size + 511) / 512 * 512;
-    }
-    return found;
-  }
-
   @Test
   @Order(2)
   void aFlippedByteInAnyFileIsNamed() throws Exception {
     Path file = dir.resolve("all.tar");
     assertThat(inCluster("export", "get", "all", "--out", file.toString()).exit()).isZero();
     byte[] original = Files.readAllBytes(file);
-    Map<String, int[]> files = contents(original);
+    Map<String, int[]> files = io.stellaops.supplychain.archive.TarContents.of(original);
     assertThat(files).hasSizeGreaterThan(15);
     List<String> missed = new ArrayList<>();
     for (var entry : files.entrySet()) {

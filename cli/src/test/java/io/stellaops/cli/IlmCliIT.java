@@ -13,7 +13,6 @@ import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.ilmclass.IlmMetadata;
-import io.stellaops.crds.promotion.Phase;
 import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.oci.LocalRegistry;
@@ -38,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubeAPIServer
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IlmCliIT {
-  static final String NS = "shop";
-  static final String D1 = "sha256:" + "1".repeat(64);
+  static final String NS = ShopFixture.NS;
+  static final String D1 = ShopFixture.D1;
   static final MovableClock clock = new MovableClock();
   static KubernetesClient client;
   @KubeConfig static String kubeConfigYaml;
@@ -50,19 +49,12 @@ class IlmCliIT {
   @TempDir Path dir;
 
   static CliRun inCluster(String... args) {
-    String[] all = new String[args.length + 4];
-    all[0] = "--kubeconfig";
-    all[1] = kubeconfig.toString();
-    all[2] = "-n";
-    all[3] = NS;
-    System.arraycopy(args, 0, all, 4, args.length);
-    return stella(all);
+    return ShopFixture.inShop(kubeconfig, args);
   }
 
   @BeforeAll
   static void setUp() throws Exception {
-    kubeconfig = Files.createTempFile("stella-cli", ".kubeconfig");
-    Files.writeString(kubeconfig, kubeConfigYaml);
+    kubeconfig = ShopFixture.kubeconfig(kubeConfigYaml);
     registry = LocalRegistry.start();
     PromotionTestSupport.installCrdsAndNamespaces(client, NS);
     client
@@ -80,47 +72,9 @@ class IlmCliIT {
             """
                 .formatted(registry.host()))
         .serverSideApply();
-    PromotionTestSupport.apply(
-        client,
-        NS,
-        """
-        apiVersion: stellaops.io/v1alpha1
-        kind: Environment
-        metadata: {name: dev}
-        spec: {}
-        ---
-        apiVersion: stellaops.io/v1alpha1
-        kind: Environment
-        metadata: {name: stage}
-        spec: {upstream: {environments: [dev]}}
-        ---
-        apiVersion: stellaops.io/v1alpha1
-        kind: Target
-        metadata: {name: dev-docker}
-        spec: {environment: dev, type: docker, agent: edge-01, docker: {}}
-        ---
-        apiVersion: stellaops.io/v1alpha1
-        kind: Release
-        metadata: {name: r1}
-        spec:
-          version: 1.0.0
-          components: [{name: api, image: registry.example.com/shop/api, digest: %1$s}]
-        ---
-        apiVersion: stellaops.io/v1alpha1
-        kind: Release
-        metadata: {name: r2}
-        spec:
-          version: 2.0.0
-          components: [{name: api, image: registry.example.com/shop/api, digest: %1$s}]
-        """
-            .formatted(D1));
+    ShopFixture.environmentsAndReleases(client);
     operator = PromotionTestSupport.startOperatorWithLifecycle(client, clock);
-    PromotionTestSupport.promote(client, NS, "r1-to-dev", "r1", "dev");
-    PromotionTestSupport.awaitPhase(client, NS, "r1-to-dev", Phase.Deploying);
-    PromotionTestSupport.completeJobs(client, NS, "r1-to-dev");
-    PromotionTestSupport.awaitPhase(client, NS, "r1-to-dev", Phase.Succeeded);
-    PromotionTestSupport.promote(client, NS, "r2-to-stage", "r2", "stage");
-    PromotionTestSupport.awaitPhase(client, NS, "r2-to-stage", Phase.Denied);
+    ShopFixture.promoteR1ToDevAndR2ToStage(client);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> {

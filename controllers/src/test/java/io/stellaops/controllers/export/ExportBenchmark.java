@@ -2,14 +2,12 @@ package io.stellaops.controllers.export;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
+import io.stellaops.controllers.EndedPromotions;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.export.Export;
-import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.dsse.Dsse;
 import io.stellaops.supplychain.oci.LocalRegistry;
@@ -20,12 +18,8 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,91 +142,46 @@ class ExportBenchmark {
             d.referrers()));
   }
 
-  /** N ended promotions, one job and one signed evidence packet each, 8 at a time. */
+  /** N ended promotions, one job and one signed evidence packet each (a 2 KiB Statement). */
   static void create(EvidenceSigningKey key) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    List<Future<?>> done = new ArrayList<>();
-    for (int i = 0; i < PACKETS; i++) {
-      String name = "p" + i;
-      done.add(
-          pool.submit(() -> {
-            client
-                .resource(
-                    """
-                    apiVersion: stellaops.io/v1alpha1
-                    kind: Promotion
-                    metadata: {name: %s, namespace: %s}
-                    spec: {release: r-old, environment: prod}
-                    """
-                        .formatted(name, NS))
-                .create();
-            client
-                .resources(Promotion.class)
-                .inNamespace(NS)
-                .withName(name)
-                .subresource("status")
-                .patch(
-                    PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Denied\"}}");
-            client
-                .resource(
-                    """
-                    apiVersion: stellaops.io/v1alpha1
-                    kind: DeploymentJob
-                    metadata: {name: %1$s-job, namespace: %2$s}
-                    spec:
-                      promotion: %1$s
-                      target: prod-docker
-                      agent: edge
-                      action: deploy
-                      release: r-old
-                      version: 1.0.0
-                      components: [{name: api, image: registry.example.com/shop/api, digest: %3$s}]
-                    """
-                        .formatted(name, NS, DIGEST))
-                .create();
-            // a Statement of a realistic size: recorded inputs are 1–3 KiB
-            String statement =
-                "{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicate\":{\"promotion\":\"%s\",\"inputs\":\"%s\"}}"
-                    .formatted(name, "x".repeat(2048));
-            var envelope =
-                Dsse.sign(
-                    "application/vnd.in-toto+json",
-                    statement.getBytes(StandardCharsets.UTF_8),
-                    key.privateKey(),
-                    key.keyId());
-            client
-                .resource(
-                    """
-                    apiVersion: stellaops.io/v1alpha1
-                    kind: EvidencePacket
-                    metadata: {name: %1$s, namespace: %2$s}
-                    spec:
-                      promotion: %1$s
-                      release: r-old
-                      environment: prod
-                      decision: deny
-                      inputsHash: %3$s
-                      ilmClass: default
-                      subject: [{name: api, image: registry.example.com/shop/api, digest: %3$s}]
-                      envelope:
-                        payloadType: application/vnd.in-toto+json
-                        payload: %4$s
-                        signatures: [{keyid: %5$s, sig: %6$s}]
-                    """
-                        .formatted(
-                            name,
-                            NS,
-                            DIGEST,
-                            envelope.payload(),
-                            key.keyId(),
-                            envelope.signatures().getFirst().sig()))
-                .create();
-            return null;
-          }));
-    }
-    for (Future<?> f : done) {
-      f.get();
-    }
-    pool.shutdown();
+    EndedPromotions.create(
+        client,
+        NS,
+        PACKETS,
+        name -> {
+          // a Statement of a realistic size: recorded inputs are 1–3 KiB
+          String statement =
+              "{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicate\":{\"promotion\":\"%s\",\"inputs\":\"%s\"}}"
+                  .formatted(name, "x".repeat(2048));
+          var envelope =
+              Dsse.sign(
+                  "application/vnd.in-toto+json",
+                  statement.getBytes(StandardCharsets.UTF_8),
+                  key.privateKey(),
+                  key.keyId());
+          return """
+          apiVersion: stellaops.io/v1alpha1
+          kind: EvidencePacket
+          metadata: {name: %1$s}
+          spec:
+            promotion: %1$s
+            release: r-old
+            environment: prod
+            decision: deny
+            inputsHash: %2$s
+            ilmClass: default
+            subject: [{name: api, image: registry.example.com/shop/api, digest: %2$s}]
+            envelope:
+              payloadType: application/vnd.in-toto+json
+              payload: %3$s
+              signatures: [{keyid: %4$s, sig: %5$s}]
+          """
+              .formatted(
+                  name,
+                  EndedPromotions.DIGEST,
+                  envelope.payload(),
+                  key.keyId(),
+                  envelope.signatures().getFirst().sig());
+        });
   }
 }

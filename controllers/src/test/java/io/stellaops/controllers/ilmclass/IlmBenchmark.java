@@ -2,9 +2,8 @@ package io.stellaops.controllers.ilmclass;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
+import io.stellaops.controllers.EndedPromotions;
 import io.stellaops.controllers.MovableClock;
 import io.stellaops.controllers.PromotionTestSupport;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
@@ -21,9 +20,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -204,79 +200,34 @@ class IlmBenchmark {
     return page.getItems().size() + (more == null ? 0 : more.intValue());
   }
 
-  /** N promotions (ended), one job and one evidence packet each, 8 at a time. */
+  /** N promotions (ended), one job and one evidence packet each (with the ILM finalizer). */
   static void create() throws Exception {
     String payload =
         Base64.getEncoder()
             .encodeToString("{\"_type\":\"https://in-toto.io/Statement/v1\"}".getBytes());
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    List<Future<?>> done = new ArrayList<>();
-    for (int i = 0; i < PACKETS; i++) {
-      String name = "p" + i;
-      done.add(
-          pool.submit(() -> {
-            client
-                .resource(
-                    """
-                    apiVersion: stellaops.io/v1alpha1
-                    kind: Promotion
-                    metadata: {name: %s, namespace: %s}
-                    spec: {release: r-old, environment: prod}
-                    """
-                        .formatted(name, NS))
-                .create();
-            client
-                .resources(Promotion.class)
-                .inNamespace(NS)
-                .withName(name)
-                .subresource("status")
-                .patch(
-                    PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Denied\"}}");
-            client
-                .resource(
-                    """
-                    apiVersion: stellaops.io/v1alpha1
-                    kind: DeploymentJob
-                    metadata: {name: %1$s-job, namespace: %2$s}
-                    spec:
-                      promotion: %1$s
-                      target: prod-docker
-                      agent: edge
-                      action: deploy
-                      release: r-old
-                      version: 1.0.0
-                      components: [{name: api, image: registry.example.com/shop/api, digest: %3$s}]
-                    """
-                        .formatted(name, NS, DIGEST))
-                .create();
-            client
-                .resource(
-                    """
-                    apiVersion: stellaops.io/v1alpha1
-                    kind: EvidencePacket
-                    metadata: {name: %1$s, namespace: %2$s, finalizers: [stellaops.io/ilm]}
-                    spec:
-                      promotion: %1$s
-                      release: r-old
-                      environment: prod
-                      decision: deny
-                      inputsHash: %3$s
-                      ilmClass: bench
-                      subject: [{name: api, image: registry.example.com/shop/api, digest: %3$s}]
-                      envelope:
-                        payloadType: application/vnd.in-toto+json
-                        payload: %4$s
-                        signatures: [{keyid: bench, sig: c2lnbmF0dXJl}]
-                    """
-                        .formatted(name, NS, DIGEST, payload))
-                .create();
-            return null;
-          }));
-    }
-    for (Future<?> f : done) {
-      f.get();
-    }
-    pool.shutdown();
+    EndedPromotions.create(
+        client,
+        NS,
+        PACKETS,
+        name ->
+            """
+            apiVersion: stellaops.io/v1alpha1
+            kind: EvidencePacket
+            metadata: {name: %1$s, finalizers: [stellaops.io/ilm]}
+            spec:
+              promotion: %1$s
+              release: r-old
+              environment: prod
+              decision: deny
+              inputsHash: %2$s
+              ilmClass: bench
+              subject: [{name: api, image: registry.example.com/shop/api, digest: %2$s}]
+              envelope:
+                payloadType: application/vnd.in-toto+json
+                payload: %3$s
+                signatures: [{keyid: bench, sig: c2lnbmF0dXJl}]
+            """
+                .formatted(name, EndedPromotions.DIGEST, payload));
   }
 
   /** The API server's request counters and latency histogram, long-running verbs left out. */

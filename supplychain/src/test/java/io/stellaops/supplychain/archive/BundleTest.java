@@ -8,7 +8,6 @@ import io.stellaops.supplychain.keys.PemKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,24 +74,10 @@ class BundleTest {
             "manifest.json.sig: missing, the bundle is not signed");
   }
 
-  /** Every file's content in the tar: where it starts and how long it is (ustar, short names). */
-  static Map<String, int[]> contents(byte[] tar) {
-    Map<String, int[]> found = new LinkedHashMap<>();
-    int at = 0;
-    while (at + 512 <= tar.length && tar[at] != 0) {
-      String name = new String(tar, at, 100, StandardCharsets.US_ASCII).replace("\0", "");
-      int size =
-          Integer.parseInt(new String(tar, at + 124, 11, StandardCharsets.US_ASCII).trim(), 8);
-      found.put(name, new int[] {at + 512, size});
-      at += 512 + (size + 511) / 512 * 512;
-    }
-    return found;
-  }
-
   @Test
   void aFlippedByteInAnyFileOfASignedBundleIsCaughtAndNamed() throws Exception {
     byte[] original = signed();
-    Map<String, int[]> files = contents(original);
+    Map<String, int[]> files = TarContents.of(original);
     assertThat(files.keySet())
         .containsExactly(
             "manifest.json",
