@@ -162,9 +162,7 @@ public class ExportReconciler implements Reconciler<Export> {
                   last != null
                       ? Conditions.timestamp(last)
                       : selector == null ? null : selector.since(),
-                  selector != null
-                          && selector.until() != null
-                          && Instant.parse(selector.until()).isBefore(due)
+                  selector != null && endsBefore(selector.until(), due)
                       ? selector.until()
                       : Conditions.timestamp(due));
       UpdateControl<Export> ran =
@@ -177,6 +175,18 @@ public class ExportReconciler implements Reconciler<Export> {
       Conditions.ready(status, generation, "Scheduled", status.getMessage(), now);
     }
     return StatusPatch.ifChanged(export, status, Export::new, serialization).rescheduleAfter(wait);
+  }
+
+  /**
+   * Whether {@code until} is before {@code due}; one that is not a time is kept, and the selection
+   * refuses it with a reason.
+   */
+  private static boolean endsBefore(String until, Instant due) {
+    try {
+      return until != null && java.time.OffsetDateTime.parse(until).toInstant().isBefore(due);
+    } catch (java.time.format.DateTimeParseException e) {
+      return true;
+    }
   }
 
   /** How long until {@code next}, but at most {@link Settings#scheduleCheck}: clocks jump. */
