@@ -124,22 +124,15 @@ final class EvidenceCommand implements Runnable {
       String keyNote = "";
       if (keyring != null) {
         // the key that signed it, from the keyring: retired keys verify what they signed
-        String signer = signer(spec);
-        var known = keyring.find(signer);
-        String refusal =
-            known.isEmpty()
-                ? "signed by key " + signer + ", which the keyring does not list"
-                : known.get().revoked()
-                    ? "signed by key " + signer + ", " + known.get().window()
-                    : null;
-        if (refusal != null) {
+        PacketKey packetKey = packetKey(keyring, spec, "the keyring");
+        if (packetKey.refusal() != null) {
           cli.err().println("Verification FAILED:");
-          cli.err().println("  key: " + refusal);
-          return new EvidenceVerifier.Result(null, List.of("key: " + refusal));
+          cli.err().println("  key: " + packetKey.refusal());
+          return new EvidenceVerifier.Result(null, List.of("key: " + packetKey.refusal()));
         }
-        publicPem = known.get().publicKey();
-        if (known.get().retiredAt() != null) {
-          keyNote = " (retired key, " + known.get().window() + ")";
+        publicPem = packetKey.key().publicKey();
+        if (packetKey.key().retiredAt() != null) {
+          keyNote = " (retired key, " + packetKey.key().window() + ")";
         }
       }
       PublicKey publicKey = PemKeys.parsePublicKey(publicPem);
@@ -336,6 +329,26 @@ final class EvidenceCommand implements Runnable {
     return envelope == null || envelope.signatures() == null || envelope.signatures().isEmpty()
         ? "(none)"
         : envelope.signatures().getFirst().keyid();
+  }
+
+  /** The keyring's key that may verify a packet, or why none may: exactly one is set. */
+  record PacketKey(EvidenceKeyring.Key key, String refusal) {}
+
+  /**
+   * The key that signed {@code spec}, from {@code keyring} (named {@code keyringName} in the
+   * refusal): retired keys verify what they signed, revoked and unlisted ones nothing.
+   */
+  static PacketKey packetKey(EvidenceKeyring keyring, EvidencePacketSpec spec, String keyringName) {
+    String signer = signer(spec);
+    var known = keyring.find(signer);
+    if (known.isEmpty()) {
+      return new PacketKey(
+          null, "signed by key " + signer + ", which " + keyringName + " does not list");
+    }
+    if (known.get().revoked()) {
+      return new PacketKey(null, "signed by key " + signer + ", " + known.get().window());
+    }
+    return new PacketKey(known.get(), null);
   }
 
   /**

@@ -225,19 +225,14 @@ final class ExportCommand implements Runnable {
         packets++;
         EvidencePacketSpec spec =
             CanonicalJson.MAPPER.readValue(file.getValue(), EvidencePacketSpec.class);
-        String packetSigner = EvidenceCommand.signer(spec);
-        var known = keyring.find(packetSigner);
-        if (known.isEmpty() || known.get().revoked()) {
-          problems.add(
-              file.getKey()
-                  + ": signed by key "
-                  + packetSigner
-                  + (known.isEmpty()
-                      ? ", which " + KEYRING + " does not list"
-                      : ", " + known.get().window()));
+        var packetKey = EvidenceCommand.packetKey(keyring, spec, KEYRING);
+        if (packetKey.refusal() != null) {
+          problems.add(file.getKey() + ": " + packetKey.refusal());
           continue;
         }
-        var result = EvidenceVerifier.verify(spec, PemKeys.parsePublicKey(known.get().publicKey()));
+        String packetSigner = packetKey.key().keyId();
+        var result =
+            EvidenceVerifier.verify(spec, PemKeys.parsePublicKey(packetKey.key().publicKey()));
         if (!result.ok()) {
           problems.add(file.getKey() + ": " + String.join("; ", result.problems()));
         }

@@ -155,15 +155,7 @@ public final class StellaOperator implements AutoCloseable {
     register(
         new ExportReconciler(
             Clock.systemUTC(),
-            // bundles are larger than anything admission reads, and pushed whole
-            new RegistryClient(
-                Duration.ofSeconds(60),
-                settings.insecureRegistries(),
-                new RegistryClient.Limits(
-                    RegistryClient.Limits.DEFAULT.manifestBytes(),
-                    ExportReconciler.Settings.MAX_BUNDLE_BYTES,
-                    RegistryClient.Limits.DEFAULT.referrerPages(),
-                    RegistryClient.Limits.DEFAULT.referrers())),
+            ExportReconciler.registryClient(settings.insecureRegistries()),
             this::signingKey,
             new ExportReconciler.Settings(
                 settings.namespace(),

@@ -11,7 +11,6 @@ import io.stellaops.crds.export.ExportSpec;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.Release;
 import io.stellaops.decision.evidence.EvidenceKeyring;
-import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,19 +42,9 @@ final class EvidenceExport {
       Map<String, Release> releases,
       EvidenceKeyring keyring) {}
 
-  /** A bundle and what it holds. */
-  record Contents(Bundle bundle, Map<String, Integer> objects, List<String> signers) {}
-
-  /** An export that cannot be made as asked; the message says why and what to do. */
-  static final class Refused extends Exception {
-    Refused(String message) {
-      super(message);
-    }
-  }
-
   /** The packets {@code selector} selects, by name. */
   static List<EvidencePacket> select(List<EvidencePacket> packets, ExportSpec.Selector selector)
-      throws Refused {
+      throws ExportBundles.Refused {
     if (selector == null) {
       return packets.stream().sorted(BY_NAME).toList();
     }
@@ -79,22 +68,22 @@ final class EvidenceExport {
       Comparator.comparing(p -> p.getMetadata().getName());
 
   /** An RFC 3339 time of the selector; the schema's pattern lets through days such as Feb 30. */
-  private static Instant instant(String field, String rfc3339) throws Refused {
+  private static Instant instant(String field, String rfc3339) throws ExportBundles.Refused {
     try {
       return rfc3339 == null ? null : OffsetDateTime.parse(rfc3339).toInstant();
     } catch (DateTimeParseException e) {
-      throw new Refused(
+      throw new ExportBundles.Refused(
           "spec.selector." + field + " " + rfc3339 + " is not a time: " + e.getMessage());
     }
   }
 
-  static Contents of(
+  static ExportBundles.Contents of(
       Export export,
       ExportSpec.Selector selector,
       Found found,
       String operatorVersion,
       KubernetesSerialization serialization)
-      throws Refused {
+      throws ExportBundles.Refused {
     Map<String, byte[]> files = new TreeMap<>();
     Map<String, Integer> objects = new TreeMap<>();
     TreeSet<String> signers = new TreeSet<>();
@@ -126,7 +115,7 @@ final class EvidenceExport {
     for (String signer : signers) {
       var key = found.keyring().find(signer);
       if (key.isEmpty()) {
-        throw new Refused(
+        throw new ExportBundles.Refused(
             "evidence signed by key "
                 + signer
                 + " cannot be exported verifiably: the published evidence keyring does not list"
@@ -135,7 +124,7 @@ final class EvidenceExport {
       files.put("keys/" + signer + ".pub", key.get().publicKey().getBytes(StandardCharsets.UTF_8));
     }
     files.put("README.md", readme(export).getBytes(StandardCharsets.UTF_8));
-    return new Contents(
+    return new ExportBundles.Contents(
         ExportBundles.of(
             export, selector, "evidence", files, objects, found.keyring(), operatorVersion),
         objects,

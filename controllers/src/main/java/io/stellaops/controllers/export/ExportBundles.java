@@ -6,6 +6,7 @@ import io.stellaops.decision.evidence.EvidenceKeyring;
 import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /** What every profile's bundle shares: its manifest's description and the keyring. */
@@ -14,6 +15,16 @@ final class ExportBundles {
   static final String ARTIFACT_TYPE = "application/vnd.stellaops.export.v1";
 
   private ExportBundles() {}
+
+  /** A bundle and what it holds. */
+  record Contents(Bundle bundle, Map<String, Integer> objects, List<String> signers) {}
+
+  /** An export that cannot be made as asked; the message says why and what to do. */
+  static final class Refused extends Exception {
+    Refused(String message) {
+      super(message);
+    }
+  }
 
   /**
    * The bundle of {@code files} plus {@code keys/keyring.json}, described by the Export's

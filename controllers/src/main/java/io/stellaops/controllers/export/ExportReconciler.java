@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -88,6 +89,22 @@ public class ExportReconciler implements Reconciler<Export> {
     public Settings(String operatorNamespace, String operatorVersion, Duration retry) {
       this(operatorNamespace, operatorVersion, retry, MAX_BUNDLE_BYTES, Duration.ofMinutes(1));
     }
+  }
+
+  /**
+   * The registry client exports push and read back with: bundles are larger than anything admission
+   * reads, and travel whole.
+   */
+  public static RegistryClient registryClient(Set<String> insecureRegistries) {
+    var defaults = RegistryClient.Limits.DEFAULT;
+    return new RegistryClient(
+        Duration.ofSeconds(60),
+        insecureRegistries,
+        new RegistryClient.Limits(
+            defaults.manifestBytes(),
+            Settings.MAX_BUNDLE_BYTES,
+            defaults.referrerPages(),
+            defaults.referrers()));
   }
 
   private final Clock clock;
@@ -238,7 +255,7 @@ public class ExportReconciler implements Reconciler<Export> {
       EvidenceSigningKey signer = signingKey.get();
       byte[] bytes = contents.bundle().signedBytes(signer.privateKey(), signer.keyId());
       if (bytes.length > settings.maxBundleBytes()) {
-        throw new EvidenceExport.Refused(
+        throw new ExportBundles.Refused(
             "the bundle of "
                 + contents.objects().getOrDefault("EvidencePacket", 0)
                 + " evidence packets would be "
@@ -294,9 +311,9 @@ public class ExportReconciler implements Reconciler<Export> {
       ControllerMetrics.EXPORTED_BYTES.labelValues(profile).inc(bytes.length);
       LOG.info("Export {}/{}: {}", export.getMetadata().getNamespace(), name(export), message);
       return UpdateControl.patchStatus(StatusPatch.of(export, status, Export::new));
-    } catch (EvidenceExport.Refused | ArchiveDestination.ArchiveException e) {
+    } catch (ExportBundles.Refused | ArchiveDestination.ArchiveException e) {
       String reason =
-          e instanceof EvidenceExport.Refused ? "ExportRefused" : "DestinationUnavailable";
+          e instanceof ExportBundles.Refused ? "ExportRefused" : "DestinationUnavailable";
       String message = e.getMessage() + "; retried every " + settings.retry().toSeconds() + " s";
       status.setPhase("Failed");
       status.setMessage(message);
@@ -316,7 +333,7 @@ public class ExportReconciler implements Reconciler<Export> {
   /** The selected packets and what they reference, listed from the Export's namespace. */
   private EvidenceExport.Found findEvidence(
       KubernetesClient client, Export export, ExportSpec.Selector selector)
-      throws EvidenceExport.Refused {
+      throws ExportBundles.Refused {
     String ns = export.getMetadata().getNamespace();
     // six LISTs at once: each waits on the API server, not on this process
     try (var lists = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -365,7 +382,7 @@ public class ExportReconciler implements Reconciler<Export> {
 
   private List<EvidencePacket> packets(
       KubernetesClient client, Export export, ExportSpec.Selector selector)
-      throws EvidenceExport.Refused {
+      throws ExportBundles.Refused {
     return EvidenceExport.select(
         client
             .resources(EvidencePacket.class)
@@ -392,7 +409,7 @@ public class ExportReconciler implements Reconciler<Export> {
    */
   private FindingsExport.Found findFindings(
       KubernetesClient client, Export export, ExportSpec.Selector selector)
-      throws EvidenceExport.Refused {
+      throws ExportBundles.Refused {
     String ns = export.getMetadata().getNamespace();
     List<Release> all = client.resources(Release.class).inNamespace(ns).list().getItems();
     java.util.Set<String> wanted =
@@ -400,7 +417,7 @@ public class ExportReconciler implements Reconciler<Export> {
     if (selector != null && selector.releases() != null) {
       var missing = selector.releases().stream().filter(r -> !wanted.contains(r)).toList();
       if (!missing.isEmpty()) {
-        throw new EvidenceExport.Refused(
+        throw new ExportBundles.Refused(
             "spec.selector.releases names Releases that do not exist in " + ns + ": " + missing);
       }
       wanted.retainAll(selector.releases());

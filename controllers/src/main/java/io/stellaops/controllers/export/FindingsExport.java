@@ -3,22 +3,17 @@ package io.stellaops.controllers.export;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.stellaops.controllers.archive.ArchivedObjects;
+import io.stellaops.controllers.release.FindingsReports;
 import io.stellaops.crds.export.Export;
 import io.stellaops.crds.release.ComponentStatus;
 import io.stellaops.crds.release.Release;
 import io.stellaops.decision.evidence.EvidenceKeyring;
 import io.stellaops.supplychain.findings.FindingsDocuments;
-import io.stellaops.supplychain.findings.FindingsReport;
-import io.stellaops.supplychain.json.CanonicalJson;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The {@code findings} profile's bundle: per selected Release, its findings as SARIF 2.1.0 ({@code
@@ -36,13 +31,13 @@ final class FindingsExport {
    */
   record Found(List<Release> releases, Map<String, ConfigMap> reports, EvidenceKeyring keyring) {}
 
-  static EvidenceExport.Contents of(
+  static ExportBundles.Contents of(
       Export export,
       io.stellaops.crds.export.ExportSpec.Selector selector,
       Found found,
       String operatorVersion,
       KubernetesSerialization serialization)
-      throws EvidenceExport.Refused {
+      throws ExportBundles.Refused {
     Map<String, byte[]> files = new TreeMap<>();
     Map<String, Integer> objects = new TreeMap<>();
     for (Release release : found.releases()) {
@@ -65,13 +60,18 @@ final class FindingsExport {
                   component.name(), component.image(), digest, null, unscanned(status, findings)));
           continue;
         }
-        byte[] json = reportJson(report, name, component.name());
-        files.put("findings/" + name + "/reports/" + component.name() + ".json", json);
+        FindingsReports.Stored stored;
+        try {
+          stored = FindingsReports.read(report);
+        } catch (IllegalArgumentException e) {
+          throw new ExportBundles.Refused(
+              e.getMessage() + " (" + name + "/" + component.name() + ")");
+        }
+        files.put("findings/" + name + "/reports/" + component.name() + ".json", stored.json());
         objects.merge("FindingsReport", 1, Integer::sum);
-        FindingsReport parsed = parse(json, report.getMetadata().getName());
         scanned.add(
             new FindingsDocuments.Scanned(
-                component.name(), component.image(), digest, parsed, null));
+                component.name(), component.image(), digest, stored.report(), null));
       }
       String version = release.getSpec().version();
       files.put(
@@ -82,38 +82,11 @@ final class FindingsExport {
           FindingsDocuments.cycloneDx(name, version, scanned, operatorVersion));
     }
     files.put("README.md", readme(export).getBytes(StandardCharsets.UTF_8));
-    return new EvidenceExport.Contents(
+    return new ExportBundles.Contents(
         ExportBundles.of(
             export, selector, "findings", files, objects, found.keyring(), operatorVersion),
         objects,
         List.of());
-  }
-
-  /** A stored report (ReleaseFindings writes it): the findings, what was checked, the feeds. */
-  static FindingsReport parse(byte[] json, String name) throws EvidenceExport.Refused {
-    try {
-      var node = CanonicalJson.MAPPER.readTree(json);
-      var lenient =
-          CanonicalJson.MAPPER
-              .copy()
-              .disable(
-                  com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-      List<io.stellaops.supplychain.findings.Finding> findings =
-          lenient
-              .readerForListOf(io.stellaops.supplychain.findings.Finding.class)
-              .readValue(node.path("findings"));
-      List<FindingsReport.Unchecked> unchecked =
-          lenient.readerForListOf(FindingsReport.Unchecked.class).readValue(node.path("unchecked"));
-      return new FindingsReport(
-          node.path("sbomDigest").asText(null),
-          node.path("feeds").asText(null),
-          findings,
-          node.path("componentsChecked").asInt(),
-          unchecked);
-    } catch (IOException e) {
-      throw new EvidenceExport.Refused(
-          "findings report " + name + " cannot be read: " + e.getMessage());
-    }
   }
 
   private static ComponentStatus statusOf(Release release, String component) {
@@ -138,31 +111,6 @@ final class FindingsExport {
       return "no SBOM found for it";
     }
     return "no findings computed: no advisory feed was loaded when it was checked";
-  }
-
-  private static byte[] reportJson(ConfigMap report, String release, String component)
-      throws EvidenceExport.Refused {
-    String gz =
-        report.getBinaryData() == null ? null : report.getBinaryData().get("report.json.gz");
-    if (gz == null) {
-      throw new EvidenceExport.Refused(
-          "findings report "
-              + report.getMetadata().getName()
-              + " of "
-              + release
-              + "/"
-              + component
-              + " has no report.json.gz");
-    }
-    try (var in = new GZIPInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(gz)))) {
-      return in.readAllBytes();
-    } catch (IOException | IllegalArgumentException e) {
-      throw new EvidenceExport.Refused(
-          "findings report "
-              + report.getMetadata().getName()
-              + " cannot be read: "
-              + e.getMessage());
-    }
   }
 
   private static String readme(Export export) {

@@ -61,13 +61,13 @@ final class ReleaseFindings {
     report.put("release", release.getMetadata().getName());
     report.put("component", component);
     report.put("digest", digest);
-    report.put("sbomDigest", sbom.digest());
+    report.put(FindingsReports.SBOM_DIGEST, sbom.digest());
     report.put("sbomFormat", sbom.format() + " " + sbom.specVersion());
     report.put("sbomWarnings", sbom.warnings());
-    report.put("feeds", feedDigest);
-    report.put("componentsChecked", matched.componentsChecked());
-    report.put("unchecked", matched.unchecked());
-    report.put("findings", findings);
+    report.put(FindingsReports.FEEDS, feedDigest);
+    report.put(FindingsReports.COMPONENTS_CHECKED, matched.componentsChecked());
+    report.put(FindingsReports.UNCHECKED, matched.unchecked());
+    report.put(FindingsReports.FINDINGS, findings);
     byte[] json = CanonicalJson.bytes(report);
     String reportDigest = Sha256.digest(json);
     String configMap = store(client, release, component, json, reportDigest);
@@ -153,7 +153,8 @@ final class ReleaseFindings {
             .withOwnerReferences(OwnerReferences.controlledBy(release))
             .endMetadata()
             .withImmutable(true)
-            .addToBinaryData("report.json.gz", Base64.getEncoder().encodeToString(gzip(json)))
+            .addToBinaryData(
+                FindingsReports.DATA_KEY, Base64.getEncoder().encodeToString(gzip(json)))
             .build();
     CreateOnce.createIfAbsent(client, configMap);
     return name;

@@ -11,7 +11,6 @@ import io.stellaops.crds.export.Export;
 import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.dsse.Dsse;
 import io.stellaops.supplychain.oci.LocalRegistry;
-import io.stellaops.supplychain.oci.RegistryClient;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -57,7 +56,7 @@ class ExportBenchmark {
       operator.register(
           new ExportReconciler(
               Clock.systemUTC(),
-              registryClient(),
+              ExportReconciler.registryClient(java.util.Set.of()),
               () -> key,
               new ExportReconciler.Settings(
                   PromotionTestSupport.SYSTEM, "bench", Duration.ofSeconds(5))));
@@ -94,7 +93,7 @@ class ExportBenchmark {
 
       long verifyStart = System.nanoTime();
       byte[] bytes =
-          registryClient()
+          ExportReconciler.registryClient(java.util.Set.of())
               .firstLayer(registry.host() + "/audit/bench:bench.bench", Optional.empty());
       Bundle bundle = Bundle.unchecked(bytes);
       List<String> problems = bundle.signatureProblems(key.publicKey());
@@ -127,19 +126,6 @@ class ExportBenchmark {
           heapBefore >> 20, peakHeap >> 20);
       System.out.println();
     }
-  }
-
-  /** As the operator builds it for exports. */
-  static RegistryClient registryClient() {
-    var d = RegistryClient.Limits.DEFAULT;
-    return new RegistryClient(
-        Duration.ofSeconds(60),
-        java.util.Set.of(),
-        new RegistryClient.Limits(
-            d.manifestBytes(),
-            ExportReconciler.Settings.MAX_BUNDLE_BYTES,
-            d.referrerPages(),
-            d.referrers()));
   }
 
   /** N ended promotions, one job and one signed evidence packet each (a 2 KiB Statement). */
