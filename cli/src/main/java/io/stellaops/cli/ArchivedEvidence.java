@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An EvidencePacket's ILM archive, read and checked: every file against the bundle's manifest
@@ -68,7 +69,7 @@ final class ArchivedEvidence {
   static byte[] fetch(StellaCli cli, String source) throws IOException {
     if (source.startsWith("oci://")) {
       try {
-        return new RegistryClient(Duration.ofSeconds(30))
+        return new RegistryClient(Duration.ofSeconds(30), Set.of(), RegistryClient.Limits.BUNDLES)
             .firstLayer(source.substring("oci://".length()), Optional.empty());
       } catch (RegistryException e) {
         throw new IllegalArgumentException("cannot read " + source + ": " + e.getMessage());

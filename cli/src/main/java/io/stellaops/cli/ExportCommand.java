@@ -130,126 +130,139 @@ final class ExportCommand implements Runnable {
     public Integer call() throws IOException {
       StellaCli cli = export.cli;
       List<String> problems = new ArrayList<>();
-      String summary = verify(cli, ArchivedEvidence.fetch(cli, source), problems);
+      Verified verified = verified(ArchivedEvidence.fetch(cli, source), key, problems);
       if (!problems.isEmpty()) {
         cli.err().println("Verification FAILED: " + source);
         problems.forEach(p -> cli.err().println("  " + p));
         return StellaCli.VERIFICATION_FAILED;
       }
-      cli.out().println(summary);
+      cli.out().println(verified.summary());
       return 0;
     }
+  }
 
-    private String verify(StellaCli cli, byte[] bytes, List<String> problems) throws IOException {
-      Bundle bundle;
-      try {
-        bundle = Bundle.unchecked(bytes);
-      } catch (Bundle.Damaged e) {
-        problems.add(e.getMessage());
-        return null;
-      }
-      var about = bundle.about();
-      if (!API_VERSION.equals(about.path("apiVersion").asText())) {
-        problems.add(
-            "not an export bundle: its manifest says "
-                + (about.path("apiVersion").isMissingNode()
-                    ? "nothing of what it is"
-                    : about.path("apiVersion").asText()));
-        return null;
-      }
-      EvidenceKeyring keyring;
-      try {
-        byte[] ring = bundle.files().get(KEYRING);
-        keyring =
-            ring == null
-                ? EvidenceKeyring.empty()
-                : EvidenceKeyring.parse(new String(ring, StandardCharsets.UTF_8));
-      } catch (RuntimeException e) {
-        keyring = EvidenceKeyring.empty();
-      }
-      String signer = bundle.signer().orElse("(none)");
-      PublicKey manifestKey;
-      String keyNote;
-      if (key != null) {
-        manifestKey = PemKeys.parsePublicKey(Files.readString(key));
-        keyNote = "the key given (" + key + ")";
-      } else {
-        var known = keyring.find(signer);
-        if (known.isEmpty()) {
-          try {
-            bundle.checked(); // a changed keyring is named as such
-          } catch (Bundle.Damaged e) {
-            problems.add(e.getMessage());
-            return null;
-          }
-          problems.add(
-              Bundle.SIGNED_MANIFEST
-                  + ": signed by key "
-                  + signer
-                  + ", which "
-                  + KEYRING
-                  + " does not list; pass --key with the operator's public key");
+  /** A bundle whose every check passed, and the line that says so. */
+  record Verified(Bundle bundle, String summary) {}
+
+  /**
+   * {@code bytes} as a verified export bundle: its manifest signed by {@code key} (else by a key of
+   * its own keyring), every file as the manifest says, every evidence packet's signature. Null,
+   * with the reasons in {@code problems}, when any check fails.
+   */
+  static Verified verified(byte[] bytes, Path key, List<String> problems) throws IOException {
+    Bundle bundle;
+    try {
+      bundle = Bundle.unchecked(bytes);
+    } catch (Bundle.Damaged e) {
+      problems.add(e.getMessage());
+      return null;
+    }
+    var about = bundle.about();
+    if (!API_VERSION.equals(about.path("apiVersion").asText())) {
+      problems.add(
+          "not an export bundle: its manifest says "
+              + (about.path("apiVersion").isMissingNode()
+                  ? "nothing of what it is"
+                  : about.path("apiVersion").asText()));
+      return null;
+    }
+    EvidenceKeyring keyring;
+    try {
+      byte[] ring = bundle.files().get(KEYRING);
+      keyring =
+          ring == null
+              ? EvidenceKeyring.empty()
+              : EvidenceKeyring.parse(new String(ring, StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      keyring = EvidenceKeyring.empty();
+    }
+    String signer = bundle.signer().orElse("(none)");
+    PublicKey manifestKey;
+    String keyNote;
+    if (key != null) {
+      manifestKey = PemKeys.parsePublicKey(Files.readString(key));
+      keyNote = "the key given (" + key + ")";
+    } else {
+      var known = keyring.find(signer);
+      if (known.isEmpty()) {
+        try {
+          bundle.checked(); // a changed keyring is named as such
+        } catch (Bundle.Damaged e) {
+          problems.add(e.getMessage());
           return null;
         }
-        manifestKey = PemKeys.parsePublicKey(known.get().publicKey());
-        keyNote = "the bundle's own keyring; pin it with --key";
-      }
-      problems.addAll(bundle.signatureProblems(manifestKey));
-      if (!problems.isEmpty()) {
-        return null;
-      }
-      var revoked = keyring.find(PemKeys.keyId(manifestKey)).filter(EvidenceKeyring.Key::revoked);
-      if (revoked.isPresent()) {
         problems.add(
             Bundle.SIGNED_MANIFEST
                 + ": signed by key "
-                + PemKeys.keyId(manifestKey)
-                + ", "
-                + revoked.get().window());
+                + signer
+                + ", which "
+                + KEYRING
+                + " does not list; pass --key with the operator's public key");
         return null;
       }
-      try {
-        bundle.checked();
-      } catch (Bundle.Damaged e) {
-        problems.add(e.getMessage());
-        return null;
-      }
-      // the manifest is signed and every file matches it: the keyring in the bundle is the signer's
-      TreeSet<String> packetKeys = new TreeSet<>();
-      int packets = 0;
-      for (Map.Entry<String, byte[]> file : bundle.files().entrySet()) {
-        if (!file.getKey().startsWith("evidence/")
-            || !file.getKey().endsWith("/" + EvidenceCommand.PACKET)) {
-          continue;
-        }
-        packets++;
-        EvidencePacketSpec spec =
-            CanonicalJson.MAPPER.readValue(file.getValue(), EvidencePacketSpec.class);
-        var packetKey = EvidenceCommand.packetKey(keyring, spec, KEYRING);
-        if (packetKey.refusal() != null) {
-          problems.add(file.getKey() + ": " + packetKey.refusal());
-          continue;
-        }
-        String packetSigner = packetKey.key().keyId();
-        var result =
-            EvidenceVerifier.verify(spec, PemKeys.parsePublicKey(packetKey.key().publicKey()));
-        if (!result.ok()) {
-          problems.add(file.getKey() + ": " + String.join("; ", result.problems()));
-        }
-        packetKeys.add(packetSigner.substring(0, Math.min(12, packetSigner.length())));
-      }
-      return "Bundle verified: export %s/%s (%s), %d files match %s and %s, manifest signed by key %s (%s), %d evidence packet(s) verify (keys %s)"
-          .formatted(
-              about.path("namespace").asText(),
-              about.path("name").asText(),
-              about.path("profile").asText(),
-              bundle.files().size(),
-              Bundle.MANIFEST,
-              Bundle.CHECKSUMS,
-              PemKeys.keyId(manifestKey),
-              keyNote,
-              packets,
-              packetKeys.isEmpty() ? "none" : String.join(", ", packetKeys));
+      manifestKey = PemKeys.parsePublicKey(known.get().publicKey());
+      keyNote = "the bundle's own keyring; pin it with --key";
     }
+    problems.addAll(bundle.signatureProblems(manifestKey));
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    var revoked = keyring.find(PemKeys.keyId(manifestKey)).filter(EvidenceKeyring.Key::revoked);
+    if (revoked.isPresent()) {
+      problems.add(
+          Bundle.SIGNED_MANIFEST
+              + ": signed by key "
+              + PemKeys.keyId(manifestKey)
+              + ", "
+              + revoked.get().window());
+      return null;
+    }
+    try {
+      bundle.checked();
+    } catch (Bundle.Damaged e) {
+      problems.add(e.getMessage());
+      return null;
+    }
+    // the manifest is signed and every file matches it: the keyring in the bundle is the signer's
+    TreeSet<String> packetKeys = new TreeSet<>();
+    int packets = 0;
+    for (Map.Entry<String, byte[]> file : bundle.files().entrySet()) {
+      if (!file.getKey().startsWith("evidence/")
+          || !file.getKey().endsWith("/" + EvidenceCommand.PACKET)) {
+        continue;
+      }
+      packets++;
+      EvidencePacketSpec spec =
+          CanonicalJson.MAPPER.readValue(file.getValue(), EvidencePacketSpec.class);
+      var packetKey = EvidenceCommand.packetKey(keyring, spec, KEYRING);
+      if (packetKey.refusal() != null) {
+        problems.add(file.getKey() + ": " + packetKey.refusal());
+        continue;
+      }
+      String packetSigner = packetKey.key().keyId();
+      var result =
+          EvidenceVerifier.verify(spec, PemKeys.parsePublicKey(packetKey.key().publicKey()));
+      if (!result.ok()) {
+        problems.add(file.getKey() + ": " + String.join("; ", result.problems()));
+      }
+      packetKeys.add(packetSigner.substring(0, Math.min(12, packetSigner.length())));
+    }
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return new Verified(
+        bundle,
+        "Bundle verified: export %s/%s (%s), %d files match %s and %s, manifest signed by key %s (%s), %d evidence packet(s) verify (keys %s)"
+            .formatted(
+                about.path("namespace").asText(),
+                about.path("name").asText(),
+                about.path("profile").asText(),
+                bundle.files().size(),
+                Bundle.MANIFEST,
+                Bundle.CHECKSUMS,
+                PemKeys.keyId(manifestKey),
+                keyNote,
+                packets,
+                packetKeys.isEmpty() ? "none" : String.join(", ", packetKeys)));
   }
 }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       WatchCommand.class,
       EvidenceCommand.class,
       ExportCommand.class,
+      MirrorCommand.class,
       IlmCommand.class,
       KeysCommand.class
     })

@@ -246,7 +246,7 @@ class ExportCliIT {
             () -> export("all", "profile: evidence\nrepository: " + registry.host() + "/x"))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("Export spec is immutable");
-    assertThatThrownBy(() -> export("mirror", "profile: mirror\nrepository: " + repository()))
+    assertThatThrownBy(() -> export("trivy", "profile: trivy\nrepository: " + repository()))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("supported values: \"evidence\"");
 

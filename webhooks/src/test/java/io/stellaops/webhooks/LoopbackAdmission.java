@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /** An admission server on a loopback port, registered with the test API server. */
-final class LoopbackAdmission {
+public final class LoopbackAdmission {
   private LoopbackAdmission() {}
 
   /** The image policy as the operator wires it: policies from an informer, Secrets cached. */
@@ -89,11 +89,11 @@ final class LoopbackAdmission {
         .build();
   }
 
-  static TrustEvaluator evaluator() {
+  public static TrustEvaluator evaluator() {
     return TrustEvaluator.cosign(new RegistryClient(Duration.ofSeconds(5)));
   }
 
-  static ReleaseAdmission releaseAdmission(KubernetesClient client) {
+  public static ReleaseAdmission releaseAdmission(KubernetesClient client) {
     return releaseAdmission(client, evaluator());
   }
 
@@ -106,7 +106,7 @@ final class LoopbackAdmission {
   }
 
   /** Serves {@code handlers} and registers the mutating webhooks with the API server. */
-  static AdmissionServer start(
+  public static AdmissionServer start(
       KubernetesClient client, Map<String, AdmissionRequestHandler> handlers) throws Exception {
     return start(client, handlers, false);
   }

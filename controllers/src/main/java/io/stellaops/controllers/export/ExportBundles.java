@@ -20,8 +20,15 @@ final class ExportBundles {
   record Contents(Bundle bundle, Map<String, Integer> objects, List<String> signers) {}
 
   /** An export that cannot be made as asked; the message says why and what to do. */
-  static final class Refused extends Exception {
+  static class Refused extends Exception {
     Refused(String message) {
+      super(message);
+    }
+  }
+
+  /** A registry the export reads from did not answer as asked; retried as it may recover. */
+  static final class Unavailable extends Refused {
+    Unavailable(String message) {
       super(message);
     }
   }

@@ -15,9 +15,11 @@ import io.stellaops.controllers.archive.ArchiveDestination;
 import io.stellaops.controllers.archive.OciArchive;
 import io.stellaops.controllers.archive.S3Archive;
 import io.stellaops.controllers.evidence.EvidenceSigningKey;
+import io.stellaops.controllers.kubernetes.KubernetesSecrets;
 import io.stellaops.controllers.kubernetes.StatusPatch;
 import io.stellaops.controllers.metrics.ControllerMetrics;
 import io.stellaops.controllers.status.KubernetesEvents;
+import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.common.Conditions;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
@@ -28,9 +30,13 @@ import io.stellaops.crds.export.ExportSpec;
 import io.stellaops.crds.export.ExportStatus;
 import io.stellaops.crds.promotion.Promotion;
 import io.stellaops.crds.release.Release;
+import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.decision.evidence.EvidenceKeyring;
+import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.policy.TrustEvaluator;
+import io.stellaops.supplychain.policy.TrustMaterial;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,8 +89,7 @@ public class ExportReconciler implements Reconciler<Export> {
       Duration retry,
       long maxBundleBytes,
       Duration scheduleCheck) {
-    /** 256 MiB: about 17,000 packets of 3 KiB Statements, three copies in a 768 MiB container. */
-    public static final long MAX_BUNDLE_BYTES = 256L << 20;
+    public static final long MAX_BUNDLE_BYTES = Bundle.MAX_BYTES;
 
     public Settings(String operatorNamespace, String operatorVersion, Duration retry) {
       this(operatorNamespace, operatorVersion, retry, MAX_BUNDLE_BYTES, Duration.ofMinutes(1));
@@ -96,15 +101,8 @@ public class ExportReconciler implements Reconciler<Export> {
    * reads, and travel whole.
    */
   public static RegistryClient registryClient(Set<String> insecureRegistries) {
-    var defaults = RegistryClient.Limits.DEFAULT;
     return new RegistryClient(
-        Duration.ofSeconds(60),
-        insecureRegistries,
-        new RegistryClient.Limits(
-            defaults.manifestBytes(),
-            Settings.MAX_BUNDLE_BYTES,
-            defaults.referrerPages(),
-            defaults.referrers()));
+        Duration.ofSeconds(60), insecureRegistries, RegistryClient.Limits.BUNDLES);
   }
 
   private final Clock clock;
@@ -251,14 +249,24 @@ public class ExportReconciler implements Reconciler<Export> {
                     findFindings(client, export, selector),
                     settings.operatorVersion(),
                     client.getKubernetesSerialization());
+            case MIRROR ->
+                MirrorExport.of(
+                    export,
+                    selector,
+                    findMirror(client, export, selector),
+                    registry,
+                    settings.operatorVersion(),
+                    client.getKubernetesSerialization());
           };
       EvidenceSigningKey signer = signingKey.get();
       byte[] bytes = contents.bundle().signedBytes(signer.privateKey(), signer.keyId());
       if (bytes.length > settings.maxBundleBytes()) {
         throw new ExportBundles.Refused(
             "the bundle of "
-                + contents.objects().getOrDefault("EvidencePacket", 0)
-                + " evidence packets would be "
+                + contents.objects().entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey())
+                    .collect(Collectors.joining(", "))
+                + " would be "
                 + (bytes.length >> 20)
                 + " MiB, more than the "
                 + (settings.maxBundleBytes() >> 20)
@@ -313,7 +321,9 @@ public class ExportReconciler implements Reconciler<Export> {
       return UpdateControl.patchStatus(StatusPatch.of(export, status, Export::new));
     } catch (ExportBundles.Refused | ArchiveDestination.ArchiveException e) {
       String reason =
-          e instanceof ExportBundles.Refused ? "ExportRefused" : "DestinationUnavailable";
+          e instanceof ExportBundles.Unavailable
+              ? "SourceUnavailable"
+              : e instanceof ExportBundles.Refused ? "ExportRefused" : "DestinationUnavailable";
       String message = e.getMessage() + "; retried every " + settings.retry().toSeconds() + " s";
       status.setPhase("Failed");
       status.setMessage(message);
@@ -402,12 +412,57 @@ public class ExportReconciler implements Reconciler<Export> {
     return EvidenceKeyring.published(published == null ? null : published.getData());
   }
 
-  /**
-   * The selected Releases and the namespace's findings reports. A selector by environment or time
-   * selects the Releases its evidence names (promoted there, then); {@code releases} names them
-   * directly; neither selects every Release of the namespace.
-   */
+  /** The selected Releases and the namespace's findings reports. */
   private FindingsExport.Found findFindings(
+      KubernetesClient client, Export export, ExportSpec.Selector selector)
+      throws ExportBundles.Refused {
+    String ns = export.getMetadata().getNamespace();
+    Map<String, ConfigMap> reports =
+        client
+            .configMaps()
+            .inNamespace(ns)
+            .withLabel(FINDINGS_REPORT_LABEL)
+            .list()
+            .getItems()
+            .stream()
+            .collect(Collectors.toMap(cm -> cm.getMetadata().getName(), Function.identity()));
+    return new FindingsExport.Found(
+        selectedReleases(client, export, selector), reports, keyring(client));
+  }
+
+  /**
+   * The selected Releases, every TrustPolicy and AdvisoryFeed, and each image's credentials: the
+   * policies' own, then the Export namespace's pull secrets, as the Release controller reads them.
+   */
+  private MirrorExport.Found findMirror(
+      KubernetesClient client, Export export, ExportSpec.Selector selector)
+      throws ExportBundles.Refused {
+    var secrets = new KubernetesSecrets(client);
+    var material = new TrustMaterial(secrets);
+    List<TrustPolicy> policies =
+        client.resources(TrustPolicy.class).list().getItems().stream()
+            .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+            .toList();
+    List<AdvisoryFeed> feeds =
+        client.resources(AdvisoryFeed.class).list().getItems().stream()
+            .sorted(java.util.Comparator.comparing(f -> f.getMetadata().getName()))
+            .toList();
+    var pullSecrets = material.pullSecrets(export.getMetadata().getNamespace(), List.of());
+    return new MirrorExport.Found(
+        selectedReleases(client, export, selector),
+        policies,
+        feeds,
+        keyring(client),
+        secrets,
+        image ->
+            material.credentials(TrustEvaluator.matching(image, policies), pullSecrets, image));
+  }
+
+  /**
+   * A selector by environment or time selects the Releases its evidence names (promoted there,
+   * then); {@code releases} names them directly; neither selects every Release of the namespace.
+   */
+  private List<Release> selectedReleases(
       KubernetesClient client, Export export, ExportSpec.Selector selector)
       throws ExportBundles.Refused {
     String ns = export.getMetadata().getNamespace();
@@ -429,21 +484,10 @@ public class ExportReconciler implements Reconciler<Export> {
       wanted.retainAll(
           packets(client, export, selector).stream().map(p -> p.getSpec().release()).toList());
     }
-    List<Release> releases =
-        all.stream()
-            .filter(r -> wanted.contains(r.getMetadata().getName()))
-            .sorted(java.util.Comparator.comparing(r -> r.getMetadata().getName()))
-            .toList();
-    Map<String, ConfigMap> reports =
-        client
-            .configMaps()
-            .inNamespace(ns)
-            .withLabel(FINDINGS_REPORT_LABEL)
-            .list()
-            .getItems()
-            .stream()
-            .collect(Collectors.toMap(cm -> cm.getMetadata().getName(), Function.identity()));
-    return new FindingsExport.Found(releases, reports, keyring(client));
+    return all.stream()
+        .filter(r -> wanted.contains(r.getMetadata().getName()))
+        .sorted(java.util.Comparator.comparing(r -> r.getMetadata().getName()))
+        .toList();
   }
 
   private static void group(

@@ -30,12 +30,16 @@ public record ExportSpec(
                 + " approvals, jobs), a release.evidence.json per release, and the public keys that"
                 + " verify them. findings: per selected Release, its findings as SARIF 2.1.0 and"
                 + " as a CycloneDX 1.6 vulnerability report with VEX analysis, and each component's"
-                + " full findings report. (mirror is not yet supported.)")
+                + " full findings report. mirror: every component image of the selected"
+                + " Releases by digest with its cosign signatures, attestations and referrers as"
+                + " an OCI image layout, the OCI artifacts the AdvisoryFeeds read, and the"
+                + " TrustPolicies covering the images with their public keys, for"
+                + " kubectl stella mirror import on the other side of an air gap.")
         Profile profile,
     @JsonPropertyDescription(
             "What to export: every condition given must hold; none selects all of the namespace."
-                + " For findings, environments and times select the Releases promoted there and"
-                + " then (by their evidence).")
+                + " For findings and mirror, environments and times select the Releases promoted"
+                + " there and then (by their evidence).")
         Selector selector,
     @Size(max = 255)
         @Pattern(ApiPatterns.REPOSITORY)
@@ -72,7 +76,9 @@ public record ExportSpec(
     @JsonProperty("evidence")
     EVIDENCE("evidence"),
     @JsonProperty("findings")
-    FINDINGS("findings");
+    FINDINGS("findings"),
+    @JsonProperty("mirror")
+    MIRROR("mirror");
 
     private final String value;
 

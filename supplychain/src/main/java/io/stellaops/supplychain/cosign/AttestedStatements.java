@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stellaops.supplychain.dsse.Envelope;
 import io.stellaops.supplychain.intoto.Statement;
 import io.stellaops.supplychain.json.SignedJson;
+import io.stellaops.supplychain.oci.OciReader;
 import io.stellaops.supplychain.oci.RegistryClient;
 import java.util.Optional;
 
@@ -21,7 +22,7 @@ public final class AttestedStatements {
    * @throws io.stellaops.supplychain.oci.RegistryException when it cannot be fetched
    */
   public static JsonNode read(
-      RegistryClient registry,
+      OciReader registry,
       String image,
       String envelopeDigest,
       Optional<RegistryClient.Credentials> credentials)

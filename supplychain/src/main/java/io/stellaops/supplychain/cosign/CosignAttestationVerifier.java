@@ -16,6 +16,7 @@ import io.stellaops.supplychain.dsse.Envelope;
 import io.stellaops.supplychain.intoto.Statement;
 import io.stellaops.supplychain.json.CelValues;
 import io.stellaops.supplychain.json.SignedJson;
+import io.stellaops.supplychain.oci.OciReader;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import java.security.PublicKey;
@@ -47,10 +48,10 @@ public final class CosignAttestationVerifier {
           .addLibraries(CelExtensions.strings(), CelExtensions.lists())
           .build();
 
-  private final RegistryClient registry;
+  private final OciReader registry;
   private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
 
-  public CosignAttestationVerifier(RegistryClient registry) {
+  public CosignAttestationVerifier(OciReader registry) {
     this.registry = registry;
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stellaops.supplychain.encoding.GoBase64;
 import io.stellaops.supplychain.json.SignedJson;
 import io.stellaops.supplychain.keys.Signatures;
+import io.stellaops.supplychain.oci.OciReader;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import io.stellaops.supplychain.policy.CheckFailure;
@@ -22,9 +23,9 @@ import java.util.Optional;
 public final class CosignSignatureVerifier {
   static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
 
-  private final RegistryClient registry;
+  private final OciReader registry;
 
-  public CosignSignatureVerifier(RegistryClient registry) {
+  public CosignSignatureVerifier(OciReader registry) {
     this.registry = registry;
   }
 

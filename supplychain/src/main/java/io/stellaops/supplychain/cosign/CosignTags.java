@@ -3,6 +3,7 @@ package io.stellaops.supplychain.cosign;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.json.CanonicalJson;
+import io.stellaops.supplychain.oci.OciReader;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class CosignTags {
    * digest}.
    */
   static JsonNode manifest(
-      RegistryClient registry,
+      OciReader registry,
       String image,
       String digest,
       String suffix,

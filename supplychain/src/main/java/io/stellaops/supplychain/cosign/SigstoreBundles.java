@@ -5,6 +5,7 @@ import io.stellaops.supplychain.dsse.Envelope;
 import io.stellaops.supplychain.intoto.Statement;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.json.SignedJson;
+import io.stellaops.supplychain.oci.OciReader;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import java.io.IOException;
@@ -51,7 +52,7 @@ final class SigstoreBundles {
    * gives an empty listing whose source says so.
    */
   static Listing find(
-      RegistryClient registry,
+      OciReader registry,
       String image,
       String digest,
       String predicateType,
@@ -80,7 +81,7 @@ final class SigstoreBundles {
   }
 
   private static Optional<Found> readBundle(
-      RegistryClient registry,
+      OciReader registry,
       String image,
       String subject,
       String manifestDigest,

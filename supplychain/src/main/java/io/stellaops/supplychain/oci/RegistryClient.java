@@ -1,6 +1,7 @@
 package io.stellaops.supplychain.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.time.Deadline;
@@ -32,7 +33,7 @@ import javax.net.ssl.SSLException;
  * java.net.http because resolution is one request of the distribution spec and jib-core's registry
  * client is not public API.
  */
-public final class RegistryClient {
+public final class RegistryClient implements OciReader {
   static final String ACCEPT =
       String.join(
           ", ",
@@ -55,6 +56,9 @@ public final class RegistryClient {
    */
   public record Limits(long manifestBytes, long blobBytes, int referrerPages, int referrers) {
     public static final Limits DEFAULT = new Limits(4L << 20, 64L << 20, 10, 1000);
+
+    /** For export bundles: larger than anything admission reads, and read whole. */
+    public static final Limits BUNDLES = new Limits(4L << 20, Bundle.MAX_BYTES, 10, 1000);
   }
 
   private final HttpClient http;
@@ -100,6 +104,7 @@ public final class RegistryClient {
    * Fetches the manifest of {@code image} at {@code reference} (tag or digest). A digest reference
    * must match the bytes served. Throws {@link RegistryException} with the registry's own answer.
    */
+  @Override
   public Manifest manifest(String image, String reference, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);
     HttpResponse<byte[]> response =
@@ -165,6 +170,7 @@ public final class RegistryClient {
    * it (404), the referrers tag schema ({@code sha256-<hex>}) that clients maintain there. Neither
    * means none, as the distribution spec says.
    */
+  @Override
   public Referrers referrers(String image, String digest, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);
     List<JsonNode> descriptors = new ArrayList<>();
@@ -291,12 +297,46 @@ public final class RegistryClient {
 
   private HttpResponse<byte[]> putManifest(
       ImageReference ref, String tag, byte[] manifest, Optional<Credentials> credentials) {
+    return putManifest(
+        ref, tag, "application/vnd.oci.image.manifest.v1+json", manifest, credentials);
+  }
+
+  private HttpResponse<byte[]> putManifest(
+      ImageReference ref,
+      String reference,
+      String mediaType,
+      byte[] manifest,
+      Optional<Credentials> credentials) {
     return exchange(
         ref,
-        URI.create(api(ref) + "/manifests/" + tag),
-        new Write("PUT", "application/vnd.oci.image.manifest.v1+json", manifest),
+        URI.create(api(ref) + "/manifests/" + reference),
+        new Write("PUT", mediaType, manifest),
         credentials,
         limits.manifestBytes());
+  }
+
+  /**
+   * Puts {@code manifest} (of {@code mediaType}, as it was served) into {@code image} at {@code
+   * reference}, a tag or its own digest; its blobs must be there. Returns its digest.
+   */
+  public String pushManifest(
+      String image,
+      String reference,
+      String mediaType,
+      byte[] manifest,
+      Optional<Credentials> credentials) {
+    ImageReference ref = ImageReference.parse(image);
+    HttpResponse<byte[]> put = putManifest(ref, reference, mediaType, manifest, credentials);
+    if (put.statusCode() != 201) {
+      throw new RegistryException(
+          ref + ":" + reference + ": manifest push", put.statusCode(), errorText(put.body()));
+    }
+    return Sha256.digest(manifest);
+  }
+
+  /** Uploads {@code blob} into {@code image}'s repository unless it is there; its digest. */
+  public String pushBlob(String image, byte[] blob, Optional<Credentials> credentials) {
+    return uploadUnlessPresent(ImageReference.parse(image), blob, credentials);
   }
 
   /** Uploads {@code blob} unless the registry has it; its digest. */
@@ -342,6 +382,7 @@ public final class RegistryClient {
   }
 
   /** Fetches a blob and checks it against its digest. */
+  @Override
   public byte[] blob(String image, String digest, Optional<Credentials> credentials) {
     ImageReference ref = ImageReference.parse(image);
     if (!Sha256.isDigest(digest)) {

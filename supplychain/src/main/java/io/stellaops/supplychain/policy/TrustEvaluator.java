@@ -9,6 +9,7 @@ import io.stellaops.supplychain.cosign.CosignAttestationVerifier;
 import io.stellaops.supplychain.cosign.CosignSignatureVerifier;
 import io.stellaops.supplychain.cosign.Signer;
 import io.stellaops.supplychain.oci.ImageGlob;
+import io.stellaops.supplychain.oci.OciReader;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.time.Deadline;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ public final class TrustEvaluator {
   }
 
   /** Signatures and attestations in cosign's registry layout, read with {@code registry}. */
-  public static TrustEvaluator cosign(RegistryClient registry) {
+  public static TrustEvaluator cosign(OciReader registry) {
     return new TrustEvaluator(
         new CosignSignatureVerifier(registry)::verify,
         new CosignAttestationVerifier(registry)::verify);

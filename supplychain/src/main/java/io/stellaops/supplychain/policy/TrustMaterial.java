@@ -72,6 +72,33 @@ public final class TrustMaterial {
         Sha256.digest(resolved.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * The Secret keys {@code policy}'s authorities read, with the default key filled in: public keys
+   * and trust roots, never registry credentials. What a mirror bundle carries for them.
+   */
+  public static List<SecretKeyRef> publicMaterial(TrustPolicy policy) {
+    List<SecretKeyRef> refs = new ArrayList<>();
+    for (Authority a : policy.getSpec().authorities()) {
+      SecretKeyRef ref;
+      String defaultKey;
+      if (a.keyless() != null) {
+        ref = a.keyless().trustRoot();
+        defaultKey = DEFAULT_TRUST_ROOT;
+      } else if (a.key() != null && a.key().secretRef() != null) {
+        ref = a.key().secretRef();
+        defaultKey = DEFAULT_KEY;
+      } else {
+        continue;
+      }
+      if (ref != null) {
+        refs.add(
+            new SecretKeyRef(
+                ref.namespace(), ref.name(), ref.key() == null ? defaultKey : ref.key()));
+      }
+    }
+    return refs;
+  }
+
   /** The keyless identity under the trust root its Secret holds (default trusted_root.json). */
   public Signer keylessSigner(Authority authority) {
     SecretKeyRef ref = authority.keyless().trustRoot();

@@ -1,0 +1,256 @@
+package io.stellaops.controllers.export;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.stellaops.controllers.archive.ArchivedObjects;
+import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
+import io.stellaops.crds.advisoryfeed.FeedSource;
+import io.stellaops.crds.common.SecretKeyRef;
+import io.stellaops.crds.export.Export;
+import io.stellaops.crds.export.ExportSpec;
+import io.stellaops.crds.release.ComponentStatus;
+import io.stellaops.crds.release.Release;
+import io.stellaops.crds.trustpolicy.TrustPolicy;
+import io.stellaops.decision.evidence.EvidenceKeyring;
+import io.stellaops.supplychain.archive.Mirror;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.oci.OciLayout;
+import io.stellaops.supplychain.oci.OciReader;
+import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
+import io.stellaops.supplychain.policy.SecretSource;
+import io.stellaops.supplychain.policy.TrustEvaluator;
+import io.stellaops.supplychain.policy.TrustMaterial;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The {@code mirror} profile's bundle: every component image of the selected Releases by digest,
+ * with cosign's signature, attestation and SBOM tags and its referrers, as an OCI image layout
+ * under {@code oci/}; the OCI artifacts the AdvisoryFeeds read; the TrustPolicies that cover the
+ * images with the public keys and trust roots they name in Secrets; the Releases; {@code
+ * mirror.json} saying what is where. Not pure like the other profiles: it reads the registries.
+ */
+final class MirrorExport {
+  private MirrorExport() {}
+
+  /**
+   * What a mirror reads: the selected Releases, every TrustPolicy and AdvisoryFeed, the published
+   * keyring, the Secrets policies name, and each image's registry credentials.
+   */
+  record Found(
+      List<Release> releases,
+      List<TrustPolicy> policies,
+      List<AdvisoryFeed> feeds,
+      EvidenceKeyring keyring,
+      SecretSource secrets,
+      Function<String, Optional<RegistryClient.Credentials>> credentials) {}
+
+  static ExportBundles.Contents of(
+      Export export,
+      ExportSpec.Selector selector,
+      Found found,
+      OciReader registry,
+      String operatorVersion,
+      KubernetesSerialization serialization)
+      throws ExportBundles.Refused {
+    Map<String, byte[]> files = new TreeMap<>();
+    Map<String, Integer> objects = new TreeMap<>();
+    OciLayout layout = OciLayout.empty();
+    List<Mirror.Image> images = new ArrayList<>();
+    Set<String> coveredImages = new LinkedHashSet<>();
+    for (Release release : found.releases()) {
+      files.put(ArchivedObjects.path(release), ArchivedObjects.json(release, serialization));
+      objects.merge("Release", 1, Integer::sum);
+      for (var component : release.getSpec().components()) {
+        String digest = digestOf(release, component.name(), component.digest());
+        if (digest == null) {
+          throw new ExportBundles.Refused(
+              "Release "
+                  + release.getMetadata().getName()
+                  + " component "
+                  + component.name()
+                  + " has no digest yet: it is not verified; export it once it is");
+        }
+        images.add(
+            new Mirror.Image(
+                release.getMetadata().getName(),
+                component.name(),
+                component.image(),
+                digest,
+                component.tag(),
+                copyImage(layout, registry, component.image(), digest, found.credentials())));
+        coveredImages.add(component.image());
+      }
+    }
+    objects.put(
+        "Image", (int) images.stream().map(i -> i.image() + "@" + i.digest()).distinct().count());
+
+    List<String> policyNames = new ArrayList<>();
+    for (TrustPolicy policy : found.policies()) {
+      if (coveredImages.stream()
+          .noneMatch(i -> !TrustEvaluator.matching(i, List.of(policy)).isEmpty())) {
+        continue;
+      }
+      policyNames.add(policy.getMetadata().getName());
+      files.put(ArchivedObjects.path(policy), ArchivedObjects.json(policy, serialization));
+      objects.merge("TrustPolicy", 1, Integer::sum);
+      for (SecretKeyRef ref : TrustMaterial.publicMaterial(policy)) {
+        byte[] value =
+            found
+                .secrets()
+                .read(ref.namespace(), ref.name())
+                .map(data -> data.get(ref.key()))
+                .orElseThrow(() ->
+                    new ExportBundles.Refused(
+                        "TrustPolicy "
+                            + policy.getMetadata().getName()
+                            + " names Secret "
+                            + ref.namespace()
+                            + "/"
+                            + ref.name()
+                            + " key "
+                            + ref.key()
+                            + ", which does not exist"));
+        files.put(Mirror.SECRETS + ref.namespace() + "/" + ref.name() + "/" + ref.key(), value);
+      }
+    }
+
+    List<Mirror.Artifact> artifacts = new ArrayList<>();
+    for (AdvisoryFeed feed : found.feeds()) {
+      files.put(ArchivedObjects.path(feed), ArchivedObjects.json(feed, serialization));
+      objects.merge("AdvisoryFeed", 1, Integer::sum);
+      List<FeedSource> sources = new ArrayList<>();
+      sources.add(feed.getSpec().source());
+      if (feed.getSpec().vex() != null) {
+        sources.addAll(feed.getSpec().vex());
+      }
+      for (FeedSource source : sources) {
+        if (source.oci() == null) {
+          continue; // a path or ConfigMap is the installer's to carry (docs/install-airgap.md)
+        }
+        String reference = source.oci();
+        int at = reference.indexOf('@');
+        int colon = reference.lastIndexOf(':');
+        String repository = at > 0 ? reference.substring(0, at) : reference.substring(0, colon);
+        String ref = at > 0 ? reference.substring(at + 1) : reference.substring(colon + 1);
+        try {
+          var manifest =
+              layout.copy(registry, repository, ref, found.credentials().apply(repository));
+          artifacts.add(
+              new Mirror.Artifact(feed.getMetadata().getName(), reference, manifest.digest()));
+        } catch (RegistryException e) {
+          throw new ExportBundles.Unavailable(
+              "AdvisoryFeed " + feed.getMetadata().getName() + ": " + e.getMessage());
+        }
+      }
+    }
+    if (!artifacts.isEmpty()) {
+      objects.put("Artifact", artifacts.size());
+    }
+
+    files.putAll(layout.files(Mirror.LAYOUT));
+    files.put(Mirror.FILE, new Mirror(Mirror.API_VERSION, images, artifacts, policyNames).toJson());
+    files.put("README.md", readme(export).getBytes(StandardCharsets.UTF_8));
+    return new ExportBundles.Contents(
+        ExportBundles.of(
+            export, selector, "mirror", files, objects, found.keyring(), operatorVersion),
+        objects,
+        List.of());
+  }
+
+  /**
+   * Copies {@code image@digest}, cosign's tags beside it ({@code .sig}, {@code .att}, {@code
+   * .sbom}) and its referrers (the referrers tag itself where the registry has no API); the names
+   * copied.
+   */
+  private static List<String> copyImage(
+      OciLayout layout,
+      OciReader registry,
+      String image,
+      String digest,
+      Function<String, Optional<RegistryClient.Credentials>> credentials)
+      throws ExportBundles.Unavailable {
+    var creds = credentials.apply(image);
+    List<String> copied = new ArrayList<>();
+    try {
+      layout.copy(registry, image, digest, creds);
+      copied.add(image + "@" + digest);
+      String hex = Sha256.hexOf(digest);
+      for (String suffix : List.of("sig", "att", "sbom")) {
+        copyIfPresent(layout, registry, image, "sha256-" + hex + "." + suffix, creds)
+            .ifPresent(copied::add);
+      }
+      var referrers = registry.referrers(image, digest, creds);
+      if (referrers.source().startsWith("listed by the sha256-")) {
+        copyIfPresent(layout, registry, image, "sha256-" + hex, creds).ifPresent(copied::add);
+      } else {
+        for (var descriptor : referrers.descriptors()) {
+          String referrer = descriptor.path("digest").asText();
+          layout.copy(registry, image, referrer, creds);
+          copied.add(image + "@" + referrer);
+        }
+      }
+    } catch (RegistryException e) {
+      throw new ExportBundles.Unavailable(
+          "cannot copy " + image + "@" + digest + ": " + e.getMessage());
+    }
+    return copied;
+  }
+
+  private static Optional<String> copyIfPresent(
+      OciLayout layout,
+      OciReader registry,
+      String image,
+      String tag,
+      Optional<RegistryClient.Credentials> credentials) {
+    try {
+      layout.copy(registry, image, tag, credentials);
+      return Optional.of(image + ":" + tag);
+    } catch (RegistryException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The digest admission pinned (status), else the one the spec gave. */
+  private static String digestOf(Release release, String component, String specDigest) {
+    if (release.getStatus() != null && release.getStatus().getComponents() != null) {
+      for (ComponentStatus c : release.getStatus().getComponents()) {
+        if (component.equals(c.name()) && c.digest() != null) {
+          return c.digest();
+        }
+      }
+    }
+    return specDigest;
+  }
+
+  private static String readme(Export export) {
+    return """
+    # Mirror export %s/%s
+
+    | path | what |
+    |---|---|
+    | `mirror.json` | each Release component's image by digest and every name copied for it; the advisory artifacts; the TrustPolicies |
+    | `oci/` | an OCI image layout: the images, cosign's `.sig`/`.att`/`.sbom` tags, referrers and advisory artifacts, each named `<repository>:<tag>` or `<repository>@<digest>` in `index.json` |
+    | `objects/Release/`, `objects/TrustPolicy/`, `objects/AdvisoryFeed/` | the objects as they were exported |
+    | `trust/secrets/<namespace>/<name>/<key>` | public keys and trust roots the TrustPolicies name in Secrets |
+
+    Import on the other side of the gap (verifies this bundle and every image's signature against
+    the TrustPolicies in it, pushes, prints the objects to apply there):
+
+        kubectl stella mirror import <this file> --to <registry>[/<prefix>] [--key operator.pub]
+
+    """
+            .formatted(export.getMetadata().getNamespace(), export.getMetadata().getName())
+        + ExportBundles.VERIFY;
+  }
+}

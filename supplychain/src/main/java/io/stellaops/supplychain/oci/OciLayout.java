@@ -1,0 +1,351 @@
+package io.stellaops.supplychain.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.json.CanonicalJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * An OCI image layout (image-spec {@code image-layout.md}) held in memory: {@code oci-layout},
+ * {@code index.json} and {@code blobs/sha256/<hex>}, as a mirror bundle carries images across an
+ * air gap. One layout holds many repositories, so each {@code index.json} entry's {@code
+ * org.opencontainers.image.ref.name} is the whole name, {@code <repository>:<tag>} or {@code
+ * <repository>@<digest>}. It answers the reads of {@link OciReader} as a registry holding exactly
+ * these manifests would, so signatures are checked against the layout before anything is pushed.
+ *
+ * <p>Copies walk manifests (an index's children, a manifest's config and layers) by digest, one
+ * level of referrers deep; hand-written because no library this project uses writes layouts (see
+ * docs/export.md).
+ */
+public final class OciLayout implements OciReader {
+  public static final String REF_NAME = "org.opencontainers.image.ref.name";
+  static final String LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}";
+  static final String INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json";
+
+  /**
+   * A named manifest of the layout.
+   *
+   * @param image the repository, e.g. {@code registry.example.com/shop/api}
+   * @param reference a tag or the manifest's own digest
+   */
+  public record Entry(String image, String reference, String mediaType, String digest, long size) {
+    public String name() {
+      return image + (reference.startsWith(Sha256.PREFIX) ? "@" : ":") + reference;
+    }
+  }
+
+  private final Map<String, byte[]> blobs = new TreeMap<>();
+  private final Map<String, Entry> entries = new TreeMap<>();
+
+  public static OciLayout empty() {
+    return new OciLayout();
+  }
+
+  /**
+   * The layout stored under {@code prefix} (e.g. {@code oci/}) in {@code files}; every blob is
+   * checked against the digest its path names.
+   */
+  public static OciLayout read(Map<String, byte[]> files, String prefix) {
+    byte[] index = files.get(prefix + "index.json");
+    if (index == null || !files.containsKey(prefix + "oci-layout")) {
+      throw new IllegalArgumentException(
+          "no OCI image layout under " + prefix + " (oci-layout and index.json)");
+    }
+    OciLayout layout = new OciLayout();
+    String blobPrefix = prefix + "blobs/sha256/";
+    for (var file : files.entrySet()) {
+      if (!file.getKey().startsWith(blobPrefix)) {
+        continue;
+      }
+      String digest = Sha256.PREFIX + file.getKey().substring(blobPrefix.length());
+      if (!Sha256.digest(file.getValue()).equals(digest)) {
+        throw new IllegalArgumentException(file.getKey() + " does not hash to its name");
+      }
+      layout.blobs.put(digest, file.getValue());
+    }
+    JsonNode manifests;
+    try {
+      manifests = CanonicalJson.MAPPER.readTree(index).path("manifests");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(prefix + "index.json is not JSON: " + e.getMessage());
+    }
+    for (JsonNode m : manifests) {
+      String name = m.path("annotations").path(REF_NAME).asText("");
+      String digest = m.path("digest").asText();
+      int at = name.lastIndexOf('@');
+      int colon = name.lastIndexOf(':');
+      String image;
+      String reference;
+      if (at > 0) {
+        image = name.substring(0, at);
+        reference = name.substring(at + 1);
+      } else if (colon > name.lastIndexOf('/')) {
+        image = name.substring(0, colon);
+        reference = name.substring(colon + 1);
+      } else {
+        throw new IllegalArgumentException(
+            prefix + "index.json: entry " + digest + " names no repository (" + REF_NAME + ")");
+      }
+      if (!layout.blobs.containsKey(digest)) {
+        throw new IllegalArgumentException(
+            prefix + "index.json names " + digest + ", not in blobs/");
+      }
+      layout.entries.put(
+          name,
+          new Entry(
+              image, reference, m.path("mediaType").asText(), digest, m.path("size").asLong()));
+    }
+    return layout;
+  }
+
+  /** The named manifests, by name. */
+  public List<Entry> entries() {
+    return List.copyOf(entries.values());
+  }
+
+  public boolean hasBlob(String digest) {
+    return blobs.containsKey(digest);
+  }
+
+  /** Sum of every blob's size, manifests included. */
+  public long bytes() {
+    return blobs.values().stream().mapToLong(b -> b.length).sum();
+  }
+
+  /** The layout's files under {@code prefix}, by path. */
+  public Map<String, byte[]> files(String prefix) {
+    Map<String, byte[]> files = new TreeMap<>();
+    files.put(prefix + "oci-layout", LAYOUT.getBytes(StandardCharsets.UTF_8));
+    List<Map<String, Object>> manifests = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      Map<String, Object> descriptor = new LinkedHashMap<>();
+      descriptor.put("mediaType", e.mediaType());
+      descriptor.put("digest", e.digest());
+      descriptor.put("size", e.size());
+      descriptor.put("annotations", Map.of(REF_NAME, e.name()));
+      manifests.add(descriptor);
+    }
+    Map<String, Object> index = new LinkedHashMap<>();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", INDEX_MEDIA_TYPE);
+    index.put("manifests", manifests);
+    files.put(prefix + "index.json", CanonicalJson.bytes(index));
+    blobs.forEach(
+        (digest, bytes) -> files.put(prefix + "blobs/sha256/" + Sha256.hexOf(digest), bytes));
+    return files;
+  }
+
+  /**
+   * Copies {@code image} at {@code reference} from {@code source} into this layout with everything
+   * it references (an index's manifests, configs, layers), named as it was; the copied manifest.
+   */
+  public RegistryClient.Manifest copy(
+      OciReader source,
+      String image,
+      String reference,
+      Optional<RegistryClient.Credentials> credentials) {
+    RegistryClient.Manifest manifest = source.manifest(image, reference, credentials);
+    copyContent(source, image, manifest, credentials);
+    var entry =
+        new Entry(
+            image, reference, manifest.mediaType(), manifest.digest(), manifest.bytes().length);
+    entries.put(entry.name(), entry);
+    return manifest;
+  }
+
+  /** Every blob is pushed if absent, then every manifest: children before the index naming them. */
+  private void copyContent(
+      OciReader source,
+      String image,
+      RegistryClient.Manifest manifest,
+      Optional<RegistryClient.Credentials> credentials) {
+    blobs.put(manifest.digest(), manifest.bytes());
+    JsonNode json = json(manifest.bytes(), image + "@" + manifest.digest());
+    for (JsonNode child : json.path("manifests")) {
+      String digest = child.path("digest").asText();
+      if (!blobs.containsKey(digest)) {
+        copyContent(source, image, source.manifest(image, digest, credentials), credentials);
+      }
+    }
+    for (String digest : blobDigests(json)) {
+      if (!blobs.containsKey(digest)) {
+        blobs.put(digest, source.blob(image, digest, credentials));
+      }
+    }
+  }
+
+  /**
+   * Pushes every named manifest to {@code target} under the name {@code rename} gives its
+   * repository: blobs first (each once per repository, unless the registry has it), then the
+   * manifests an index names, then the named manifest at its tag or digest. Returns the names
+   * pushed.
+   */
+  public List<String> push(
+      RegistryClient target,
+      UnaryOperator<String> rename,
+      Optional<RegistryClient.Credentials> credentials) {
+    List<String> pushed = new ArrayList<>();
+    List<Entry> ordered = new ArrayList<>(entries.values());
+    // images before what refers to them: a registry may check a subject exists
+    ordered.sort(
+        Comparator.comparing((Entry e) -> e.reference().startsWith(Sha256.PREFIX) ? 0 : 1));
+    for (Entry e : ordered) {
+      String to = rename.apply(e.image());
+      pushContent(target, to, e.digest(), credentials);
+      target.pushManifest(to, e.reference(), e.mediaType(), blobs.get(e.digest()), credentials);
+      pushed.add(new Entry(to, e.reference(), e.mediaType(), e.digest(), e.size()).name());
+    }
+    return pushed;
+  }
+
+  private void pushContent(
+      RegistryClient target,
+      String image,
+      String manifestDigest,
+      Optional<RegistryClient.Credentials> credentials) {
+    JsonNode json = json(blobs.get(manifestDigest), image + "@" + manifestDigest);
+    for (String digest : blobDigests(json)) {
+      target.pushBlob(image, blobOrThrow(image, digest), credentials);
+    }
+    for (JsonNode child : json.path("manifests")) {
+      String digest = child.path("digest").asText();
+      pushContent(target, image, digest, credentials);
+      target.pushManifest(
+          image,
+          digest,
+          mediaTypeOf(blobOrThrow(image, digest), child),
+          blobs.get(digest),
+          credentials);
+    }
+  }
+
+  private static List<String> blobDigests(JsonNode manifest) {
+    List<String> digests = new ArrayList<>();
+    if (manifest.path("config").has("digest")) {
+      digests.add(manifest.path("config").path("digest").asText());
+    }
+    for (JsonNode layer : manifest.path("layers")) {
+      if (!layer.has("urls")) { // foreign layers stay where their URLs say
+        digests.add(layer.path("digest").asText());
+      }
+    }
+    for (String digest : digests) {
+      if (!Sha256.isDigest(digest)) {
+        throw new RegistryException("a manifest names blob " + digest + ", not a sha256 digest");
+      }
+    }
+    return digests;
+  }
+
+  private static JsonNode json(byte[] manifest, String what) {
+    try {
+      return CanonicalJson.MAPPER.readTree(manifest);
+    } catch (IOException e) {
+      throw new RegistryException(what + ": the manifest is not JSON");
+    }
+  }
+
+  private static String mediaTypeOf(byte[] manifest, JsonNode descriptor) {
+    String own = json(manifest, "manifest").path("mediaType").asText("");
+    return own.isEmpty() ? descriptor.path("mediaType").asText() : own;
+  }
+
+  private byte[] blobOrThrow(String image, String digest) {
+    byte[] blob = blobs.get(digest);
+    if (blob == null) {
+      throw new RegistryException(image + "@" + digest, 404, "BLOB_UNKNOWN: not in the layout");
+    }
+    return blob;
+  }
+
+  @Override
+  public RegistryClient.Manifest manifest(
+      String image, String reference, Optional<RegistryClient.Credentials> credentials) {
+    String digest;
+    String mediaType = null;
+    if (reference.startsWith(Sha256.PREFIX)) {
+      digest = reference;
+    } else {
+      Entry entry = entries.get(image + ":" + reference);
+      if (entry == null) {
+        throw new RegistryException(
+            image + ":" + reference, 404, "MANIFEST_UNKNOWN: not in the layout");
+      }
+      digest = entry.digest();
+      mediaType = entry.mediaType();
+    }
+    byte[] bytes = blobs.get(digest);
+    if (bytes == null) {
+      throw new RegistryException(image + "@" + digest, 404, "MANIFEST_UNKNOWN: not in the layout");
+    }
+    JsonNode json = json(bytes, image + "@" + digest);
+    String own = json.path("mediaType").asText("");
+    return new RegistryClient.Manifest(
+        digest, own.isEmpty() && mediaType != null ? mediaType : own, bytes);
+  }
+
+  @Override
+  public byte[] blob(
+      String image, String digest, Optional<RegistryClient.Credentials> credentials) {
+    return blobOrThrow(image, digest);
+  }
+
+  /**
+   * The manifests of {@code image} whose subject is {@code digest}, named ones and those a named
+   * index lists (cosign's {@code sha256-<hex>} referrers tag), as the referrers API lists them.
+   */
+  @Override
+  public RegistryClient.Referrers referrers(
+      String image, String digest, Optional<RegistryClient.Credentials> credentials) {
+    Map<String, JsonNode> found = new TreeMap<>();
+    for (Entry e : entries.values()) {
+      if (!e.image().equals(image)) {
+        continue;
+      }
+      JsonNode manifest = json(blobs.get(e.digest()), e.name());
+      addIfReferrer(found, e.digest(), e.mediaType(), manifest, digest);
+      for (JsonNode child : manifest.path("manifests")) {
+        String childDigest = child.path("digest").asText();
+        byte[] bytes = blobs.get(childDigest);
+        if (bytes != null) {
+          addIfReferrer(
+              found, childDigest, mediaTypeOf(bytes, child), json(bytes, childDigest), digest);
+        }
+      }
+    }
+    return new RegistryClient.Referrers(
+        List.copyOf(found.values()), "listed from the layout's manifests");
+  }
+
+  private void addIfReferrer(
+      Map<String, JsonNode> found,
+      String manifestDigest,
+      String mediaType,
+      JsonNode manifest,
+      String subject) {
+    if (!subject.equals(manifest.path("subject").path("digest").asText())) {
+      return;
+    }
+    ObjectNode descriptor = CanonicalJson.MAPPER.createObjectNode();
+    descriptor.put("mediaType", mediaType);
+    descriptor.put("digest", manifestDigest);
+    descriptor.put("size", blobs.get(manifestDigest).length);
+    descriptor.put(
+        "artifactType",
+        manifest.path("artifactType").asText(manifest.path("config").path("mediaType").asText()));
+    if (manifest.has("annotations")) {
+      descriptor.set("annotations", manifest.get("annotations"));
+    }
+    found.put(manifestDigest, descriptor);
+  }
+}
