@@ -14,7 +14,7 @@ case "${1:-}" in
   admission) module=webhooks test=AdmissionBenchmark first='^Release admission' ;;
   findings) module=supplychain test=FindingsBenchmark first='^SBOM x advisories' ;;
   ilm) module=controllers test=IlmBenchmark first='^ILM backlog' ;;
-  export) module=controllers test=ExportBenchmark first='^Export:' ;;
+  export) module=controllers test=ExportBenchmark first='^Export:\|^Mirror export:' ;;
   scale) module=operator test=ScaleBenchmark first='^Scale:' ;;
   promotions) module=operator test=PromotionScaleBenchmark first='^Scale: Promotions' ;;
   *) echo "usage: hack/bench.sh admission|findings|ilm|export|scale|promotions" >&2; exit 2 ;;

@@ -10,6 +10,7 @@ import io.stellaops.supplychain.json.CanonicalJson;
 import io.stellaops.supplychain.oci.DockerConfigJson;
 import io.stellaops.supplychain.oci.ImageReference;
 import io.stellaops.supplychain.oci.OciLayout;
+import io.stellaops.supplychain.oci.OciReader;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import io.stellaops.supplychain.policy.SecretSource;
@@ -116,7 +117,23 @@ final class MirrorCommand implements Runnable {
       }
       Map<String, byte[]> files = verified.bundle().files();
       Mirror contents = Mirror.parse(require(files, Mirror.FILE));
-      OciLayout layout = OciLayout.read(files, Mirror.LAYOUT);
+      OciLayout layout = OciLayout.read(files, Mirror.LAYOUT, contents.omittedSet());
+      Target target = Target.of(to);
+      var registry =
+          new RegistryClient(
+              Duration.ofSeconds(60),
+              plainHttp ? Set.of(target.registry()) : Set.of(),
+              RegistryClient.Limits.BUNDLES);
+      Optional<RegistryClient.Credentials> credentials = dockerCredentials(target.registry());
+      OciReader reader = layout;
+      if (contents.base() != null) {
+        cli.err()
+            .printf(
+                "a delta of export %s (%s): what it leaves out is read from %s, where that"
+                    + " bundle was imported%n",
+                contents.base().export(), contents.base().bundle(), to);
+        reader = new Layered(layout, registry, target, credentials);
+      }
       var serialization = new KubernetesSerialization();
       List<TrustPolicy> policies = new ArrayList<>();
       for (String name : contents.trustPolicies()) {
@@ -130,7 +147,7 @@ final class MirrorCommand implements Runnable {
       SecretSource secrets = (namespace, name) -> secretOf(files, namespace, name);
 
       // every image verified against the layout before anything is pushed
-      var evaluator = TrustEvaluator.cosign(layout);
+      var evaluator = TrustEvaluator.cosign(reader);
       var material = new TrustMaterial(secrets);
       Set<String> checked = new LinkedHashSet<>();
       for (Mirror.Image image : contents.images()) {
@@ -154,6 +171,10 @@ final class MirrorCommand implements Runnable {
         }
       }
       if (!problems.isEmpty()) {
+        if (contents.base() != null) {
+          problems.add(
+              "(a delta: import its base, export " + contents.base().export() + ", first)");
+        }
         return refused(cli, "images do not verify against the bundle's TrustPolicies", problems);
       }
       cli.err()
@@ -161,20 +182,13 @@ final class MirrorCommand implements Runnable {
               "%s%n%d image(s) verified against TrustPolicies %s%n",
               verified.summary(), checked.size(), String.join(", ", contents.trustPolicies()));
 
-      Target target = Target.of(to);
       if (!dryRun) {
-        var registry =
-            new RegistryClient(
-                Duration.ofSeconds(60),
-                plainHttp ? Set.of(target.registry()) : Set.of(),
-                RegistryClient.Limits.BUNDLES);
-        Optional<RegistryClient.Credentials> credentials = dockerCredentials(target.registry());
         try {
           List<String> pushed = layout.push(registry, target::rename, credentials);
           for (Mirror.Image image : contents.images()) {
             if (image.tag() != null) {
               String renamed = target.rename(image.image());
-              var manifest = layout.manifest(image.image(), image.digest(), Optional.empty());
+              var manifest = reader.manifest(image.image(), image.digest(), Optional.empty());
               registry.pushManifest(
                   renamed, image.tag(), manifest.mediaType(), manifest.bytes(), credentials);
             }
@@ -197,6 +211,51 @@ final class MirrorCommand implements Runnable {
       cli.err().println("Import refused: " + why + "; nothing was pushed");
       problems.forEach(p -> cli.err().println("  " + p));
       return StellaCli.VERIFICATION_FAILED;
+    }
+  }
+
+  /**
+   * A delta's layout, and what it leaves to its base from the registry the base was imported into
+   * (renamed as the import renames).
+   */
+  record Layered(
+      OciLayout layout,
+      RegistryClient registry,
+      Target target,
+      Optional<RegistryClient.Credentials> credentials)
+      implements OciReader {
+    @Override
+    public RegistryClient.Manifest manifest(
+        String image, String reference, Optional<RegistryClient.Credentials> unused) {
+      try {
+        return layout.manifest(image, reference, Optional.empty());
+      } catch (RegistryException e) {
+        if (e.status() != 404) {
+          throw e;
+        }
+        return registry.manifest(target.rename(image), reference, credentials);
+      }
+    }
+
+    @Override
+    public byte[] blob(String image, String digest, Optional<RegistryClient.Credentials> unused) {
+      return layout.hasBlob(digest)
+          ? layout.blob(image, digest, Optional.empty())
+          : registry.blob(target.rename(image), digest, credentials);
+    }
+
+    @Override
+    public RegistryClient.Referrers referrers(
+        String image, String digest, Optional<RegistryClient.Credentials> unused) {
+      Map<String, JsonNode> merged = new TreeMap<>();
+      layout
+          .referrers(image, digest, Optional.empty())
+          .descriptors()
+          .forEach(d -> merged.put(d.path("digest").asText(), d));
+      var there = registry.referrers(target.rename(image), digest, credentials);
+      there.descriptors().forEach(d -> merged.putIfAbsent(d.path("digest").asText(), d));
+      return new RegistryClient.Referrers(
+          List.copyOf(merged.values()), "the delta's layout and " + there.source());
     }
   }
 

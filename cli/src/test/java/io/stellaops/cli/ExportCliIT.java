@@ -249,6 +249,18 @@ class ExportCliIT {
     assertThatThrownBy(() -> export("trivy", "profile: trivy\nrepository: " + repository()))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("supported values: \"evidence\"");
+    assertThatThrownBy(() ->
+            export(
+                "evidence-delta",
+                "profile: evidence\ndelta: {export: all}\nrepository: " + repository()))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.delta: Forbidden: delta is for the mirror profile");
+    export("orphan-delta", "profile: mirror\ndelta: {export: nope}\nrepository: " + repository());
+    var orphan = awaitPhase("orphan-delta", "Failed").getStatus();
+    assertThat(orphan.getMessage())
+        .startsWith("spec.delta.export: Export shop/nope does not exist");
+    assertThat(Conditions.find(orphan, "Stalled").orElseThrow().reason())
+        .isEqualTo("ExportRefused");
 
     export("unreachable", "profile: evidence\nrepository: 127.0.0.1:1/audit/evidence");
     var failed = awaitPhase("unreachable", "Failed").getStatus();

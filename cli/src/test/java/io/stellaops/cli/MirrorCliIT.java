@@ -64,6 +64,7 @@ class MirrorCliIT {
   static AdmissionServer admission;
   static String api;
   static String web;
+  static CosignCli cosign;
   static final RegistryClient registry = new RegistryClient(Duration.ofSeconds(5));
 
   @TempDir Path dir;
@@ -73,7 +74,7 @@ class MirrorCliIT {
     source = LocalRegistry.start();
     airgapped = LocalRegistry.start();
     Path keys = Files.createTempDirectory("stella-keys");
-    var cosign = new CosignCli(keys);
+    cosign = new CosignCli(keys);
     cosign.generateKeyPair("release");
     Path sbom =
         TestData.path("sbom", "guac-data-syft-cyclonedx")
@@ -100,20 +101,11 @@ class MirrorCliIT {
                 .addToStringData("cosign.pub", cosign.publicKeyPem("release"))
                 .build())
         .create();
+    trustSourceImages();
     PromotionTestSupport.apply(
         client,
         SHOP,
         """
-        apiVersion: stellaops.io/v1alpha1
-        kind: TrustPolicy
-        metadata: {name: shop-images}
-        spec:
-          images: ["%1$s/shop/**"]
-          authorities:
-            - name: release
-              key: {secretRef: {namespace: shop, name: release-key}}
-          attestations: [{name: sbom, predicateType: "https://cyclonedx.org/bom"}]
-        ---
         apiVersion: stellaops.io/v1alpha1
         kind: AdvisoryFeed
         metadata: {name: osv}
@@ -177,6 +169,25 @@ class MirrorCliIT {
     awaitVerified(SHOP, "shop-2");
   }
 
+  /** The connected side's TrustPolicy: the source registry's shop images, key in a Secret. */
+  static void trustSourceImages() {
+    PromotionTestSupport.apply(
+        client,
+        SHOP,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: TrustPolicy
+        metadata: {name: shop-images}
+        spec:
+          images: ["%s/shop/**"]
+          authorities:
+            - name: release
+              key: {secretRef: {namespace: shop, name: release-key}}
+          attestations: [{name: sbom, predicateType: "https://cyclonedx.org/bom"}]
+        """
+            .formatted(source.host()));
+  }
+
   @AfterAll
   static void tearDown() {
     operator.stop();
@@ -201,6 +212,11 @@ class MirrorCliIT {
 
   /** Exports the Releases in a mirror bundle and fetches it to a file. */
   Path exported(String name, String release) throws Exception {
+    return exported(name, release, source);
+  }
+
+  /** As above, the bundle pushed to {@code registry}. */
+  Path exported(String name, String release, LocalRegistry registry) throws Exception {
     PromotionTestSupport.apply(
         client,
         SHOP,
@@ -213,13 +229,8 @@ class MirrorCliIT {
           selector: {releases: [%s]}
           repository: %s/audit/mirror
         """
-            .formatted(name, release, source.host()));
-    Export done =
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () -> client.resources(Export.class).inNamespace(SHOP).withName(name).get(),
-                e -> e.getStatus() != null && "Complete".equals(e.getStatus().getPhase()));
+            .formatted(name, release, registry.host()));
+    Export done = awaitComplete(name);
     assertThat(done.getStatus().getMessage()).doesNotContain("Failed");
     Path file = dir.resolve(name + ".tar");
     Path kubeconfig = ShopFixture.kubeconfig(kubeConfig());
@@ -229,6 +240,24 @@ class MirrorCliIT {
   }
 
   @io.fabric8.kubeapitest.junit.KubeConfig static String kubeConfigYaml;
+
+  /** The Export once Complete; its message if it failed instead. */
+  static Export awaitComplete(String name) {
+    Export ended =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> client.resources(Export.class).inNamespace(SHOP).withName(name).get(),
+                e ->
+                    e.getStatus() != null
+                        && ("Complete".equals(e.getStatus().getPhase())
+                            || "Failed".equals(e.getStatus().getPhase())
+                                && !e.getStatus().getMessage().contains("has no digest yet")));
+    assertThat(ended.getStatus().getPhase())
+        .as(ended.getStatus().getMessage())
+        .isEqualTo("Complete");
+    return ended;
+  }
 
   static String kubeConfig() {
     return kubeConfigYaml;
@@ -286,6 +315,76 @@ class MirrorCliIT {
 
   @Test
   @Order(2)
+  void referrersListedByTheApiReachARegistryWithoutItThroughTheirTag() throws Exception {
+    try (var withApi = LocalRegistry.startWithReferrersApi();
+        var without = LocalRegistry.start()) {
+      String image = withApi.host() + "/ci/app";
+      String digest = TestImages.push(image + ":1.0.0", "ci app 1.0.0");
+      cosign.sign(image + "@" + digest, "release", "--new-bundle-format");
+      String pem = cosign.publicKeyPem("release").strip().replace("\n", "\n          ");
+      PromotionTestSupport.apply(
+          client,
+          SHOP,
+          """
+          apiVersion: stellaops.io/v1alpha1
+          kind: TrustPolicy
+          metadata: {name: bundled-images}
+          spec:
+            images: ["%s/ci/**"]
+            authorities:
+              - name: release
+                key:
+                  publicKey: |
+                    %s
+          ---
+          apiVersion: stellaops.io/v1alpha1
+          kind: Release
+          metadata: {name: app-1}
+          spec:
+            version: 1.0.0
+            components: [{name: app, image: %s, tag: "1.0.0"}]
+          """
+              .formatted(withApi.host(), pem, image));
+      awaitVerified(SHOP, "app-1");
+      Path bundle = exported("app-mirror", "app-1", withApi);
+
+      CliRun run =
+          stella("mirror", "import", bundle.toString(), "--to", without.host() + "/mirror");
+
+      assertThat(run.exit()).as(run.err()).isZero();
+      String moved = without.host() + "/mirror/ci/app";
+      var listed = registry.referrers(moved, digest, Optional.empty());
+      assertThat(listed.fromTag()).as(listed.source()).isTrue();
+      assertThat(listed.descriptors()).hasSize(1);
+      // not the feed it printed too: that registry goes away with this test
+      applyAsPrinted(run.out(), java.util.Set.of("TrustPolicy", "Release"));
+      awaitVerified(AIRGAP, "app-1");
+    }
+  }
+
+  /** The objects {@code mirror import} printed; namespaced ones without a namespace into AIRGAP. */
+  static void applyAsPrinted(String yaml) {
+    applyAsPrinted(yaml, null);
+  }
+
+  /** As above, only objects of {@code kinds} (all when null). */
+  static void applyAsPrinted(String yaml, java.util.Set<String> kinds) {
+    client
+        .load(
+            new java.io.ByteArrayInputStream(
+                yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .items()
+        .stream()
+        .filter(o -> kinds == null || kinds.contains(o.getKind()))
+        .forEach(o -> {
+          String ns =
+              o.getMetadata().getNamespace() == null ? AIRGAP : o.getMetadata().getNamespace();
+          client.resource(o).inNamespace(ns).forceConflicts().serverSideApply();
+        });
+  }
+
+  @Test
+  @Order(3)
   void aMirrorCrossesTheGapAndTheReleaseIsAdmittedAndPromotedThere() throws Exception {
     Path bundle = exported("shop-mirror", "shop-2");
     var export =
@@ -348,16 +447,7 @@ class MirrorCliIT {
         .isNotEmpty();
 
     // the other side: what the import printed, applied as is (the Release into its namespace)
-    client
-        .load(
-            new java.io.ByteArrayInputStream(
-                yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-        .items()
-        .forEach(o -> {
-          String ns =
-              o.getMetadata().getNamespace() == null ? AIRGAP : o.getMetadata().getNamespace();
-          client.resource(o).inNamespace(ns).forceConflicts().serverSideApply();
-        });
+    applyAsPrinted(yaml);
     awaitVerified(AIRGAP, "shop-2");
     await()
         .atMost(Duration.ofSeconds(30))
@@ -374,5 +464,90 @@ class MirrorCliIT {
     PromotionTestSupport.awaitPhase(client, AIRGAP, "shop-2-to-dev", Phase.Deploying);
     PromotionTestSupport.completeJobs(client, AIRGAP, "shop-2-to-dev");
     PromotionTestSupport.awaitPhase(client, AIRGAP, "shop-2-to-dev", Phase.Succeeded);
+  }
+
+  @Test
+  @Order(4)
+  void aDeltaCarriesOnlyWhatItsBaseLacks() throws Exception {
+    source.recover(); // the connected side again
+    trustSourceImages(); // the import above renamed the cluster's policy to the other side
+    String web3 = TestImages.push(source.host() + "/shop/web:3.0.0", "shop web 3.0.0");
+    cosign.sign(source.host() + "/shop/web@" + web3, "release");
+    cosign.attest(
+        source.host() + "/shop/web@" + web3,
+        "release",
+        "cyclonedx",
+        TestData.path("sbom", "guac-data-syft-cyclonedx")
+            .resolve("syft-cyclonedx-docker.io-library-busybox.latest.json"));
+    PromotionTestSupport.apply(
+        client,
+        SHOP,
+        """
+        apiVersion: stellaops.io/v1alpha1
+        kind: Release
+        metadata: {name: shop-3}
+        spec:
+          version: 3.0.0
+          components:
+            - {name: api, image: %1$s/shop/api, tag: "2.0.0"}
+            - {name: web, image: %1$s/shop/web, tag: "3.0.0"}
+        ---
+        apiVersion: stellaops.io/v1alpha1
+        kind: Export
+        metadata: {name: shop-3-delta}
+        spec:
+          profile: mirror
+          selector: {releases: [shop-3]}
+          delta: {export: shop-mirror}
+          repository: %1$s/audit/mirror
+        """
+            .formatted(source.host()));
+    Export done = awaitComplete("shop-3-delta");
+    assertThat(done.getStatus().getObjects()).containsKey("LeftToBase");
+    Path delta = dir.resolve("delta.tar");
+    CliRun get =
+        ShopFixture.inShop(
+            ShopFixture.kubeconfig(kubeConfigYaml),
+            "export",
+            "get",
+            "shop-3-delta",
+            "--out",
+            delta.toString());
+    assertThat(get.exit()).as(get.err()).isZero();
+    var files = Bundle.unchecked(Files.readAllBytes(delta)).checked().files();
+    var mirror = Mirror.parse(files.get(Mirror.FILE));
+    var full =
+        client.resources(Export.class).inNamespace(SHOP).withName("shop-mirror").get().getStatus();
+    assertThat(mirror.base())
+        .isEqualTo(new Mirror.Base("shop/shop-mirror", full.getBundle().digest()));
+    assertThat(mirror.omitted()).contains(source.host() + "/shop/api@" + api);
+    assertThat(files).doesNotContainKey("oci/blobs/sha256/" + Sha256.hexOf(api));
+    assertThat(files).containsKey("oci/blobs/sha256/" + Sha256.hexOf(web3));
+    assertThat(done.getStatus().getBundle().size()).isLessThan(full.getBundle().size());
+    source.kill();
+
+    try (var empty = LocalRegistry.start()) {
+      CliRun orphan = stella("mirror", "import", delta.toString(), "--to", empty.host());
+      assertThat(orphan.exit()).isEqualTo(StellaCli.VERIFICATION_FAILED);
+      assertThat(orphan.err())
+          .contains("Import refused")
+          .contains("import its base, export shop/shop-mirror, first");
+    }
+    CliRun run =
+        stella(
+            "mirror",
+            "import",
+            delta.toString(),
+            "--to",
+            airgapped.host(),
+            "--key",
+            operatorKey().toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains("a delta of export shop/shop-mirror");
+    applyAsPrinted(run.out());
+    awaitVerified(AIRGAP, "shop-3");
+    assertThat(
+            registry.manifest(airgapped.host() + "/shop/web", "3.0.0", Optional.empty()).digest())
+        .isEqualTo(web3);
   }
 }

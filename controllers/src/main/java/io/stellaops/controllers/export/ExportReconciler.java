@@ -33,8 +33,11 @@ import io.stellaops.crds.release.Release;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.decision.evidence.EvidenceKeyring;
 import io.stellaops.supplychain.archive.Bundle;
+import io.stellaops.supplychain.archive.Mirror;
 import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.oci.OciLayout;
 import io.stellaops.supplychain.oci.RegistryClient;
+import io.stellaops.supplychain.oci.RegistryException;
 import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.supplychain.policy.TrustMaterial;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +52,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -448,14 +452,78 @@ public class ExportReconciler implements Reconciler<Export> {
             .sorted(java.util.Comparator.comparing(f -> f.getMetadata().getName()))
             .toList();
     var pullSecrets = material.pullSecrets(export.getMetadata().getNamespace(), List.of());
+    Mirror.Base base = null;
+    java.util.Set<String> baseCarries = java.util.Set.of();
+    if (export.getSpec().delta() != null) {
+      var baseBundle = baseOf(client, export, export.getSpec().delta().export());
+      base = baseBundle.base();
+      baseCarries = baseBundle.carries();
+    }
     return new MirrorExport.Found(
         selectedReleases(client, export, selector),
         policies,
         feeds,
         keyring(client),
         secrets,
-        image ->
-            material.credentials(TrustEvaluator.matching(image, policies), pullSecrets, image));
+        image -> material.credentials(TrustEvaluator.matching(image, policies), pullSecrets, image),
+        base,
+        baseCarries);
+  }
+
+  private record BaseBundle(Mirror.Base base, java.util.Set<String> carries) {}
+
+  /**
+   * A delta's base: a complete mirror Export's bundle, read back and checked, and what it carries.
+   */
+  private BaseBundle baseOf(KubernetesClient client, Export export, String name)
+      throws ExportBundles.Refused {
+    String ns = export.getMetadata().getNamespace();
+    String field = "spec.delta.export: Export " + ns + "/" + name;
+    Export base = client.resources(Export.class).inNamespace(ns).withName(name).get();
+    if (base == null) {
+      throw new ExportBundles.Refused(field + " does not exist");
+    }
+    if (base.getSpec().profile() != ExportSpec.Profile.MIRROR) {
+      throw new ExportBundles.Refused(
+          field + " has profile " + base.getSpec().profile().value() + ", not mirror");
+    }
+    var status = base.getStatus();
+    if (status == null || !"Complete".equals(status.getPhase()) || status.getBundle() == null) {
+      throw new ExportBundles.Unavailable(field + " is not complete yet");
+    }
+    String oci =
+        status.getLocations().stream()
+            .filter(l -> l.startsWith("oci://"))
+            .findFirst()
+            .orElseThrow(() ->
+                new ExportBundles.Refused(
+                    field
+                        + " was written only to "
+                        + String.join(" and ", status.getLocations())
+                        + "; a delta reads its base from an OCI repository"));
+    byte[] bytes;
+    try {
+      bytes = registry.firstLayer(oci.substring("oci://".length()), Optional.empty());
+    } catch (RegistryException e) {
+      throw new ExportBundles.Unavailable(field + ": " + e.getMessage());
+    }
+    if (!Sha256.digest(bytes).equals(status.getBundle().digest())) {
+      throw new ExportBundles.Refused(
+          field
+              + ": "
+              + oci
+              + " is not the bundle it recorded ("
+              + status.getBundle().digest()
+              + ")");
+    }
+    try {
+      var files = Bundle.unchecked(bytes).checked().files();
+      Mirror mirror = Mirror.parse(files.get(Mirror.FILE));
+      var carries = OciLayout.read(files, Mirror.LAYOUT, mirror.omittedSet()).carried();
+      return new BaseBundle(new Mirror.Base(ns + "/" + name, status.getBundle().digest()), carries);
+    } catch (Bundle.Damaged | RuntimeException e) {
+      throw new ExportBundles.Refused(field + ": its bundle cannot be read: " + e.getMessage());
+    }
   }
 
   /**

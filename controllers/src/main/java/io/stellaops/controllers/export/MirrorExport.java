@@ -42,7 +42,8 @@ final class MirrorExport {
 
   /**
    * What a mirror reads: the selected Releases, every TrustPolicy and AdvisoryFeed, the published
-   * keyring, the Secrets policies name, and each image's registry credentials.
+   * keyring, the Secrets policies name, each image's registry credentials, and for a delta its base
+   * and what the base carries ({@link OciLayout#carried()}).
    */
   record Found(
       List<Release> releases,
@@ -50,7 +51,9 @@ final class MirrorExport {
       List<AdvisoryFeed> feeds,
       EvidenceKeyring keyring,
       SecretSource secrets,
-      Function<String, Optional<RegistryClient.Credentials>> credentials) {}
+      Function<String, Optional<RegistryClient.Credentials>> credentials,
+      Mirror.Base base,
+      Set<String> baseCarries) {}
 
   static ExportBundles.Contents of(
       Export export,
@@ -62,7 +65,8 @@ final class MirrorExport {
       throws ExportBundles.Refused {
     Map<String, byte[]> files = new TreeMap<>();
     Map<String, Integer> objects = new TreeMap<>();
-    OciLayout layout = OciLayout.empty();
+    OciLayout layout =
+        found.base() == null ? OciLayout.empty() : OciLayout.deltaOf(found.baseCarries());
     List<Mirror.Image> images = new ArrayList<>();
     Set<String> coveredImages = new LinkedHashSet<>();
     for (Release release : found.releases()) {
@@ -156,7 +160,14 @@ final class MirrorExport {
     }
 
     files.putAll(layout.files(Mirror.LAYOUT));
-    files.put(Mirror.FILE, new Mirror(Mirror.API_VERSION, images, artifacts, policyNames).toJson());
+    List<String> omitted = found.base() == null ? null : layout.omitted();
+    if (omitted != null) {
+      objects.put("LeftToBase", omitted.size());
+    }
+    files.put(
+        Mirror.FILE,
+        new Mirror(Mirror.API_VERSION, images, artifacts, policyNames, found.base(), omitted)
+            .toJson());
     files.put("README.md", readme(export).getBytes(StandardCharsets.UTF_8));
     return new ExportBundles.Contents(
         ExportBundles.of(
@@ -188,7 +199,7 @@ final class MirrorExport {
             .ifPresent(copied::add);
       }
       var referrers = registry.referrers(image, digest, creds);
-      if (referrers.source().startsWith("listed by the sha256-")) {
+      if (referrers.fromTag()) {
         copyIfPresent(layout, registry, image, "sha256-" + hex, creds).ifPresent(copied::add);
       } else {
         for (var descriptor : referrers.descriptors()) {

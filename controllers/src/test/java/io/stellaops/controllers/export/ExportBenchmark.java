@@ -9,12 +9,16 @@ import io.stellaops.controllers.evidence.EvidenceSigningKey;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.export.Export;
 import io.stellaops.supplychain.archive.Bundle;
+import io.stellaops.supplychain.cosign.CosignCli;
 import io.stellaops.supplychain.dsse.Dsse;
 import io.stellaops.supplychain.oci.LocalRegistry;
+import io.stellaops.supplychain.oci.TestImages;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -124,6 +128,132 @@ class ExportBenchmark {
       System.out.printf(
           "  test JVM heap: %d MiB before, %d MiB peak during the export (garbage included)%n",
           heapBefore >> 20, peakHeap >> 20);
+      System.out.println();
+    }
+  }
+
+  static final int IMAGES = Integer.getInteger("stella.export.images", 20);
+  static final int IMAGE_MIB = Integer.getInteger("stella.export.imageMiB", 4);
+
+  /**
+   * A mirror of IMAGES images (one layer of IMAGE_MIB MiB of random bytes each, signed by the real
+   * cosign) in Releases of five components: create → Complete, bundle size and heap, beside the
+   * peer in the same run, {@code cosign save} of the same images (with their signatures) to disk.
+   */
+  @Test
+  void exportMirror() throws Exception {
+    String ns = "bench-mirror";
+    PromotionTestSupport.installCrdsAndNamespaces(client, ns);
+    EvidenceSigningKey key = EvidenceSigningKey.loadOrCreate(client, PromotionTestSupport.SYSTEM);
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      Path work = Files.createTempDirectory("stella-mirror-bench");
+      var cosign = new CosignCli(work);
+      cosign.generateKeyPair("release");
+      var random = new java.util.Random(42);
+      List<String> images = new java.util.ArrayList<>();
+      StringBuilder releases = new StringBuilder();
+      for (int i = 0; i < IMAGES; i++) {
+        Path content = Files.createDirectories(work.resolve("image-" + i));
+        byte[] bytes = new byte[IMAGE_MIB << 20];
+        random.nextBytes(bytes);
+        Files.write(content.resolve("payload"), bytes);
+        String image = registry.host() + "/shop/app-" + i;
+        String digest = TestImages.pushFiles(image + ":1.0.0", content);
+        cosign.sign(image + "@" + digest, "release");
+        images.add(image + "@" + digest);
+        if (i % 5 == 0) {
+          releases.append(
+              "---\napiVersion: stellaops.io/v1alpha1\nkind: Release\nmetadata: {name: r-%d}\nspec:\n  version: 1.0.%d\n  components:\n"
+                  .formatted(i / 5, i / 5));
+        }
+        releases.append(
+            "    - {name: app-%d, image: %s, digest: \"%s\"}\n".formatted(i, image, digest));
+      }
+      String pem = cosign.publicKeyPem("release").strip().replace("\n", "\n          ");
+      PromotionTestSupport.apply(
+          client,
+          ns,
+          releases
+              + """
+              ---
+              apiVersion: stellaops.io/v1alpha1
+              kind: TrustPolicy
+              metadata: {name: bench-images}
+              spec:
+                images: ["%s/shop/**"]
+                authorities:
+                  - name: release
+                    key:
+                      publicKey: |
+                        %s
+              """
+                  .formatted(registry.host(), pem));
+
+      Operator operator =
+          new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+      operator.register(
+          new ExportReconciler(
+              Clock.systemUTC(),
+              ExportReconciler.registryClient(java.util.Set.of()),
+              () -> key,
+              new ExportReconciler.Settings(
+                  PromotionTestSupport.SYSTEM, "bench", Duration.ofSeconds(5))));
+      operator.start();
+      System.gc();
+      ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+      long start = System.nanoTime();
+      client
+          .resource(
+              """
+              apiVersion: stellaops.io/v1alpha1
+              kind: Export
+              metadata: {name: mirror, namespace: %s}
+              spec: {profile: mirror, repository: %s/audit/mirror}
+              """
+                  .formatted(ns, registry.host()))
+          .create();
+      Export done;
+      while (true) {
+        done = client.resources(Export.class).inNamespace(ns).withName("mirror").get();
+        if (done.getStatus() != null && done.getStatus().getPhase() != null) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long peakHeap =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(p -> p.getType() == MemoryType.HEAP)
+              .mapToLong(p -> p.getPeakUsage().getUsed())
+              .sum();
+      operator.stop();
+
+      long peerStart = System.nanoTime();
+      long peerBytes = 0;
+      for (int i = 0; i < images.size(); i++) {
+        Path dir = work.resolve("saved-" + i);
+        cosign.run("save", "--dir", dir.toString(), images.get(i));
+        try (var files = Files.walk(dir)) {
+          peerBytes += files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+      }
+      double peerSeconds = (System.nanoTime() - peerStart) / 1e9;
+
+      var status = done.getStatus();
+      double mib = status.getBundle() == null ? 0 : status.getBundle().size() / 1048576.0;
+      System.out.println();
+      System.out.printf(
+          "Mirror export: %d images of %d MiB, phase %s: %s%n",
+          IMAGES, IMAGE_MIB, status.getPhase(), status.getMessage());
+      System.out.printf(
+          "  create → Complete  %6.1f s  = %5.1f MiB/s (copied from the registry, bundled, signed, pushed, read back)%n",
+          seconds, mib / seconds);
+      System.out.printf(
+          "  peer: cosign save of the same %d images to disk  %6.1f s  = %5.1f MiB/s (%.1f MiB)%n",
+          images.size(), peerSeconds, peerBytes / 1048576.0 / peerSeconds, peerBytes / 1048576.0);
+      System.out.printf(
+          "  bundle %.1f MiB; test JVM heap peak during the export %d MiB (garbage included)%n",
+          mib, peakHeap >> 20);
       System.out.println();
     }
   }

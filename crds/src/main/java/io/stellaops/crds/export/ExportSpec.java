@@ -22,6 +22,11 @@ import java.util.List;
     message = "an Export needs a destination: repository, s3 or both",
     fieldPath = ".repository",
     reason = "FieldValueRequired")
+@ValidationRule(
+    value = "!has(self.delta) || self.profile == 'mirror'",
+    message = "delta is for the mirror profile",
+    fieldPath = ".delta",
+    reason = "FieldValueForbidden")
 public record ExportSpec(
     @Required
         @JsonPropertyDescription(
@@ -56,7 +61,22 @@ public record ExportSpec(
                 + " created since the last complete run (or selector.since) and before its time;"
                 + " a missed run is caught up by the next, so nothing falls between two. A"
                 + " findings run holds the findings as they are at its time.")
-        Schedule schedule) {
+        Schedule schedule,
+    @JsonPropertyDescription(
+            "Mirror only: leave out every blob (layer, config, manifest) a previous complete"
+                + " mirror Export of this namespace already carries, itself or through its own"
+                + " base. Import the base on the other side first; the delta names it.")
+        Delta delta) {
+
+  /** The Export a delta mirror leaves out what it carries. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Delta(
+      @Required
+          @Size(max = 253)
+          @Pattern(ApiPatterns.NAME)
+          @JsonPropertyDescription(
+              "A complete mirror Export in this namespace whose bundle is in an OCI repository.")
+          String export) {}
 
   /** When a recurring Export runs. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

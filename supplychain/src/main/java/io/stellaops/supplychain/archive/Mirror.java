@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.stellaops.supplychain.json.CanonicalJson;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a mirror bundle says it holds ({@code mirror.json}): each Release component's image by
@@ -13,10 +14,18 @@ import java.util.List;
  * @param images one per Release component, by release then component
  * @param artifacts OCI artifacts the AdvisoryFeeds read (snapshots, VEX documents)
  * @param trustPolicies names of the TrustPolicies under {@code objects/TrustPolicy/}
+ * @param base for a delta, the bundle that carries what this one leaves out; null for a full one
+ * @param omitted for a delta, {@code <repository>@<digest>} of each manifest and blob left out (the
+ *     base, or its base, carries them into that repository)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Mirror(
-    String apiVersion, List<Image> images, List<Artifact> artifacts, List<String> trustPolicies) {
+    String apiVersion,
+    List<Image> images,
+    List<Artifact> artifacts,
+    List<String> trustPolicies,
+    Base base,
+    List<String> omitted) {
   public static final String API_VERSION = "stellaops.io/mirror/v1";
   public static final String FILE = "mirror.json";
 
@@ -51,6 +60,19 @@ public record Mirror(
    * @param reference as the feed names it ({@code repo:tag} or {@code repo@digest})
    */
   public record Artifact(String feed, String reference, String digest) {}
+
+  /**
+   * The bundle a delta builds on.
+   *
+   * @param export {@code <namespace>/<name>} of its Export
+   * @param bundle its digest (sha256 of the tar)
+   */
+  public record Base(String export, String bundle) {}
+
+  /** What this bundle's layout names but leaves to its base. */
+  public Set<String> omittedSet() {
+    return omitted == null ? Set.of() : Set.copyOf(omitted);
+  }
 
   public byte[] toJson() {
     return CanonicalJson.bytes(this);

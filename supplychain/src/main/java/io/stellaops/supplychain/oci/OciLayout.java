@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,8 +49,59 @@ public final class OciLayout implements OciReader {
   private final Map<String, byte[]> blobs = new TreeMap<>();
   private final Map<String, Entry> entries = new TreeMap<>();
 
+  /**
+   * What a base bundle carries, as {@code <repository>@<digest>}: not fetched into this layout, not
+   * written out. Per repository, because a registry keeps blobs per repository.
+   */
+  private final Set<String> carriedElsewhere = new TreeSet<>();
+
+  /** {@code <repository>@<digest>} this layout names but leaves to its base. */
+  private final Set<String> omitted = new TreeSet<>();
+
   public static OciLayout empty() {
     return new OciLayout();
+  }
+
+  /**
+   * A layout that leaves out (neither fetches nor writes) what {@code base} carries ({@link
+   * #carried()} of the base): a delta of it.
+   */
+  public static OciLayout deltaOf(Set<String> base) {
+    OciLayout layout = new OciLayout();
+    layout.carriedElsewhere.addAll(base);
+    return layout;
+  }
+
+  /** {@code <repository>@<digest>} named here and left to the base, in order. */
+  public List<String> omitted() {
+    return List.copyOf(omitted);
+  }
+
+  /**
+   * {@code <repository>@<digest>} of every manifest and blob this layout holds for its named
+   * manifests, or leaves to its base: what a delta of it may leave out.
+   */
+  public Set<String> carried() {
+    Set<String> carried = new TreeSet<>(omitted);
+    for (Entry e : entries.values()) {
+      walk(e.image(), e.digest(), carried);
+    }
+    return carried;
+  }
+
+  private void walk(String image, String manifestDigest, Set<String> carried) {
+    carried.add(image + "@" + manifestDigest);
+    byte[] bytes = blobs.get(manifestDigest);
+    if (bytes == null) {
+      return; // left to the base, with all it names
+    }
+    JsonNode json = json(bytes, image + "@" + manifestDigest);
+    for (JsonNode child : json.path("manifests")) {
+      walk(image, child.path("digest").asText(), carried);
+    }
+    for (String digest : blobDigests(json)) {
+      carried.add(image + "@" + digest);
+    }
   }
 
   /**
@@ -56,12 +109,21 @@ public final class OciLayout implements OciReader {
    * checked against the digest its path names.
    */
   public static OciLayout read(Map<String, byte[]> files, String prefix) {
+    return read(files, prefix, Set.of());
+  }
+
+  /**
+   * As {@link #read(Map, String)}, for a delta: what {@code omitted} names may be absent here (its
+   * base has it).
+   */
+  public static OciLayout read(Map<String, byte[]> files, String prefix, Set<String> omitted) {
     byte[] index = files.get(prefix + "index.json");
     if (index == null || !files.containsKey(prefix + "oci-layout")) {
       throw new IllegalArgumentException(
           "no OCI image layout under " + prefix + " (oci-layout and index.json)");
     }
     OciLayout layout = new OciLayout();
+    layout.omitted.addAll(omitted);
     String blobPrefix = prefix + "blobs/sha256/";
     for (var file : files.entrySet()) {
       if (!file.getKey().startsWith(blobPrefix)) {
@@ -96,7 +158,7 @@ public final class OciLayout implements OciReader {
         throw new IllegalArgumentException(
             prefix + "index.json: entry " + digest + " names no repository (" + REF_NAME + ")");
       }
-      if (!layout.blobs.containsKey(digest)) {
+      if (!layout.blobs.containsKey(digest) && !omitted.contains(image + "@" + digest)) {
         throw new IllegalArgumentException(
             prefix + "index.json names " + digest + ", not in blobs/");
       }
@@ -163,22 +225,30 @@ public final class OciLayout implements OciReader {
     return manifest;
   }
 
-  /** Every blob is pushed if absent, then every manifest: children before the index naming them. */
+  /** The manifest's content, unless its base carries it (then all it names too). */
   private void copyContent(
       OciReader source,
       String image,
       RegistryClient.Manifest manifest,
       Optional<RegistryClient.Credentials> credentials) {
+    if (carriedElsewhere.contains(image + "@" + manifest.digest())) {
+      omitted.add(image + "@" + manifest.digest());
+      return;
+    }
     blobs.put(manifest.digest(), manifest.bytes());
     JsonNode json = json(manifest.bytes(), image + "@" + manifest.digest());
     for (JsonNode child : json.path("manifests")) {
       String digest = child.path("digest").asText();
-      if (!blobs.containsKey(digest)) {
+      if (carriedElsewhere.contains(image + "@" + digest)) {
+        omitted.add(image + "@" + digest);
+      } else if (!blobs.containsKey(digest)) {
         copyContent(source, image, source.manifest(image, digest, credentials), credentials);
       }
     }
     for (String digest : blobDigests(json)) {
-      if (!blobs.containsKey(digest)) {
+      if (carriedElsewhere.contains(image + "@" + digest)) {
+        omitted.add(image + "@" + digest);
+      } else if (!blobs.containsKey(digest)) {
         blobs.put(digest, source.blob(image, digest, credentials));
       }
     }
@@ -201,32 +271,122 @@ public final class OciLayout implements OciReader {
         Comparator.comparing((Entry e) -> e.reference().startsWith(Sha256.PREFIX) ? 0 : 1));
     for (Entry e : ordered) {
       String to = rename.apply(e.image());
-      pushContent(target, to, e.digest(), credentials);
-      target.pushManifest(to, e.reference(), e.mediaType(), blobs.get(e.digest()), credentials);
+      byte[] bytes = blobs.get(e.digest());
+      if (bytes == null) {
+        // left to the base: its import pushed the manifest and all it names; a tag may be new
+        bytes = fromBase(target, to, e.digest(), credentials);
+        if (e.reference().startsWith(Sha256.PREFIX)) {
+          continue;
+        }
+      } else {
+        pushContent(target, e.image(), to, e.digest(), credentials);
+      }
+      target.pushManifest(to, e.reference(), e.mediaType(), bytes, credentials);
       pushed.add(new Entry(to, e.reference(), e.mediaType(), e.digest(), e.size()).name());
     }
+    pushed.addAll(referrersTags(target, rename, credentials));
     return pushed;
+  }
+
+  /**
+   * On a registry without the referrers API, referrers are found only through the {@code
+   * sha256-<hex>} index tag clients maintain: for every subject whose referrers were pushed by
+   * digest, that tag is written (merged with what it lists already). The tags written.
+   */
+  private List<String> referrersTags(
+      RegistryClient target,
+      UnaryOperator<String> rename,
+      Optional<RegistryClient.Credentials> credentials) {
+    Map<String, String> subjects = new TreeMap<>(); // image@subject → image
+    for (Entry e : entries.values()) {
+      if (e.reference().startsWith(Sha256.PREFIX) && blobs.containsKey(e.digest())) {
+        String subject = json(blobs.get(e.digest()), e.name()).at("/subject/digest").asText("");
+        if (Sha256.isDigest(subject)) {
+          subjects.put(e.image() + "@" + subject, e.image());
+        }
+      }
+    }
+    List<String> written = new ArrayList<>();
+    for (var s : subjects.entrySet()) {
+      String image = s.getValue();
+      String subject = s.getKey().substring(image.length() + 1);
+      String to = rename.apply(image);
+      RegistryClient.Referrers listed = target.referrers(to, subject, credentials);
+      if (listed.fromApi()) {
+        continue;
+      }
+      Map<String, JsonNode> merged = new TreeMap<>();
+      listed.descriptors().forEach(d -> merged.put(d.path("digest").asText(), d));
+      int before = merged.size();
+      referrers(image, subject, Optional.empty())
+          .descriptors()
+          .forEach(d -> merged.putIfAbsent(d.path("digest").asText(), d));
+      if (merged.size() == before) {
+        continue;
+      }
+      Map<String, Object> index = new LinkedHashMap<>();
+      index.put("schemaVersion", 2);
+      index.put("mediaType", INDEX_MEDIA_TYPE);
+      index.put("manifests", List.copyOf(merged.values()));
+      String tag = "sha256-" + Sha256.hexOf(subject);
+      target.pushManifest(to, tag, INDEX_MEDIA_TYPE, CanonicalJson.bytes(index), credentials);
+      written.add(to + ":" + tag);
+    }
+    return written;
   }
 
   private void pushContent(
       RegistryClient target,
       String image,
+      String to,
       String manifestDigest,
       Optional<RegistryClient.Credentials> credentials) {
     JsonNode json = json(blobs.get(manifestDigest), image + "@" + manifestDigest);
     for (String digest : blobDigests(json)) {
-      target.pushBlob(image, blobOrThrow(image, digest), credentials);
+      byte[] blob = blobs.get(digest);
+      if (blob != null) {
+        target.pushBlob(to, blob, credentials);
+      } else if (!omitted.contains(image + "@" + digest)) {
+        throw new RegistryException(image + "@" + digest, 404, "BLOB_UNKNOWN: not in the layout");
+      } else if (!target.hasBlob(to, digest, credentials)) {
+        throw notInBase(to, digest);
+      }
     }
     for (JsonNode child : json.path("manifests")) {
       String digest = child.path("digest").asText();
-      pushContent(target, image, digest, credentials);
-      target.pushManifest(
-          image,
-          digest,
-          mediaTypeOf(blobOrThrow(image, digest), child),
-          blobs.get(digest),
-          credentials);
+      byte[] bytes = blobs.get(digest);
+      if (bytes == null) {
+        fromBase(target, to, digest, credentials);
+        continue;
+      }
+      pushContent(target, image, to, digest, credentials);
+      target.pushManifest(to, digest, mediaTypeOf(bytes, child), bytes, credentials);
     }
+  }
+
+  /** A manifest left to the base, as the registry holds it since the base was imported. */
+  private static byte[] fromBase(
+      RegistryClient target,
+      String to,
+      String digest,
+      Optional<RegistryClient.Credentials> credentials) {
+    try {
+      return target.manifest(to, digest, credentials).bytes();
+    } catch (RegistryException e) {
+      if (e.status() == 404) {
+        throw notInBase(to, digest);
+      }
+      throw e;
+    }
+  }
+
+  private static RegistryException notInBase(String to, String digest) {
+    return new RegistryException(
+        to
+            + "@"
+            + digest
+            + ": this delta leaves it to its base bundle, and the registry does not have it:"
+            + " import the base first");
   }
 
   private static List<String> blobDigests(JsonNode manifest) {
@@ -311,6 +471,9 @@ public final class OciLayout implements OciReader {
     for (Entry e : entries.values()) {
       if (!e.image().equals(image)) {
         continue;
+      }
+      if (!blobs.containsKey(e.digest())) {
+        continue; // left to the base: the registry it was imported into lists it
       }
       JsonNode manifest = json(blobs.get(e.digest()), e.name());
       addIfReferrer(found, e.digest(), e.mediaType(), manifest, digest);

@@ -163,7 +163,20 @@ public final class RegistryClient implements OciReader {
    * @param descriptors the index entries, each with the referrer's digest and annotations
    * @param source where they were listed (or why nowhere), for messages
    */
-  public record Referrers(List<JsonNode> descriptors, String source) {}
+  public record Referrers(List<JsonNode> descriptors, String source) {
+    /** Listed by the registry's referrers API, which indexes every manifest with a subject. */
+    public boolean fromApi() {
+      return source.equals(BY_API);
+    }
+
+    /** Listed by the {@code sha256-<hex>} index tag clients maintain where there is no API. */
+    public boolean fromTag() {
+      return source.startsWith(BY_TAG);
+    }
+  }
+
+  private static final String BY_API = "listed by the referrers API";
+  private static final String BY_TAG = "listed by the sha256-";
 
   /**
    * The referrers of {@code image@digest}: the OCI 1.1 referrers API, else, on a registry without
@@ -196,7 +209,7 @@ public final class RegistryClient implements OciReader {
       descriptors.addAll(manifestsOf(response.body(), ref + ": referrers of " + digest));
       path = nextPage(response, ref);
     }
-    return new Referrers(descriptors, "listed by the referrers API");
+    return new Referrers(descriptors, BY_API);
   }
 
   private Referrers referrersTag(String image, String digest, Optional<Credentials> credentials) {
@@ -211,7 +224,7 @@ public final class RegistryClient implements OciReader {
       throw e;
     }
     return new Referrers(
-        manifestsOf(index.bytes(), image + ":" + tag), "listed by the " + tag + " tag");
+        manifestsOf(index.bytes(), image + ":" + tag), BY_TAG + Sha256.hexOf(digest) + " tag");
   }
 
   private List<JsonNode> manifestsOf(byte[] index, String what) {
@@ -332,6 +345,16 @@ public final class RegistryClient implements OciReader {
           ref + ":" + reference + ": manifest push", put.statusCode(), errorText(put.body()));
     }
     return Sha256.digest(manifest);
+  }
+
+  /** Whether {@code image}'s repository has blob {@code digest} (a HEAD request). */
+  public boolean hasBlob(String image, String digest, Optional<Credentials> credentials) {
+    ImageReference ref = ImageReference.parse(image);
+    if (!Sha256.isDigest(digest)) {
+      throw new RegistryException(ref + ": " + quoted(digest) + " is not a sha256 digest");
+    }
+    URI at = URI.create(api(ref) + "/blobs/" + digest);
+    return exchange(ref, at, new Write("HEAD", null, null), credentials, 0).statusCode() == 200;
   }
 
   /** Uploads {@code blob} into {@code image}'s repository unless it is there; its digest. */
