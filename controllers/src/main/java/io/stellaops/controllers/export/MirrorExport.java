@@ -22,12 +22,16 @@ import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.supplychain.policy.TrustMaterial;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -69,29 +73,59 @@ final class MirrorExport {
         found.base() == null ? OciLayout.empty() : OciLayout.deltaOf(found.baseCarries());
     List<Mirror.Image> images = new ArrayList<>();
     Set<String> coveredImages = new LinkedHashSet<>();
-    for (Release release : found.releases()) {
-      files.put(ArchivedObjects.path(release), ArchivedObjects.json(release, serialization));
-      objects.merge("Release", 1, Integer::sum);
-      for (var component : release.getSpec().components()) {
-        String digest = digestOf(release, component.name(), component.digest());
-        if (digest == null) {
-          throw new ExportBundles.Refused(
-              "Release "
-                  + release.getMetadata().getName()
-                  + " component "
-                  + component.name()
-                  + " has no digest yet: it is not verified; export it once it is");
+    Map<String, Future<Copied>> copies = new LinkedHashMap<>();
+    // images are copied a few at a time: each copy waits on the registry, not on this process
+    try (var pool = Executors.newFixedThreadPool(PARALLEL_COPIES)) {
+      for (Release release : found.releases()) {
+        files.put(ArchivedObjects.path(release), ArchivedObjects.json(release, serialization));
+        objects.merge("Release", 1, Integer::sum);
+        for (var component : release.getSpec().components()) {
+          String digest = digestOf(release, component.name(), component.digest());
+          if (digest == null) {
+            throw new ExportBundles.Refused(
+                "Release "
+                    + release.getMetadata().getName()
+                    + " component "
+                    + component.name()
+                    + " has no digest yet: it is not verified; export it once it is");
+          }
+          images.add(
+              new Mirror.Image(
+                  release.getMetadata().getName(),
+                  component.name(),
+                  component.image(),
+                  digest,
+                  component.tag(),
+                  null));
+          coveredImages.add(component.image());
+          copies.computeIfAbsent(
+              component.image() + "@" + digest,
+              at ->
+                  pool.submit(() ->
+                      copyImage(
+                          found.base() == null
+                              ? OciLayout.empty()
+                              : OciLayout.deltaOf(found.baseCarries()),
+                          registry,
+                          component.image(),
+                          digest,
+                          found.credentials())));
         }
-        images.add(
-            new Mirror.Image(
-                release.getMetadata().getName(),
-                component.name(),
-                component.image(),
-                digest,
-                component.tag(),
-                copyImage(layout, registry, component.image(), digest, found.credentials())));
-        coveredImages.add(component.image());
       }
+      Map<String, List<String>> copied = new LinkedHashMap<>();
+      for (var copy : copies.entrySet()) {
+        Copied done = joined(copy.getValue());
+        layout.merge(done.layout());
+        copied.put(copy.getKey(), done.names());
+      }
+      images.replaceAll(i ->
+          new Mirror.Image(
+              i.release(),
+              i.component(),
+              i.image(),
+              i.digest(),
+              i.tag(),
+              copied.get(i.image() + "@" + i.digest())));
     }
     objects.put(
         "Image", (int) images.stream().map(i -> i.image() + "@" + i.digest()).distinct().count());
@@ -181,7 +215,26 @@ final class MirrorExport {
    * .sbom}) and its referrers (the referrers tag itself where the registry has no API); the names
    * copied.
    */
-  private static List<String> copyImage(
+  private static final int PARALLEL_COPIES = 4;
+
+  /** One image's copy: its own layout, merged into the bundle's, and the names copied. */
+  private record Copied(OciLayout layout, List<String> names) {}
+
+  private static Copied joined(Future<Copied> copy) throws ExportBundles.Refused {
+    try {
+      return copy.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while copying images", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ExportBundles.Refused refused) {
+        throw refused;
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
+  }
+
+  private static Copied copyImage(
       OciLayout layout,
       OciReader registry,
       String image,
@@ -212,7 +265,7 @@ final class MirrorExport {
       throw new ExportBundles.Unavailable(
           "cannot copy " + image + "@" + digest + ": " + e.getMessage());
     }
-    return copied;
+    return new Copied(layout, copied);
   }
 
   private static Optional<String> copyIfPresent(

@@ -156,7 +156,13 @@ public final class Bundle {
     all.put(CHECKSUMS, checksums().getBytes(StandardCharsets.UTF_8));
     all.putAll(signed);
     all.putAll(files);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // sized up front: growing a buffer of hundreds of MiB copies it again at every doubling
+    long size = 1024;
+    for (byte[] content : all.values()) {
+      size += 1536 + content.length; // header, PAX name record, padding
+    }
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream((int) Math.min(size, Integer.MAX_VALUE - 16));
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       for (var file : all.entrySet()) {

@@ -170,6 +170,13 @@ public final class OciLayout implements OciReader {
     return layout;
   }
 
+  /** Takes in everything {@code other} holds, names and leaves to its base. */
+  public void merge(OciLayout other) {
+    blobs.putAll(other.blobs);
+    entries.putAll(other.entries);
+    omitted.addAll(other.omitted);
+  }
+
   /** The named manifests, by name. */
   public List<Entry> entries() {
     return List.copyOf(entries.values());
