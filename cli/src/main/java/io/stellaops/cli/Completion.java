@@ -157,8 +157,37 @@ final class Completion {
                   .map(o -> new Candidate(o.getMetadata().getName(), describe(plural, o)))
                   .toList())
           .get(5, TimeUnit.SECONDS);
-    } catch (Exception e) { // completion stays silent: the shell shows no error lines
+    } catch (Exception e) {
+      // the shell shows no error lines; as cobra, say why where BASH_COMP_DEBUG_FILE names
+      debug(
+          "cannot list "
+              + plural
+              + " in namespace "
+              + cli.namespace()
+              + ": "
+              + (e instanceof java.util.concurrent.TimeoutException
+                  ? "no answer within 5 s"
+                  : ApiErrors.describe(
+                      e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e,
+                      null)));
       return List.of();
+    }
+  }
+
+  /** One line for whoever debugs completion, as cobra's {@code __complete} writes them. */
+  private static void debug(String line) {
+    String file = System.getenv("BASH_COMP_DEBUG_FILE");
+    if (file == null || file.isBlank()) {
+      return;
+    }
+    try {
+      java.nio.file.Files.writeString(
+          Path.of(file),
+          "kubectl stella " + COMMAND + ": " + line + System.lineSeparator(),
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException | RuntimeException e) {
+      // a debug file that cannot be written is no reason to fail completion
     }
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,6 +77,12 @@ class CompletionIT {
 
   /** What kubectl answers for {@code kubectl stella <words>}, the last word being typed. */
   static List<String> complete(String... words) throws IOException, InterruptedException {
+    return complete(Map.of(), words);
+  }
+
+  /** As above, with {@code env} in the environment of kubectl and the plugin. */
+  static List<String> complete(Map<String, String> env, String... words)
+      throws IOException, InterruptedException {
     Path kubectl =
         Path.of(
             System.getenv("KUBE_API_TEST_DIR"),
@@ -88,6 +95,8 @@ class CompletionIT {
     builder.environment().put("PATH", bin + ":/usr/bin:/bin");
     builder.environment().put("KUBECONFIG", bin.resolve("kubeconfig").toString());
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().put("BASH_COMP_DEBUG_FILE", bin.resolve("completion.log").toString());
+    builder.environment().putAll(env);
     Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -103,11 +112,47 @@ class CompletionIT {
     assertThat(complete("evidence", "verify", "--dir", "")).containsExactly(":0"); // files
   }
 
+  /** What completion said about itself, for the message of a failed assertion. */
+  static String debugLog() throws IOException {
+    Path log = bin.resolve("completion.log");
+    return Files.exists(log) ? Files.readString(log) : "(nothing)";
+  }
+
   @Test
   void namesComeFromTheCluster() throws Exception {
-    assertThat(complete("-n", NS, "promote", "")).containsExactly("shop-9\t9.0.0", ":4");
+    assertThat(complete("-n", NS, "promote", ""))
+        .as("completion's debug log: %s", debugLog())
+        .containsExactly("shop-9\t9.0.0", ":4");
     assertThat(complete("-n", NS, "promote", "shop-9", "--to", ""))
         .containsExactlyInAnyOrder("prod", "stage", ":4");
     assertThat(complete("-n", "empty", "promote", "")).containsExactly(":4");
+  }
+
+  @Test
+  void whyNoNamesCameIsWrittenWhereCobraWritesIt() throws Exception {
+    Path log = bin.resolve("completion-debug.log");
+    Path nowhere = bin.resolve("nowhere.kubeconfig");
+    Files.writeString(
+        nowhere,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+        contexts: [{name: c, context: {cluster: c, user: u, namespace: shop}}]
+        current-context: c
+        users: [{name: u, user: {token: t}}]
+        """);
+
+    assertThat(
+            complete(
+                Map.of("KUBECONFIG", nowhere.toString(), "BASH_COMP_DEBUG_FILE", log.toString()),
+                "promote",
+                ""))
+        .containsExactly(":4"); // still silent on the terminal
+
+    assertThat(Files.readString(log)) // kubectl writes its own lines there too
+        .contains(
+            "kubectl stella __complete: cannot list releases in namespace shop: error: cannot"
+                + " reach the Kubernetes API server");
   }
 }
