@@ -311,6 +311,11 @@ class MirrorCliIT {
             () -> registry.manifest(airgapped.host() + "/tools/debug", debug, Optional.empty()))
         .isInstanceOf(RegistryException.class)
         .hasMessageContaining("404");
+
+    CliRun noRegistry = stella("mirror", "import", bundle.toString(), "--to", "mirror/shop");
+    assertThat(noRegistry.exit()).isEqualTo(1);
+    assertThat(noRegistry.err())
+        .contains("--to mirror/shop: name a registry host first, e.g. registry.example.com");
   }
 
   @Test

@@ -259,6 +259,15 @@ class ApiFuzzIT {
           schedule: {cron: "0 2 * * *", timeZone: Europe/Berlin}
         ---
         apiVersion: stellaops.io/v1alpha1
+        kind: Export
+        metadata: {name: fuzz-mirror}
+        spec:
+          profile: mirror
+          selector: {releases: [fuzz-release]}
+          delta: {export: fuzz-export}
+          repository: %1$s/fuzz/mirrors
+        ---
+        apiVersion: stellaops.io/v1alpha1
         kind: Agent
         metadata: {name: fuzz-agent}
         spec: {serviceAccountName: fuzz-agent, capabilities: [docker]}
