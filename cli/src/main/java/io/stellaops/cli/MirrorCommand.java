@@ -343,12 +343,11 @@ final class MirrorCommand implements Runnable {
     }
     Map<String, String> renamedArtifacts = new LinkedHashMap<>();
     for (Mirror.Artifact a : contents.artifacts()) {
-      int at = a.reference().indexOf('@');
-      int colon = a.reference().lastIndexOf(':');
-      int cut = at > 0 ? at : colon;
+      var named = ImageReference.Named.split(a.reference()).orElseThrow();
       renamedArtifacts.put(
           a.reference(),
-          target.rename(a.reference().substring(0, cut)) + a.reference().substring(cut));
+          new ImageReference.Named(target.rename(named.repository()), named.reference())
+              .toString());
     }
     for (String path : files.keySet()) {
       if (!path.startsWith("objects/AdvisoryFeed/")) {

@@ -237,6 +237,8 @@ public class ExportReconciler implements Reconciler<Export> {
     long generation = export.getMetadata().getGeneration();
     String profile = export.getSpec().profile().value();
     try {
+      // first: a key created now is published into the keyring the bundle carries
+      EvidenceSigningKey signer = signingKey.get();
       var contents =
           switch (export.getSpec().profile()) {
             case EVIDENCE ->
@@ -262,7 +264,6 @@ public class ExportReconciler implements Reconciler<Export> {
                     settings.operatorVersion(),
                     client.getKubernetesSerialization());
           };
-      EvidenceSigningKey signer = signingKey.get();
       byte[] bytes = contents.bundle().signedBytes(signer.privateKey(), signer.keyId());
       if (bytes.length > settings.maxBundleBytes()) {
         throw new ExportBundles.Refused(

@@ -13,6 +13,7 @@ import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.decision.evidence.EvidenceKeyring;
 import io.stellaops.supplychain.archive.Mirror;
 import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.oci.ImageReference;
 import io.stellaops.supplychain.oci.OciLayout;
 import io.stellaops.supplychain.oci.OciReader;
 import io.stellaops.supplychain.oci.RegistryClient;
@@ -174,13 +175,15 @@ final class MirrorExport {
           continue; // a path or ConfigMap is the installer's to carry (docs/install-airgap.md)
         }
         String reference = source.oci();
-        int at = reference.indexOf('@');
-        int colon = reference.lastIndexOf(':');
-        String repository = at > 0 ? reference.substring(0, at) : reference.substring(0, colon);
-        String ref = at > 0 ? reference.substring(at + 1) : reference.substring(colon + 1);
+        // the schema lets only repo:tag and repo@digest through
+        var named = ImageReference.Named.split(reference).orElseThrow();
         try {
           var manifest =
-              layout.copy(registry, repository, ref, found.credentials().apply(repository));
+              layout.copy(
+                  registry,
+                  named.repository(),
+                  named.reference(),
+                  found.credentials().apply(named.repository()));
           artifacts.add(
               new Mirror.Artifact(feed.getMetadata().getName(), reference, manifest.digest()));
         } catch (RegistryException e) {

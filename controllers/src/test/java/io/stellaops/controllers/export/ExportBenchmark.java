@@ -55,45 +55,16 @@ class ExportBenchmark {
       int listed = client.resources(EvidencePacket.class).inNamespace(NS).list().getItems().size();
       double listSeconds = (System.nanoTime() - listStart) / 1e9;
 
-      Operator operator =
-          new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-      operator.register(
-          new ExportReconciler(
-              Clock.systemUTC(),
-              ExportReconciler.registryClient(java.util.Set.of()),
-              () -> key,
-              new ExportReconciler.Settings(
-                  PromotionTestSupport.SYSTEM, "bench", Duration.ofSeconds(5))));
-      operator.start();
-      System.gc();
-      ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-      long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      long start = System.nanoTime();
-      client
-          .resource(
-              """
-              apiVersion: stellaops.io/v1alpha1
-              kind: Export
-              metadata: {name: bench, namespace: %s}
-              spec: {profile: evidence, repository: %s/audit/bench}
-              """
-                  .formatted(NS, registry.host()))
-          .create();
-      Export done;
-      while (true) {
-        done = client.resources(Export.class).inNamespace(NS).withName("bench").get();
-        if (done.getStatus() != null && done.getStatus().getPhase() != null) {
-          break;
-        }
-        Thread.sleep(100);
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      long peakHeap =
-          ManagementFactory.getMemoryPoolMXBeans().stream()
-              .filter(p -> p.getType() == MemoryType.HEAP)
-              .mapToLong(p -> p.getPeakUsage().getUsed())
-              .sum();
-      operator.stop();
+      Run run =
+          run(
+              key,
+              NS,
+              "bench",
+              "{profile: evidence, repository: %s/audit/bench}".formatted(registry.host()));
+      Export done = run.done();
+      double seconds = run.seconds();
+      long heapBefore = run.heapBefore();
+      long peakHeap = run.peakHeap();
 
       long verifyStart = System.nanoTime();
       byte[] bytes =
@@ -129,6 +100,59 @@ class ExportBenchmark {
           "  test JVM heap: %d MiB before, %d MiB peak during the export (garbage included)%n",
           heapBefore >> 20, peakHeap >> 20);
       System.out.println();
+    }
+  }
+
+  /** An Export's run: the Export once it has a phase, how long, and the test JVM's heap. */
+  record Run(Export done, double seconds, long heapBefore, long peakHeap) {}
+
+  /**
+   * Creates Export {@code name} with {@code spec} under an operator running only the export
+   * controller, as the operator wires it, and waits for a phase.
+   */
+  static Run run(EvidenceSigningKey key, String ns, String name, String spec) throws Exception {
+    Operator operator =
+        new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    operator.register(
+        new ExportReconciler(
+            Clock.systemUTC(),
+            ExportReconciler.registryClient(java.util.Set.of()),
+            () -> key,
+            new ExportReconciler.Settings(
+                PromotionTestSupport.SYSTEM, "bench", Duration.ofSeconds(5))));
+    operator.start();
+    try {
+      System.gc();
+      ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+      long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      long start = System.nanoTime();
+      client
+          .resource(
+              """
+              apiVersion: stellaops.io/v1alpha1
+              kind: Export
+              metadata: {name: %s, namespace: %s}
+              spec: %s
+              """
+                  .formatted(name, ns, spec))
+          .create();
+      Export done;
+      while (true) {
+        done = client.resources(Export.class).inNamespace(ns).withName(name).get();
+        if (done.getStatus() != null && done.getStatus().getPhase() != null) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long peakHeap =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(p -> p.getType() == MemoryType.HEAP)
+              .mapToLong(p -> p.getPeakUsage().getUsed())
+              .sum();
+      return new Run(done, seconds, heapBefore, peakHeap);
+    } finally {
+      operator.stop();
     }
   }
 
@@ -189,44 +213,15 @@ class ExportBenchmark {
               """
                   .formatted(registry.host(), pem));
 
-      Operator operator =
-          new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-      operator.register(
-          new ExportReconciler(
-              Clock.systemUTC(),
-              ExportReconciler.registryClient(java.util.Set.of()),
-              () -> key,
-              new ExportReconciler.Settings(
-                  PromotionTestSupport.SYSTEM, "bench", Duration.ofSeconds(5))));
-      operator.start();
-      System.gc();
-      ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-      long start = System.nanoTime();
-      client
-          .resource(
-              """
-              apiVersion: stellaops.io/v1alpha1
-              kind: Export
-              metadata: {name: mirror, namespace: %s}
-              spec: {profile: mirror, repository: %s/audit/mirror}
-              """
-                  .formatted(ns, registry.host()))
-          .create();
-      Export done;
-      while (true) {
-        done = client.resources(Export.class).inNamespace(ns).withName("mirror").get();
-        if (done.getStatus() != null && done.getStatus().getPhase() != null) {
-          break;
-        }
-        Thread.sleep(100);
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      long peakHeap =
-          ManagementFactory.getMemoryPoolMXBeans().stream()
-              .filter(p -> p.getType() == MemoryType.HEAP)
-              .mapToLong(p -> p.getPeakUsage().getUsed())
-              .sum();
-      operator.stop();
+      Run run =
+          run(
+              key,
+              ns,
+              "mirror",
+              "{profile: mirror, repository: %s/audit/mirror}".formatted(registry.host()));
+      Export done = run.done();
+      double seconds = run.seconds();
+      long peakHeap = run.peakHeap();
 
       long peerStart = System.nanoTime();
       long peerBytes = 0;

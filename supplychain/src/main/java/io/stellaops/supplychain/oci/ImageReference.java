@@ -20,6 +20,36 @@ public record ImageReference(String registry, String repository) {
   private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
 
   /**
+   * A name with its tag or digest, {@code repository:tag} or {@code repository@sha256:…}, split in
+   * two as written (not normalised).
+   */
+  public record Named(String repository, String reference) {
+    /** {@code name} split; empty when it names no tag or digest. */
+    public static java.util.Optional<Named> split(String name) {
+      int at = name.indexOf('@');
+      int colon = name.lastIndexOf(':');
+      if (at > 0) {
+        return java.util.Optional.of(new Named(name.substring(0, at), name.substring(at + 1)));
+      }
+      if (colon > name.lastIndexOf('/')) {
+        return java.util.Optional.of(
+            new Named(name.substring(0, colon), name.substring(colon + 1)));
+      }
+      return java.util.Optional.empty();
+    }
+
+    public boolean byDigest() {
+      return reference.startsWith("sha256:");
+    }
+
+    /** {@code repository:tag} or {@code repository@digest} again. */
+    @Override
+    public String toString() {
+      return repository + (byDigest() ? "@" : ":") + reference;
+    }
+  }
+
+  /**
    * Parses and normalises {@code image} (no tag or digest).
    *
    * @throws IllegalArgumentException naming what is wrong with the name

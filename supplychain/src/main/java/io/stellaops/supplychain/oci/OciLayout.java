@@ -42,7 +42,7 @@ public final class OciLayout implements OciReader {
    */
   public record Entry(String image, String reference, String mediaType, String digest, long size) {
     public String name() {
-      return image + (reference.startsWith(Sha256.PREFIX) ? "@" : ":") + reference;
+      return new ImageReference.Named(image, reference).toString();
     }
   }
 
@@ -144,20 +144,18 @@ public final class OciLayout implements OciReader {
     for (JsonNode m : manifests) {
       String name = m.path("annotations").path(REF_NAME).asText("");
       String digest = m.path("digest").asText();
-      int at = name.lastIndexOf('@');
-      int colon = name.lastIndexOf(':');
-      String image;
-      String reference;
-      if (at > 0) {
-        image = name.substring(0, at);
-        reference = name.substring(at + 1);
-      } else if (colon > name.lastIndexOf('/')) {
-        image = name.substring(0, colon);
-        reference = name.substring(colon + 1);
-      } else {
-        throw new IllegalArgumentException(
-            prefix + "index.json: entry " + digest + " names no repository (" + REF_NAME + ")");
-      }
+      var named =
+          ImageReference.Named.split(name)
+              .orElseThrow(() ->
+                  new IllegalArgumentException(
+                      prefix
+                          + "index.json: entry "
+                          + digest
+                          + " names no repository ("
+                          + REF_NAME
+                          + ")"));
+      String image = named.repository();
+      String reference = named.reference();
       if (!layout.blobs.containsKey(digest) && !omitted.contains(image + "@" + digest)) {
         throw new IllegalArgumentException(
             prefix + "index.json names " + digest + ", not in blobs/");

@@ -128,19 +128,11 @@ public final class RegistryClient implements OciReader {
    * e.g. an archive or document pushed with {@code oras push}.
    */
   public byte[] firstLayer(String reference, Optional<Credentials> credentials) {
-    int at = reference.indexOf('@');
-    int colon = reference.lastIndexOf(':');
-    String repository;
-    String ref;
-    if (at > 0) {
-      repository = reference.substring(0, at);
-      ref = reference.substring(at + 1);
-    } else if (colon > reference.lastIndexOf('/')) {
-      repository = reference.substring(0, colon);
-      ref = reference.substring(colon + 1);
-    } else {
-      throw new RegistryException(reference + ": names no tag or digest");
-    }
+    var named =
+        ImageReference.Named.split(reference)
+            .orElseThrow(() -> new RegistryException(reference + ": names no tag or digest"));
+    String repository = named.repository();
+    String ref = named.reference();
     JsonNode layer;
     try {
       layer =
