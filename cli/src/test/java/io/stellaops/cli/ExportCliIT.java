@@ -226,6 +226,30 @@ class ExportCliIT {
             + "\nselector: {until: '2020-01-01T00:00:00Z'}");
     assertThat(awaitPhase("nothing", "Complete").getStatus().getObjects())
         .doesNotContainKey("EvidencePacket");
+
+    client
+        .resources(io.stellaops.crds.release.Release.class)
+        .inNamespace(NS)
+        .withName("r1")
+        .edit(r -> {
+          r.getMetadata().getLabels().put("team", "payments");
+          return r;
+        });
+    export(
+        "payments",
+        "profile: evidence\nrepository: "
+            + repository()
+            + "\nselector: {releaseLabels: {team: payments}}");
+    assertThat(awaitPhase("payments", "Complete").getStatus().getObjects())
+        .containsEntry("EvidencePacket", 1)
+        .containsEntry("Release", 1);
+    export(
+        "payments-findings",
+        "profile: findings\nrepository: "
+            + repository()
+            + "\nselector: {releaseLabels: {team: payments}, releases: [r1, r2]}");
+    assertThat(awaitPhase("payments-findings", "Complete").getStatus().getObjects())
+        .containsEntry("Release", 1);
   }
 
   @Test

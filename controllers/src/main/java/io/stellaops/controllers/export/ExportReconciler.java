@@ -183,7 +183,8 @@ public class ExportReconciler implements Reconciler<Export> {
                       : selector == null ? null : selector.since(),
                   selector != null && endsBefore(selector.until(), due)
                       ? selector.until()
-                      : Conditions.timestamp(due));
+                      : Conditions.timestamp(due),
+                  selector == null ? null : selector.releaseLabels());
       UpdateControl<Export> ran =
           run(client, export, status, window, key(export) + "." + RUN_TAG.format(due), due, now);
       return "Failed".equals(status.getPhase()) ? ran : ran.rescheduleAfter(wait);
@@ -364,7 +365,7 @@ public class ExportReconciler implements Reconciler<Export> {
           lists.submit(() -> client.resources(Promotion.class).inNamespace(ns).list().getItems());
       var allReleases =
           lists.submit(() -> client.resources(Release.class).inNamespace(ns).list().getItems());
-      var packets = packets(client, export, selector);
+      var packets = labelled(packets(client, export, selector), allReleases.get(), selector);
       var promotionNames =
           packets.stream().map(p -> p.getSpec().promotion()).collect(Collectors.toSet());
       var releaseNames =
@@ -393,6 +394,27 @@ public class ExportReconciler implements Reconciler<Export> {
           ? r
           : new IllegalStateException(e.getCause());
     }
+  }
+
+  /** The packets of Releases that carry the selector's labels (all, without labels). */
+  private static List<EvidencePacket> labelled(
+      List<EvidencePacket> packets, List<Release> releases, ExportSpec.Selector selector) {
+    if (selector == null || selector.releaseLabels() == null) {
+      return packets;
+    }
+    var labelled = names(releases, selector.releaseLabels());
+    return packets.stream().filter(p -> labelled.contains(p.getSpec().release())).toList();
+  }
+
+  /** Names of the Releases that carry every one of {@code labels}. */
+  private static java.util.Set<String> names(List<Release> releases, Map<String, String> labels) {
+    return releases.stream()
+        .filter(r -> {
+          var own = r.getMetadata().getLabels();
+          return own != null && own.entrySet().containsAll(labels.entrySet());
+        })
+        .map(r -> r.getMetadata().getName())
+        .collect(Collectors.toSet());
   }
 
   private List<EvidencePacket> packets(
@@ -545,6 +567,9 @@ public class ExportReconciler implements Reconciler<Export> {
             "spec.selector.releases names Releases that do not exist in " + ns + ": " + missing);
       }
       wanted.retainAll(selector.releases());
+    }
+    if (selector != null && selector.releaseLabels() != null) {
+      wanted.retainAll(names(all, selector.releaseLabels()));
     }
     if (selector != null
         && (selector.environments() != null

@@ -10,6 +10,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.stellaops.crds.common.ApiPatterns;
 import io.stellaops.crds.common.S3Bucket;
 import java.util.List;
+import java.util.Map;
 
 /** What an Export bundles and where it writes the bundle. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -135,5 +136,9 @@ public record ExportSpec(
           @JsonPropertyDescription(
               "Only evidence created before this time (RFC 3339). Without it, everything up to"
                   + " the run (a one-time Export runs once, so its bundle never changes).")
-          String until) {}
+          String until,
+      @JsonPropertyDescription(
+              "Only Releases carrying all these labels: their evidence, their findings or their"
+                  + " images, e.g. {team: payments}.")
+          Map<String, @Size(max = 63) String> releaseLabels) {}
 }
