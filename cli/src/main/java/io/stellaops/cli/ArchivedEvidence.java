@@ -1,6 +1,8 @@
 package io.stellaops.cli;
 
 import io.stellaops.supplychain.archive.Bundle;
+import io.stellaops.supplychain.oci.DockerConfigJson;
+import io.stellaops.supplychain.oci.ImageReference;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
 import java.io.IOException;
@@ -65,13 +67,21 @@ final class ArchivedEvidence {
     return bundle.files();
   }
 
-  /** A bundle's bytes: a file, or the artifact {@code oci://registry/repository:tag|@digest}. */
+  /**
+   * A bundle's bytes: a file, or the artifact {@code oci://registry/repository:tag|@digest}, read
+   * with the docker config's credentials for that registry.
+   */
   static byte[] fetch(StellaCli cli, String source) throws IOException {
     if (source.startsWith("oci://")) {
+      String reference = source.substring("oci://".length());
       try {
+        var named =
+            ImageReference.Named.split(reference)
+                .orElseThrow(() -> new RegistryException(reference + ": names no tag or digest"));
         return new RegistryClient(Duration.ofSeconds(30), Set.of(), RegistryClient.Limits.BUNDLES)
-            .firstLayer(source.substring("oci://".length()), Optional.empty());
-      } catch (RegistryException e) {
+            .firstLayer(
+                reference, dockerCredentials(ImageReference.parse(named.repository()).registry()));
+      } catch (RegistryException | IllegalArgumentException e) {
         throw new IllegalArgumentException("cannot read " + source + ": " + e.getMessage());
       }
     }
@@ -80,5 +90,19 @@ final class ArchivedEvidence {
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(source + " not found");
     }
+  }
+
+  /** Credentials for {@code registry} from the docker config ($DOCKER_CONFIG or ~/.docker). */
+  static Optional<RegistryClient.Credentials> dockerCredentials(String registry)
+      throws IOException {
+    String dir = System.getenv("DOCKER_CONFIG");
+    Path config =
+        dir != null
+            ? Path.of(dir, "config.json")
+            : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+    if (!Files.exists(config)) {
+      return Optional.empty();
+    }
+    return DockerConfigJson.parse(Files.readAllBytes(config)).forRegistry(registry);
   }
 }

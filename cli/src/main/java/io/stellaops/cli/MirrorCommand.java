@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.supplychain.archive.Mirror;
 import io.stellaops.supplychain.json.CanonicalJson;
-import io.stellaops.supplychain.oci.DockerConfigJson;
 import io.stellaops.supplychain.oci.ImageReference;
 import io.stellaops.supplychain.oci.OciLayout;
 import io.stellaops.supplychain.oci.OciReader;
@@ -18,7 +17,6 @@ import io.stellaops.supplychain.policy.TrustEvaluator;
 import io.stellaops.supplychain.policy.TrustMaterial;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,7 +122,8 @@ final class MirrorCommand implements Runnable {
               Duration.ofSeconds(60),
               plainHttp ? Set.of(target.registry()) : Set.of(),
               RegistryClient.Limits.BUNDLES);
-      Optional<RegistryClient.Credentials> credentials = dockerCredentials(target.registry());
+      Optional<RegistryClient.Credentials> credentials =
+          ArchivedEvidence.dockerCredentials(target.registry());
       OciReader reader = layout;
       if (contents.base() != null) {
         cli.err()
@@ -431,19 +430,5 @@ final class MirrorCommand implements Runnable {
       }
     });
     return data.isEmpty() ? Optional.empty() : Optional.of(data);
-  }
-
-  /** Credentials for {@code registry} from the docker config ($DOCKER_CONFIG or ~/.docker). */
-  private static Optional<RegistryClient.Credentials> dockerCredentials(String registry)
-      throws IOException {
-    String dir = System.getenv("DOCKER_CONFIG");
-    Path config =
-        dir != null
-            ? Path.of(dir, "config.json")
-            : Path.of(System.getProperty("user.home"), ".docker", "config.json");
-    if (!Files.exists(config)) {
-      return Optional.empty();
-    }
-    return DockerConfigJson.parse(Files.readAllBytes(config)).forRegistry(registry);
   }
 }

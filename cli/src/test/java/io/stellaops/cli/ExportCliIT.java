@@ -374,4 +374,55 @@ class ExportCliIT {
     var bad = awaitPhase("bad-schedule", "Failed").getStatus();
     assertThat(bad.getMessage()).startsWith("spec.schedule is not a schedule: ");
   }
+
+  @Test
+  @Order(7)
+  void aRegistryThatAsksForCredentialsGetsTheNamespacesNotTheOperators() throws Exception {
+    try (var guarded = LocalRegistry.startWithBasicAuth("audit", "s3cret")) {
+      String repository = guarded.host() + "/audit/evidence";
+      export("unauthorised", "profile: evidence\nrepository: " + repository);
+      var refused = awaitPhase("unauthorised", "Failed").getStatus();
+      assertThat(refused.getMessage())
+          .startsWith("oci://" + repository + ": ")
+          .contains("registry requires authentication")
+          .contains("no credentials are configured for it");
+
+      export(
+          "no-secret",
+          "profile: evidence\nrepository: " + repository + "\nrepositoryCredentials: audit-push");
+      assertThat(awaitPhase("no-secret", "Failed").getStatus().getMessage())
+          .startsWith("oci://" + repository + ": Secret shop/audit-push not found");
+
+      String auth =
+          java.util.Base64.getEncoder()
+              .encodeToString("audit:s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      client
+          .secrets()
+          .inNamespace(NS)
+          .resource(
+              new io.fabric8.kubernetes.api.model.SecretBuilder()
+                  .withNewMetadata()
+                  .withName("audit-push")
+                  .endMetadata()
+                  .withType("kubernetes.io/dockerconfigjson")
+                  .addToStringData(
+                      ".dockerconfigjson",
+                      "{\"auths\": {\"" + guarded.host() + "\": {\"auth\": \"" + auth + "\"}}}")
+                  .build())
+          .create();
+      export(
+          "with-secret",
+          "profile: evidence\nrepository: " + repository + "\nrepositoryCredentials: audit-push");
+      var done = awaitPhase("with-secret", "Complete").getStatus();
+      byte[] pushed =
+          new io.stellaops.supplychain.oci.RegistryClient(Duration.ofSeconds(5))
+              .firstLayer(
+                  repository + ":shop.with-secret",
+                  java.util.Optional.of(
+                      new io.stellaops.supplychain.oci.RegistryClient.Credentials(
+                          "audit", "s3cret")));
+      assertThat(io.stellaops.supplychain.digest.Sha256.digest(pushed))
+          .isEqualTo(done.getBundle().digest());
+    }
+  }
 }

@@ -17,11 +17,21 @@ public final class OciArchive implements ArchiveDestination {
   private final RegistryClient registry;
   private final String repository;
   private final String artifactType;
+  private final Optional<RegistryClient.Credentials> credentials;
 
   public OciArchive(RegistryClient registry, String repository, String artifactType) {
+    this(registry, repository, artifactType, Optional.empty());
+  }
+
+  public OciArchive(
+      RegistryClient registry,
+      String repository,
+      String artifactType,
+      Optional<RegistryClient.Credentials> credentials) {
     this.registry = registry;
     this.repository = repository;
     this.artifactType = artifactType;
+    this.credentials = credentials;
   }
 
   @Override
@@ -46,8 +56,8 @@ public final class OciArchive implements ArchiveDestination {
                   description,
                   "stellaops.io/bundle-digest",
                   Sha256.digest(bundle)),
-              Optional.empty());
-      byte[] back = registry.firstLayer(repository + "@" + digest, Optional.empty());
+              credentials);
+      byte[] back = registry.firstLayer(repository + "@" + digest, credentials);
       if (!Arrays.equals(back, bundle)) {
         throw new ArchiveException(
             describe() + ": the archive read back from " + digest + " is not what was pushed");

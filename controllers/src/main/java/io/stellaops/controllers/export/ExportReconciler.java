@@ -22,6 +22,7 @@ import io.stellaops.controllers.status.KubernetesEvents;
 import io.stellaops.crds.advisoryfeed.AdvisoryFeed;
 import io.stellaops.crds.approval.Approval;
 import io.stellaops.crds.common.Conditions;
+import io.stellaops.crds.common.SecretKeyRef;
 import io.stellaops.crds.deploymentjob.DeploymentJob;
 import io.stellaops.crds.evidencepacket.EvidencePacket;
 import io.stellaops.crds.evidencepacket.EvidencePublicKey;
@@ -35,6 +36,7 @@ import io.stellaops.decision.evidence.EvidenceKeyring;
 import io.stellaops.supplychain.archive.Bundle;
 import io.stellaops.supplychain.archive.Mirror;
 import io.stellaops.supplychain.digest.Sha256;
+import io.stellaops.supplychain.oci.ImageReference;
 import io.stellaops.supplychain.oci.OciLayout;
 import io.stellaops.supplychain.oci.RegistryClient;
 import io.stellaops.supplychain.oci.RegistryException;
@@ -526,8 +528,13 @@ public class ExportReconciler implements Reconciler<Export> {
                         + "; a delta reads its base from an OCI repository"));
     byte[] bytes;
     try {
-      bytes = registry.firstLayer(oci.substring("oci://".length()), Optional.empty());
-    } catch (RegistryException e) {
+      String reference = oci.substring("oci://".length());
+      bytes =
+          registry.firstLayer(
+              reference,
+              repositoryCredentials(
+                  client, base, ImageReference.Named.split(reference).orElseThrow().repository()));
+    } catch (RegistryException | IllegalArgumentException e) {
       throw new ExportBundles.Unavailable(field + ": " + e.getMessage());
     }
     if (!Sha256.digest(bytes).equals(status.getBundle().digest())) {
@@ -601,6 +608,33 @@ public class ExportReconciler implements Reconciler<Export> {
         .collect(Collectors.toMap(o -> o.getMetadata().getName(), Function.identity()));
   }
 
+  /**
+   * The credentials {@code spec.repositoryCredentials} names for {@code repository}, read from the
+   * Export's own namespace: its users must not borrow the operator's. Refused, naming the Secret,
+   * when it is missing or holds none for that registry.
+   */
+  private static Optional<RegistryClient.Credentials> repositoryCredentials(
+      KubernetesClient client, Export export, String repository) {
+    String secret = export.getSpec().repositoryCredentials();
+    if (secret == null) {
+      return Optional.empty();
+    }
+    String ns = export.getMetadata().getNamespace();
+    var found =
+        new TrustMaterial(new KubernetesSecrets(client))
+            .credentials(List.of(new SecretKeyRef(ns, secret, null)), repository);
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Secret "
+              + ns
+              + "/"
+              + secret
+              + " (spec.repositoryCredentials) has no credentials for "
+              + ImageReference.parse(repository).registry());
+    }
+    return found;
+  }
+
   /** Writes the bundle to every destination, each read back and compared; says where. */
   private List<String> store(KubernetesClient client, Export export, String key, byte[] bytes)
       throws ArchiveDestination.ArchiveException {
@@ -608,8 +642,15 @@ public class ExportReconciler implements Reconciler<Export> {
     String description = "Export " + export.getMetadata().getNamespace() + "/" + name(export);
     List<String> locations = new ArrayList<>();
     if (spec.repository() != null) {
+      Optional<RegistryClient.Credentials> credentials;
+      try {
+        credentials = repositoryCredentials(client, export, spec.repository());
+      } catch (IllegalArgumentException e) {
+        throw new ArchiveDestination.ArchiveException(
+            "oci://" + spec.repository() + ": " + e.getMessage());
+      }
       locations.add(
-          new OciArchive(registry, spec.repository(), ExportBundles.ARTIFACT_TYPE)
+          new OciArchive(registry, spec.repository(), ExportBundles.ARTIFACT_TYPE, credentials)
               .store(key, bytes, description));
     }
     if (spec.s3() != null) {

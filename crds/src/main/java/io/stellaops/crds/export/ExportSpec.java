@@ -52,6 +52,13 @@ public record ExportSpec(
         @JsonPropertyDescription(
             "OCI repository the bundle is pushed to as an artifact, tagged <namespace>.<name>.")
         String repository,
+    @Size(max = 253)
+        @Pattern(ApiPatterns.NAME)
+        @JsonPropertyDescription(
+            "A kubernetes.io/dockerconfigjson Secret in the Export's namespace whose credentials"
+                + " for the repository's registry push the bundle, read it back, and read a"
+                + " delta's base. Without it, the operator's own registry access.")
+        String repositoryCredentials,
     @JsonPropertyDescription(
             "S3 bucket the bundle is written to as <prefix><namespace>.<name>.tar (Object Lock"
                 + " keeps it for the lock period).")
