@@ -183,6 +183,8 @@ public final class FindingsDocuments {
     Bom bom = new Bom();
     List<String> seed = new ArrayList<>(List.of(release, version));
     Metadata metadata = new Metadata();
+    metadata.setTimestamp(
+        null); // cyclonedx-core-java stamps "now": the same findings, the same bytes
     Component subject = new Component();
     subject.setType(Component.Type.APPLICATION);
     subject.setName(release);
