@@ -183,8 +183,8 @@ public final class FindingsDocuments {
     Bom bom = new Bom();
     List<String> seed = new ArrayList<>(List.of(release, version));
     Metadata metadata = new Metadata();
-    metadata.setTimestamp(
-        null); // cyclonedx-core-java stamps "now": the same findings, the same bytes
+    // cyclonedx-core-java stamps "now": without it, the same findings make the same bytes
+    metadata.setTimestamp(null);
     Component subject = new Component();
     subject.setType(Component.Type.APPLICATION);
     subject.setName(release);
