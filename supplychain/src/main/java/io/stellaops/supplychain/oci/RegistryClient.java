@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -440,14 +441,63 @@ public final class RegistryClient implements OciReader {
     static final Write NONE = new Write("GET", null, null);
   }
 
+  /**
+   * A request, authenticated as the registry asks: a Bearer token this process holds for the
+   * repository and access is sent at once; without one (or when it is refused), the request goes
+   * with Basic credentials or none, and a 401's challenge gets a token, kept until shortly before
+   * it expires, so a run of requests costs one token, not one each.
+   */
   private HttpResponse<byte[]> exchange(
       ImageReference ref, URI uri, Write write, Optional<Credentials> credentials, long limit) {
-    HttpResponse<byte[]> response =
-        send(uri, write, credentials.map(RegistryClient::basic).orElse(null), limit);
+    String key =
+        ref.registry()
+            + "/"
+            + ref.repository()
+            + (write.body() != null || write.method().equals("POST") ? "#push" : "#pull")
+            // the password too: a token got with the right one must not serve a wrong one
+            + credentials
+                .map(c -> "#" + Sha256.hex(basic(c).getBytes(StandardCharsets.UTF_8)))
+                .orElse("");
+    Token held = tokens.get(key);
+    HttpResponse<byte[]> response;
+    if (held != null && held.fresh()) {
+      response = send(uri, write, "Bearer " + held.value(), limit);
+      if (response.statusCode() != 401) {
+        return response;
+      }
+      tokens.remove(key, held);
+    } else {
+      response = send(uri, write, credentials.map(RegistryClient::basic).orElse(null), limit);
+    }
     if (response.statusCode() == 401) {
-      response = send(uri, write, "Bearer " + token(ref, response, credentials), limit);
+      Token token = token(ref, response, credentials);
+      if (tokens.size() >= MAX_TOKENS) {
+        // a process talks to few repositories; this only bounds a runaway
+        tokens.clear();
+      }
+      tokens.put(key, token);
+      response = send(uri, write, "Bearer " + token.value(), limit);
     }
     return response;
+  }
+
+  /** A Bearer token and when to stop using it. */
+  private record Token(String value, long freshUntilNanos) {
+    boolean fresh() {
+      return System.nanoTime() - freshUntilNanos < 0;
+    }
+  }
+
+  private static final int MAX_TOKENS = 1000;
+
+  /** Tokens by repository, access and credentials. */
+  private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+
+  /** Token requests this client made (tests and benchmarks count them). */
+  private final AtomicLong tokenRequests = new AtomicLong();
+
+  public long tokenRequests() {
+    return tokenRequests.get();
   }
 
   private HttpResponse<byte[]> get(URI uri, String authorization, long limit) {
@@ -536,8 +586,12 @@ public final class RegistryClient implements OciReader {
     return uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
   }
 
-  /** The Bearer token flow of the distribution spec (token endpoint named by the challenge). */
-  private String token(
+  /**
+   * The Bearer token flow of the distribution spec (token endpoint named by the challenge): the
+   * token, fresh until 10 s before its {@code expires_in} (60 s when the endpoint says nothing, as
+   * the spec defaults it).
+   */
+  private Token token(
       ImageReference ref, HttpResponse<byte[]> challenge, Optional<Credentials> credentials) {
     String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -562,6 +616,7 @@ public final class RegistryClient implements OciReader {
             + URLEncoder.encode(params.getOrDefault("service", ""), StandardCharsets.UTF_8)
             + "&scope="
             + URLEncoder.encode(scope, StandardCharsets.UTF_8);
+    tokenRequests.incrementAndGet();
     HttpResponse<byte[]> response =
         get(
             URI.create(url),
@@ -584,7 +639,8 @@ public final class RegistryClient implements OciReader {
       if (token == null) {
         throw new RegistryException(ref + ": token endpoint returned no token");
       }
-      return token;
+      long seconds = json.path("expires_in").asLong(60);
+      return new Token(token, System.nanoTime() + Duration.ofSeconds(seconds - 10).toNanos());
     } catch (IOException e) {
       throw new RegistryException(ref + ": token endpoint returned invalid JSON");
     }

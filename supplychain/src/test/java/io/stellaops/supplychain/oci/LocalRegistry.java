@@ -97,6 +97,30 @@ public final class LocalRegistry implements AutoCloseable {
     return start(null, null, "127.0.0.1");
   }
 
+  /**
+   * A registry that takes only Bearer tokens from {@code tokens} (distribution's {@code auth.token}
+   * with the token server's certificate as its root), as Docker Hub, Harbor and GitLab do.
+   */
+  public static LocalRegistry startWithTokenAuth(LocalTokenServer tokens)
+      throws IOException, InterruptedException {
+    return start(
+        dir ->
+            """
+            auth:
+              token:
+                realm: %s
+                service: %s
+                issuer: %s
+                rootcertbundle: %s
+            """
+                .formatted(
+                    tokens.realm(),
+                    LocalTokenServer.SERVICE,
+                    LocalTokenServer.ISSUER,
+                    tokens.rootCertBundle()),
+        "127.0.0.1");
+  }
+
   /** A registry that serves only {@code user} with {@code password} (HTTP basic, htpasswd). */
   public static LocalRegistry startWithBasicAuth(String user, String password)
       throws IOException, InterruptedException {
@@ -131,6 +155,16 @@ public final class LocalRegistry implements AutoCloseable {
 
   private static LocalRegistry start(String user, String password, String address)
       throws IOException, InterruptedException {
+    return start(dir -> user == null ? "" : htpasswd(dir, user, password), address);
+  }
+
+  /** The config's {@code auth} section, written into the registry's directory if it needs files. */
+  private interface Auth {
+    String yaml(Path dir) throws IOException;
+  }
+
+  private static LocalRegistry start(Auth auth, String address)
+      throws IOException, InterruptedException {
     Path binary =
         Path.of(System.getenv().getOrDefault("STELLA_REGISTRY", "/usr/bin/docker-registry"));
     if (!Files.isExecutable(binary)) {
@@ -153,7 +187,7 @@ public final class LocalRegistry implements AutoCloseable {
           addr: %s:%d
         """
                 .formatted(dir.resolve("data"), address, port)
-            + (user == null ? "" : htpasswd(dir, user, password)));
+            + auth.yaml(dir));
     var builder =
         new ProcessBuilder(binary.toString(), "serve", config.toString())
             .redirectErrorStream(true)
