@@ -252,10 +252,10 @@ final class ExportCommand implements Runnable {
     }
     return new Verified(
         bundle,
-        "Bundle verified: export %s/%s (%s), %d files match %s and %s, manifest signed by key %s (%s), %d evidence packet(s) verify (keys %s)"
+        "Bundle verified: export %s (%s), %d files match %s and %s, manifest signed by key %s (%s), %d evidence packet(s) verify (keys %s)"
             .formatted(
-                about.path("namespace").asText(),
-                about.path("name").asText(),
+                (about.has("namespace") ? about.path("namespace").asText() + "/" : "")
+                    + about.path("name").asText(),
                 about.path("profile").asText(),
                 bundle.files().size(),
                 Bundle.MANIFEST,

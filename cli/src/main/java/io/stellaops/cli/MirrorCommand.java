@@ -103,11 +103,11 @@ final class MirrorCommand implements Runnable {
       StellaCli cli = mirror.cli;
       List<String> problems = new ArrayList<>();
       var verified = ExportCommand.verified(ArchivedEvidence.fetch(cli, source), key, problems);
-      if (verified != null
-          && !"mirror".equals(verified.bundle().about().path("profile").asText())) {
+      String profile = verified == null ? "" : verified.bundle().about().path("profile").asText();
+      if (verified != null && !"mirror".equals(profile) && !OfflineKit.PROFILE.equals(profile)) {
         problems.add(
             "not a mirror bundle: its profile is "
-                + verified.bundle().about().path("profile").asText()
+                + profile
                 + " (export one with profile: mirror)");
       }
       if (!problems.isEmpty()) {
@@ -160,8 +160,7 @@ final class MirrorCommand implements Runnable {
           problems.add(
               at
                   + " ("
-                  + image.release()
-                  + "/"
+                  + (image.release() == null ? "" : image.release() + "/")
                   + image.component()
                   + "): "
                   + (TrustEvaluator.UNVERIFIED.equals(result.signature())
@@ -203,6 +202,15 @@ final class MirrorCommand implements Runnable {
         }
       }
       cli.out().print(objects(files, contents, target, serialization, cli));
+      if (OfflineKit.PROFILE.equals(profile)) {
+        cli.err()
+            .printf(
+                "Apply the TrustPolicy above, then install the chart from the kit:%n"
+                    + "  helm install stella-operator charts/stella-operator -n stella-system"
+                    + " --create-namespace -f values/stella-operator-airgap.yaml"
+                    + " --set image.registry=%s%n",
+                (target.registry() + "/" + target.prefix()).replaceAll("/+$", ""));
+      }
       return 0;
     }
 
@@ -360,8 +368,13 @@ final class MirrorCommand implements Runnable {
     }
     Map<String, Mirror.Image> byComponent = new LinkedHashMap<>();
     contents.images().forEach(i -> byComponent.put(i.release() + "/" + i.component(), i));
+    // an offline kit's images belong to no Release: the charts install them
     for (String release :
-        new LinkedHashSet<>(contents.images().stream().map(Mirror.Image::release).toList())) {
+        new LinkedHashSet<>(
+            contents.images().stream()
+                .map(Mirror.Image::release)
+                .filter(java.util.Objects::nonNull)
+                .toList())) {
       ObjectNode object = applicable(files, "objects/Release/" + release + ".json");
       ((ObjectNode) object.path("metadata")).remove("namespace");
       for (JsonNode component : object.path("spec").path("components")) {

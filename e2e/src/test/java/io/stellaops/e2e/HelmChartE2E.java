@@ -13,14 +13,11 @@ import io.stellaops.agents.AgentTestSupport;
 import io.stellaops.crds.agent.Agent;
 import io.stellaops.operator.LocalOperator;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -36,19 +33,7 @@ class HelmChartE2E {
   @KubeConfig static String kubeConfigYaml;
 
   static String helm(String... args) throws Exception {
-    String binary = System.getenv("STELLA_HELM");
-    assertThat(binary)
-        .as("STELLA_HELM must name a helm binary (hack/test.sh builds one)")
-        .isNotBlank();
-    Path kubeconfig = Files.createTempFile("kubeconfig", ".yaml");
-    Files.writeString(kubeconfig, kubeConfigYaml);
-    List<String> command = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString()));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("helm %s:\n%s", String.join(" ", args), output).isZero();
-    return output;
+    return Helm.run(kubeConfigYaml, args);
   }
 
   @Test

@@ -12,7 +12,6 @@ import io.stellaops.crds.release.Release;
 import io.stellaops.crds.trustpolicy.TrustPolicy;
 import io.stellaops.decision.evidence.EvidenceKeyring;
 import io.stellaops.supplychain.archive.Mirror;
-import io.stellaops.supplychain.digest.Sha256;
 import io.stellaops.supplychain.oci.ImageReference;
 import io.stellaops.supplychain.oci.OciLayout;
 import io.stellaops.supplychain.oci.OciReader;
@@ -213,11 +212,7 @@ final class MirrorExport {
         List.of());
   }
 
-  /**
-   * Copies {@code image@digest}, cosign's tags beside it ({@code .sig}, {@code .att}, {@code
-   * .sbom}) and its referrers (the referrers tag itself where the registry has no API); the names
-   * copied.
-   */
+  /** Images copied at once. */
   private static final int PARALLEL_COPIES = 4;
 
   /** One image's copy: its own layout, merged into the bundle's, and the names copied. */
@@ -237,6 +232,7 @@ final class MirrorExport {
     }
   }
 
+  /** {@link OciLayout#copyImage} into {@code layout}; a registry that fails is Unavailable. */
   private static Copied copyImage(
       OciLayout layout,
       OciReader registry,
@@ -244,47 +240,12 @@ final class MirrorExport {
       String digest,
       Function<String, Optional<RegistryClient.Credentials>> credentials)
       throws ExportBundles.Unavailable {
-    var creds = credentials.apply(image);
-    List<String> copied = new ArrayList<>();
     try {
-      layout.copy(registry, image, digest, creds);
-      copied.add(image + "@" + digest);
-      String hex = Sha256.hexOf(digest);
-      for (String suffix : List.of("sig", "att", "sbom")) {
-        copyIfPresent(layout, registry, image, "sha256-" + hex + "." + suffix, creds)
-            .ifPresent(copied::add);
-      }
-      var referrers = registry.referrers(image, digest, creds);
-      if (referrers.fromTag()) {
-        copyIfPresent(layout, registry, image, "sha256-" + hex, creds).ifPresent(copied::add);
-      } else {
-        for (var descriptor : referrers.descriptors()) {
-          String referrer = descriptor.path("digest").asText();
-          layout.copy(registry, image, referrer, creds);
-          copied.add(image + "@" + referrer);
-        }
-      }
+      return new Copied(
+          layout, layout.copyImage(registry, image, digest, credentials.apply(image)));
     } catch (RegistryException e) {
       throw new ExportBundles.Unavailable(
           "cannot copy " + image + "@" + digest + ": " + e.getMessage());
-    }
-    return new Copied(layout, copied);
-  }
-
-  private static Optional<String> copyIfPresent(
-      OciLayout layout,
-      OciReader registry,
-      String image,
-      String tag,
-      Optional<RegistryClient.Credentials> credentials) {
-    try {
-      layout.copy(registry, image, tag, credentials);
-      return Optional.of(image + ":" + tag);
-    } catch (RegistryException e) {
-      if (e.status() == 404) {
-        return Optional.empty();
-      }
-      throw e;
     }
   }
 

@@ -230,6 +230,53 @@ public final class OciLayout implements OciReader {
     return manifest;
   }
 
+  /**
+   * Copies {@code image@digest}, cosign's tags beside it ({@code .sig}, {@code .att}, {@code
+   * .sbom}) and its referrers (the referrers tag itself where the registry has no API); the names
+   * copied.
+   */
+  public List<String> copyImage(
+      OciReader source,
+      String image,
+      String digest,
+      Optional<RegistryClient.Credentials> credentials) {
+    List<String> copied = new ArrayList<>();
+    copy(source, image, digest, credentials);
+    copied.add(image + "@" + digest);
+    String hex = Sha256.hexOf(digest);
+    for (String suffix : List.of("sig", "att", "sbom")) {
+      copyIfPresent(source, image, "sha256-" + hex + "." + suffix, credentials)
+          .ifPresent(copied::add);
+    }
+    var referrers = source.referrers(image, digest, credentials);
+    if (referrers.fromTag()) {
+      copyIfPresent(source, image, "sha256-" + hex, credentials).ifPresent(copied::add);
+    } else {
+      for (var descriptor : referrers.descriptors()) {
+        String referrer = descriptor.path("digest").asText();
+        copy(source, image, referrer, credentials);
+        copied.add(image + "@" + referrer);
+      }
+    }
+    return copied;
+  }
+
+  private Optional<String> copyIfPresent(
+      OciReader source,
+      String image,
+      String tag,
+      Optional<RegistryClient.Credentials> credentials) {
+    try {
+      copy(source, image, tag, credentials);
+      return Optional.of(image + ":" + tag);
+    } catch (RegistryException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   /** The manifest's content, unless its base carries it (then all it names too). */
   private void copyContent(
       OciReader source,
