@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -373,7 +374,7 @@ final class MirrorCommand implements Runnable {
         new LinkedHashSet<>(
             contents.images().stream()
                 .map(Mirror.Image::release)
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .toList())) {
       ObjectNode object = applicable(files, "objects/Release/" + release + ".json");
       ((ObjectNode) object.path("metadata")).remove("namespace");
