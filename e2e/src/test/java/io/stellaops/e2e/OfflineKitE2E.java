@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubeapitest.junit.KubeConfig;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,7 +16,6 @@ import io.stellaops.supplychain.advisory.AdvisorySnapshots;
 import io.stellaops.supplychain.keys.PemKeys;
 import io.stellaops.supplychain.oci.LocalRegistry;
 import io.stellaops.supplychain.oci.RegistryClient;
-import io.stellaops.webhooks.imagepolicy.PodAdmission;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -140,16 +138,7 @@ class OfflineKitE2E {
 
       // the kit's TrustPolicy admits the kit's image from the air-gapped registry
       PromotionTestSupport.installCrdsAndNamespaces(client);
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder()
-                  .withNewMetadata()
-                  .withName(NS)
-                  .addToLabels(PodAdmission.NAMESPACE_LABEL, "enforce")
-                  .endMetadata()
-                  .build())
-          .serverSideApply();
+      OwnImagesE2E.enforcing(client, NS);
       client.resourceList(imported.out()).serverSideApply();
       try (var operator =
           LocalOperator.start(

@@ -55,16 +55,7 @@ class OwnImagesE2E {
   static void setUp() throws Exception {
     PromotionTestSupport.installCrdsAndNamespaces(client);
     KubeApiServerSupport.installCrd(client, "agents");
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(NS)
-                .addToLabels(PodAdmission.NAMESPACE_LABEL, "enforce")
-                .endMetadata()
-                .build())
-        .serverSideApply();
+    enforcing(client, NS);
     registry = LocalRegistry.start();
     docker = LocalDocker.engine();
     operatorImage = push("operator", registry.host() + "/stella/operator");
@@ -117,6 +108,20 @@ class OwnImagesE2E {
     if (registry != null) {
       registry.close();
     }
+  }
+
+  /** Creates {@code namespace} with Pod admission enforcing TrustPolicies. */
+  static void enforcing(KubernetesClient client, String namespace) {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(namespace)
+                .addToLabels(PodAdmission.NAMESPACE_LABEL, "enforce")
+                .endMetadata()
+                .build())
+        .serverSideApply();
   }
 
   /** Loads the module's jib tarball into dockerd and pushes it to {@code repository:0.1.0}. */
