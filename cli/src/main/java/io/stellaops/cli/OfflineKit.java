@@ -22,6 +22,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,9 +109,22 @@ public final class OfflineKit implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // cosign's copy of the kit key is written here: it must not outlive the build
+    Path work = Files.createTempDirectory("stella-offline-kit");
+    try {
+      return build(work);
+    } finally {
+      try (Stream<Path> walk = Files.walk(work)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private int build(Path work) throws Exception {
     var registry =
         new RegistryClient(Duration.ofSeconds(120), Set.of(staging), RegistryClient.Limits.BUNDLES);
-    Path work = Files.createTempDirectory("stella-offline-kit");
     cosign(
         work,
         "import-key-pair",
@@ -152,9 +166,7 @@ public final class OfflineKit implements Callable<Integer> {
       images.add(new Mirror.Image(null, image.component(), name, digest, version, copied));
       files.put("sbom/" + image.repository() + ".cdx.json", Files.readAllBytes(image.sbom()));
       files.put(
-          "values/"
-              + (image.component().equals("operator") ? "stella-operator" : "stella-agent")
-              + "-airgap.yaml",
+          "values/" + image.repository() + "-airgap.yaml",
           values(image, digest).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -193,8 +205,7 @@ public final class OfflineKit implements Callable<Integer> {
     files.put("docs/install-airgap.md", Files.readAllBytes(guide));
     files.put("README.md", readme().getBytes(StandardCharsets.UTF_8));
     EvidenceKeyring keyring = EvidenceKeyring.empty().activate(keyId, publicPem, created);
-    files.put(
-        "keys/" + EvidenceKeyring.DATA_KEY, keyring.toJson().getBytes(StandardCharsets.UTF_8));
+    files.put(ExportCommand.KEYRING, keyring.toJson().getBytes(StandardCharsets.UTF_8));
 
     ObjectNode about = CanonicalJson.MAPPER.createObjectNode();
     about.put("apiVersion", ExportCommand.API_VERSION);

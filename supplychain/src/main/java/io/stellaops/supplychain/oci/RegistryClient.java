@@ -449,15 +449,11 @@ public final class RegistryClient implements OciReader {
    */
   private HttpResponse<byte[]> exchange(
       ImageReference ref, URI uri, Write write, Optional<Credentials> credentials, long limit) {
-    String key =
-        ref.registry()
-            + "/"
-            + ref.repository()
-            + (write.body() != null || write.method().equals("POST") ? "#push" : "#pull")
-            // the password too: a token got with the right one must not serve a wrong one
-            + credentials
-                .map(c -> "#" + Sha256.hex(basic(c).getBytes(StandardCharsets.UTF_8)))
-                .orElse("");
+    var key =
+        new TokenKey(
+            ref.registry() + "/" + ref.repository(),
+            write.body() != null || write.method().equals("POST"),
+            credentials);
     Token held = tokens.get(key);
     HttpResponse<byte[]> response;
     if (held != null && held.fresh()) {
@@ -490,8 +486,13 @@ public final class RegistryClient implements OciReader {
 
   private static final int MAX_TOKENS = 1000;
 
-  /** Tokens by repository, access and credentials. */
-  private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+  /**
+   * What a token was granted for: a repository, pull or push, and the whole credentials (the
+   * password too: a token got with the right one must not serve a wrong one).
+   */
+  private record TokenKey(String repository, boolean push, Optional<Credentials> credentials) {}
+
+  private final Map<TokenKey, Token> tokens = new ConcurrentHashMap<>();
 
   /** Token requests this client made (tests and benchmarks count them). */
   private final AtomicLong tokenRequests = new AtomicLong();
